@@ -1,0 +1,3 @@
+"""facts: a structured fact database for analysts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,108 @@
+"""Actors and their aliases: resolution, suggestions, creation."""
+
+import sqlite_utils
+from rapidfuzz import fuzz, process
+from unidecode import unidecode
+
+from .errors import FactsError
+from .models import Actor
+
+
+class UnknownActor(FactsError):
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" (did you mean {' or '.join(suggestions)}?)" if suggestions else ""
+        super().__init__(f"unknown actor '{name}'{hint}")
+
+
+def fold(name: str) -> str:
+    """A spelling-insensitive key: 'Łukašenka' -> 'lukasenka'."""
+    return " ".join(unidecode(name).casefold().split())
+
+
+def resolve_actor(db: sqlite_utils.Database, name: str) -> int:
+    """The id of the actor a name or alias names, case-insensitively."""
+    row = db.execute("SELECT actor_id FROM aliases WHERE alias = ?", [name.strip()]).fetchone()
+    if row:
+        return row[0]
+    # NOCASE folds ASCII only; compare the rest by casefold.
+    wanted = name.strip().casefold()
+    for alias, actor_id in db.execute("SELECT alias, actor_id FROM aliases WHERE alias <> lower(alias) OR alias GLOB '*[^ -~]*'"):
+        if alias.casefold() == wanted:
+            return actor_id
+    raise UnknownActor(name.strip(), suggest_actors(db, name))
+
+
+def suggest_actors(db: sqlite_utils.Database, name: str, limit: int = 3) -> list[str]:
+    """Canonical names of the actors whose aliases look most like `name`."""
+    rows = db.execute("SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id").fetchall()
+    if not rows:
+        return []
+    choices = {i: fold(alias) for i, (alias, _) in enumerate(rows)}
+    found = process.extract(fold(name), choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70)
+    names: list[str] = []
+    for _, _, i in found:
+        canonical = rows[i][1]
+        if canonical not in names:
+            names.append(canonical)
+    return names[:limit]
+
+
+def actor_name(db: sqlite_utils.Database, actor_id: int) -> str:
+    return db.execute("SELECT name FROM actors WHERE id = ?", [actor_id]).fetchone()[0]
+
+
+def add_actor(db: sqlite_utils.Database, actor: Actor) -> tuple[int, bool]:
+    """Store an actor with its aliases: (id, created). Adding the same actor again adds nothing."""
+    existing = _alias_owner(db, actor.name)
+    if existing is not None and actor_name(db, existing).casefold() != actor.name.casefold():
+        raise FactsError(f"'{actor.name}' is already an alias of {actor_name(db, existing)}")
+    if existing is None:
+        for alias in actor.aliases:
+            owner = _alias_owner(db, alias)
+            if owner is not None:
+                raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
+        cursor = db.execute("INSERT INTO actors (name, kind, description) VALUES (?, ?, ?)",
+                            [actor.name, actor.kind, actor.description])
+        actor_id, created = cursor.lastrowid, True
+    else:
+        actor_id, created = existing, False
+        kind = db.execute("SELECT kind FROM actors WHERE id = ?", [actor_id]).fetchone()[0]
+        if kind != actor.kind and "kind" in actor.model_fields_set:
+            raise FactsError(f"actor {actor.name} is already stored as a {kind}, not a {actor.kind}")
+    for alias in actor.aliases:
+        add_alias(db, actor_id, alias)
+    return actor_id, created
+
+
+def add_alias(db: sqlite_utils.Database, actor_id: int, alias: str) -> bool:
+    """Give an actor another spelling; True if it was new."""
+    owner = _alias_owner(db, alias)
+    if owner == actor_id:
+        return False
+    if owner is not None:
+        raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
+    db.execute("INSERT INTO aliases (alias, actor_id) VALUES (?, ?)", [alias, actor_id])
+    return True
+
+
+def _alias_owner(db: sqlite_utils.Database, alias: str) -> int | None:
+    row = db.execute("SELECT actor_id FROM aliases WHERE alias = ?", [alias]).fetchone()
+    if row:
+        return row[0]
+    wanted = alias.casefold()
+    for other, actor_id in db.execute("SELECT alias, actor_id FROM aliases WHERE alias GLOB '*[^ -~]*'"):
+        if other.casefold() == wanted:
+            return actor_id
+    return None
+
+
+def list_actors(db: sqlite_utils.Database) -> list[dict]:
+    return [dict(row) for row in db.query(
+        """SELECT actors.id, actors.name, actors.kind,
+                  (SELECT group_concat(alias, '; ') FROM (SELECT alias FROM aliases
+                    WHERE actor_id = actors.id AND alias <> actors.name ORDER BY alias)) AS aliases,
+                  (SELECT count(*) FROM facts WHERE actor_id = actors.id) AS claims,
+                  actors.description
+           FROM actors ORDER BY actors.name COLLATE NOCASE""")]

@@ -1,0 +1,508 @@
+"""The `facts` command: a thin face over the library, in the style of sqlite-utils."""
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import FactsError, RecordErrors
+
+# Heavy modules (pydantic models, rich, the browser) are imported inside the
+# commands that need them, so `facts --help` starts fast.
+
+OUTPUT_OPTIONS = [
+    click.option("--table", "fmt", flag_value="table", default=True, help="A table for reading (default)."),
+    click.option("--json", "fmt", flag_value="json", help="A JSON array of objects."),
+    click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON: one object a line."),
+    click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
+]
+
+
+def output_options(fn):
+    for option in reversed(OUTPUT_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+class FactsGroup(click.Group):
+    """Turns every error a user can cause into one line and a non-zero exit."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RecordErrors as e:
+            for problem in e.problems:
+                click.echo(problem, err=True)
+            click.echo(f"Error: {e}; nothing was written", err=True)
+            sys.exit(1)
+        except FactsError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                click.echo("Error: the database is busy with another writer; nothing was written, try again", err=True)
+            else:
+                click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # output piped into `head`: not an error
+            sys.exit(0)
+        except Exception:
+            log = Path(tempfile.gettempdir()) / f"facts-error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            click.echo(f"Error: an internal error in facts (not caused by your input); details in {log}", err=True)
+            sys.exit(2)
+
+
+def _db(ctx: click.Context, create: bool = False):
+    from .db import open_db
+    return open_db(ctx.obj["db"], create=create)
+
+
+def _author() -> str:
+    from .db import current_author
+    return current_author()
+
+
+@click.group(cls=FactsGroup)
+@click.version_option(__version__, prog_name="facts")
+@click.option("--db", "db_path", envvar="FACTS_DB", default="facts.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database file (or set FACTS_DB).")
+@click.pass_context
+def cli(ctx, db_path):
+    """A structured fact database: who claimed what number, about what, as of when, in which source,
+    and how far to trust it."""
+    ctx.obj = {"db": db_path}
+
+
+# --- init ----------------------------------------------------------------------
+
+@cli.command()
+@click.option("--seed", is_flag=True, help="Load the seed collection (five articles on Russian troops in Belarus).")
+@click.pass_context
+def init(ctx, seed):
+    """Create an empty database (or check an existing one)."""
+    from .db import SCHEMA_VERSION
+    path = Path(ctx.obj["db"])
+    existed = path.exists()
+    db = _db(ctx, create=True)
+    click.echo(f"{'Opened' if existed else 'Created'} {path} (schema {SCHEMA_VERSION})")
+    if seed:
+        from .importer import import_records, read_files, seed_files
+        result = import_records(db, read_files(seed_files()), _author())
+        click.echo(f"Seed collection: {result.facts_added} facts added, {result.facts_unchanged} already there; "
+                   f"{result.actors_added} actors and {result.sources_added} sources added")
+
+
+# --- sources ---------------------------------------------------------------------
+
+@cli.group()
+def sources():
+    """Source documents: add and list."""
+
+
+@sources.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--key", required=True, help="A short name for the source, e.g. odr-2022-02-09.")
+@click.option("--title", required=True)
+@click.option("--publisher")
+@click.option("--author")
+@click.option("--url")
+@click.option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the document says.")
+@click.option("--retrieved", help="YYYY-MM-DD.")
+@click.option("--reliability", help="Admiralty source reliability: A (reliable) ... E (unreliable), F (cannot judge).")
+@click.option("--description")
+@click.pass_context
+def sources_add(ctx, file, **fields):
+    """Add a source document; FILE is its full text (UTF-8; - for stdin)."""
+    from pydantic import ValidationError
+
+    from .db import transaction
+    from .entry import FieldProblems
+    from .models import Source, describe_errors
+    from .sources import add_source
+    raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        raise FactsError(f"{file}: not valid UTF-8 (byte {e.start})") from None
+    data = {k: v for k, v in fields.items() if v is not None}
+    try:
+        source = Source.model_validate({**data, "text": text})
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None
+    db = _db(ctx)
+    with transaction(db):
+        source_id, created = add_source(db, source, _author())
+    click.echo(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise FactsError(f"{path}: cannot read ({e.strerror})") from None
+
+
+@sources.command("list")
+@output_options
+@click.pass_context
+def sources_list(ctx, fmt):
+    """List sources with their metadata and number of facts."""
+    from .output import write_rows
+    from .sources import list_sources
+    write_rows(list_sources(_db(ctx)), fmt, columns=[
+        ("key", "left", lambda r: r["key"]), ("title", "left", lambda r: r["title"]),
+        ("publisher", "left", lambda r: r["publisher"]), ("published", "left", lambda r: r["published"]),
+        ("rel.", "left", lambda r: r["reliability"]), ("chars", "right", lambda r: f"{r['characters'] or 0:,}"),
+        ("facts", "right", lambda r: r["facts"])])
+
+
+# --- actors ----------------------------------------------------------------------
+
+@cli.group()
+def actors():
+    """Actors (claimants and those claims are about) and their aliases."""
+
+
+@actors.command("add")
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, help="Another spelling (repeatable).")
+@click.option("--kind", default="other", show_default=True,
+              type=click.Choice(["person", "organization", "state", "media", "other"]))
+@click.option("--description")
+@click.pass_context
+def actors_add(ctx, name, aliases, kind, description):
+    """Add an actor with its aliases."""
+    from pydantic import ValidationError
+
+    from .actors import add_actor
+    from .db import transaction
+    from .entry import FieldProblems
+    from .models import Actor, describe_errors
+    try:
+        actor = Actor(name=name, kind=kind, aliases=list(aliases), description=description)
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None
+    db = _db(ctx)
+    with transaction(db):
+        _, created = add_actor(db, actor)
+    click.echo(f"{'Added' if created else 'Already stored:'} {actor.name} ({actor.kind})")
+
+
+@actors.command("list")
+@output_options
+@click.pass_context
+def actors_list(ctx, fmt):
+    """List actors with their aliases and number of claims."""
+    from .actors import list_actors
+    from .output import write_rows
+    write_rows(list_actors(_db(ctx)), fmt, columns=[
+        ("name", "left", lambda r: r["name"]), ("kind", "left", lambda r: r["kind"]),
+        ("aliases", "left", lambda r: r["aliases"]), ("claims", "right", lambda r: r["claims"])])
+
+
+@actors.command("alias")
+@click.argument("name")
+@click.argument("alias")
+@click.pass_context
+def actors_alias(ctx, name, alias):
+    """Give the actor NAME (or any of its aliases) another spelling ALIAS."""
+    from pydantic import ValidationError
+
+    from .actors import actor_name, add_alias, resolve_actor
+    from .db import transaction
+    from .models import Actor
+    try:
+        alias = Actor(name=alias).name
+    except ValidationError:
+        raise FactsError("alias: must be one line of text, not empty") from None
+    db = _db(ctx)
+    with transaction(db):
+        actor_id = resolve_actor(db, name)
+        created = add_alias(db, actor_id, alias)
+    click.echo(f"{'Added' if created else 'Already an alias:'} {alias} → {actor_name(db, actor_id)}")
+
+
+# --- add and import --------------------------------------------------------------
+
+PROMPTED = [
+    ("claim", "Claim (one sentence)"),
+    ("subject", "Subject (the thing measured)"),
+    ("quantity", "Quantity, e.g. 'about 30,000 troops' (blank for none)"),
+    ("date", "Date it holds: YYYY, YYYY-MM, YYYY-MM-DD or START/END"),
+    ("actor", "Claimant (actor name or alias)"),
+    ("source", "Source key"),
+    ("quote", "Exact quote from the source (blank for none)"),
+    ("confidence", "Confidence: 0..1 or a word (likely, very likely, ...)"),
+]
+OPTIONAL_PROMPTS = {"quantity", "quote"}
+
+
+@cli.command()
+@click.option("--claim", help="The claim in one sentence.")
+@click.option("--subject", help="What is measured; competing claims share it.")
+@click.option("--quantity", "-q", help="'30000', 'about 30,000', 'as many as 30,000 troops', '10,000-30,000'.")
+@click.option("--unit", help="troops, km, ... (may also end the quantity).")
+@click.option("--date", help="When the claim holds: 2022, 2022-02, 2022-02-19 or 2022-02-10/2022-02-20.")
+@click.option("--stated-on", help="When the claimant said it: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--actor", help="The claimant, by name or alias.")
+@click.option("--about", multiple=True, help="An actor the fact is about (repeatable).")
+@click.option("--source", help="The source key.")
+@click.option("--quote", help="The exact words in the source.")
+@click.option("--quote-start", type=int, help="Which occurrence: the quote's offset in the source text.")
+@click.option("--confidence", help="0..1 or an ICD 203 word: likely, very likely, almost certain, ...")
+@click.option("--credibility", type=int, help="Admiralty information credibility 1 (confirmed) ... 6 (cannot judge).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--note", help="A note, stored as an annotation.")
+@click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Prompt for missing or invalid fields (default: when stdin is a terminal).")
+@click.pass_context
+def add(ctx, create_actors, interactive, **fields):
+    """Add one fact from flags; on a terminal, asks for whatever is missing."""
+    from .entry import FieldProblems, add_fact
+    data = {k: v for k, v in fields.items() if v not in (None, ())}
+    for name in ("about", "tags"):
+        if name in data:
+            data[name] = list(data[name])
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    db = _db(ctx)
+    author = _author()
+    asked: set[str] = set()
+    while True:
+        if interactive:
+            _prompt_missing(data, asked)
+        try:
+            fact_id, created = add_fact(db, data, author, create_actors=create_actors)
+            break
+        except FieldProblems as e:
+            if not interactive:
+                raise
+            for field, reason in e.problems:
+                click.echo(f"  {field}: {reason}", err=True)
+                name = field.split(".")[0]
+                if name in data and any(name == p for p, _ in PROMPTED):
+                    data.pop(name)
+                elif name == "about":
+                    data.pop("about", None)
+                elif name not in dict(PROMPTED):
+                    raise
+    click.echo(f"Added fact #{fact_id}" if created else f"Already stored as fact #{fact_id}")
+
+
+def _prompt_missing(data: dict, asked: set[str]) -> None:
+    """Ask for each required field not given, and once for each optional one."""
+    for name, label in PROMPTED:
+        if name in data or (name in OPTIONAL_PROMPTS and name in asked):
+            continue
+        asked.add(name)
+        value = click.prompt(label, default="" if name in OPTIONAL_PROMPTS else None, show_default=False, err=True)
+        if str(value).strip():
+            data[name] = value
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl", "csv"]),
+              help="Read every file as this format (default: from the extension).")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
+@click.pass_context
+def import_(ctx, files, fmt, dry_run, create_actors):
+    """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files.
+
+    All or nothing: one bad record writes nothing, and every bad record is
+    named as FILE:LINE: field: reason. Importing the same facts again adds nothing.
+    """
+    from .importer import import_records, read_files
+    records = read_files(files, fmt)
+    db = _db(ctx)
+    with _progress(len(records), "Importing") as advance:
+        result = import_records(db, records, _author(), dry_run=dry_run, create_actors=create_actors,
+                                progress=advance)
+    verb = "Would add" if dry_run else "Added"
+    click.echo(f"{verb} {result.facts_added} facts ({result.facts_unchanged} already stored), "
+               f"{result.actors_added} actors, {result.sources_added} sources"
+               + (" — dry run, nothing written" if dry_run else ""))
+
+
+class _progress:
+    """A rich progress bar on stderr for long work on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, label: str, threshold: int = 2000):
+        self.total, self.label = total, label
+        self.enabled = total >= threshold and sys.stderr.isatty()
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda n=1: None
+        from rich.progress import Progress
+        from .output import console
+        self.bar = Progress(console=console(sys.stderr), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(self.label, total=self.total)
+        return lambda n=1: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.bar.stop()
+        return False
+
+
+# --- list and show -----------------------------------------------------------------
+
+def filter_options(fn):
+    options = [
+        click.option("--actor", "-a", "actors", multiple=True, help="Claimant name or alias (repeatable: any of)."),
+        click.option("--subject", "-s", "subjects", multiple=True, help="Subject contains this text."),
+        click.option("--unit", "units", multiple=True, help="Unit (repeatable)."),
+        click.option("--source", "sources", multiple=True, help="Source key (repeatable)."),
+        click.option("--status", "statuses", multiple=True,
+                     type=click.Choice(["active", "disputed", "retracted", "superseded"]), help="Status (repeatable)."),
+        click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of)."),
+        click.option("--since", help="Holds on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
+        click.option("--until", help="Holds on or before this date."),
+        click.option("--min-confidence", help="At least this confidence (number or word)."),
+        click.option("--search", "-q", help="Full-text search in claim, subject, quote."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags=(), since=None, until=None,
+                 min_confidence=None, search=None):
+    from .confidence import parse_confidence
+    from .query import Filter
+    minimum = None
+    if min_confidence is not None:
+        try:
+            minimum = parse_confidence(min_confidence)
+        except ValueError as e:
+            raise FactsError(f"--min-confidence: {e}") from None
+    return Filter(actors=list(actors), subjects=list(subjects), units=list(units), sources=list(sources),
+                  statuses=list(statuses), tags=list(tags), since=since, until=until, min_confidence=minimum,
+                  search=search)
+
+
+def _fact_columns():
+    from .display import format_date, format_fact_confidence, format_quantity
+    return [
+        ("id", "right", lambda r: r["id"]),
+        ("date", "left", format_date),
+        ("claimant", "left", lambda r: r["claimant"]),
+        ("subject", "left", lambda r: r["subject"]),
+        ("quantity", "right", format_quantity),
+        ("unit", "left", lambda r: r["unit"]),
+        ("confidence", "left", format_fact_confidence),
+        ("source", "left", lambda r: r["source"]),
+        ("status", "left", lambda r: r["status"]),
+    ]
+
+
+@cli.command("list")
+@filter_options
+@click.option("--sort", default="id", show_default=True,
+              type=click.Choice(["id", "date", "claimant", "subject", "value", "unit", "confidence", "source",
+                                 "status", "annotations"]))
+@click.option("--desc", is_flag=True, help="Sort descending.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many facts.")
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@output_options
+@click.pass_context
+def list_(ctx, sort, desc, limit, offset, fmt, **filters):
+    """List facts, filtered and sorted."""
+    from .output import write_rows
+    from .query import list_facts
+    db = _db(ctx)
+    rows = list_facts(db, build_filter(**filters), sort=sort, descending=desc, limit=limit, offset=offset)
+    count = write_rows(rows, fmt, columns=_fact_columns())
+    if fmt == "table" and count == 0:
+        click.echo("No facts match.", err=True)
+
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
+@click.pass_context
+def show(ctx, fact_id, as_json):
+    """Show one fact: every field, the quote in its context, annotations and history."""
+    from .query import get_fact
+    detail = get_fact(_db(ctx), fact_id)
+    if as_json:
+        import json
+        click.echo(json.dumps({**detail.fact, "annotations": detail.annotations, "history": detail.history},
+                              ensure_ascii=False, indent=2))
+        return
+    from .output import console
+    from .showing import render_fact
+    console().print(render_fact(detail))
+
+
+# --- annotations -----------------------------------------------------------------
+
+def _annotate(ctx, **fields) -> int:
+    from .annotations import annotate
+    return annotate(_db(ctx), author=_author(), **fields)
+
+
+@cli.command("annotate")
+@click.argument("fact_id", type=int)
+@click.argument("text")
+@click.pass_context
+def annotate_(ctx, fact_id, text):
+    """Add a note to a fact."""
+    number = _annotate(ctx, fact_id=fact_id, kind="note", body=text)
+    click.echo(f"Added note #{number} to fact #{fact_id}")
+
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Remove the tags instead (recorded as an annotation too).")
+@click.pass_context
+def tag(ctx, fact_id, tags, remove):
+    """Tag a fact (or, with --remove, untag it)."""
+    for name in tags:
+        _annotate(ctx, fact_id=fact_id, kind="untag" if remove else "tag", tag=name)
+    click.echo(f"{'Removed' if remove else 'Tagged'} fact #{fact_id}: {', '.join(tags)}")
+
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.argument("confidence")
+@click.option("--reason", required=True, help="Why the rating changes.")
+@click.pass_context
+def rate(ctx, fact_id, confidence, reason):
+    """Re-rate a fact's confidence (a number 0..1 or an ICD 203 word)."""
+    from .confidence import format_confidence
+    from .query import get_fact
+    _annotate(ctx, fact_id=fact_id, kind="rate", confidence=confidence, body=reason)
+    now = get_fact(_db(ctx), fact_id).fact["confidence"]
+    click.echo(f"Fact #{fact_id} confidence is now {format_confidence(now)}")
+
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.argument("status", type=click.Choice(["active", "disputed", "retracted", "superseded"]))
+@click.option("--reason", help="Why (required for all but active).")
+@click.option("--superseded-by", type=int, help="The fact that supersedes this one.")
+@click.pass_context
+def status(ctx, fact_id, status, reason, superseded_by):
+    """Mark a fact active, disputed, retracted or superseded."""
+    _annotate(ctx, fact_id=fact_id, kind="status", status=status, body=reason, superseded_by=superseded_by)
+    click.echo(f"Fact #{fact_id} is now {status}")
+
+
+def main():  # pragma: no cover - console script entry
+    cli()

@@ -1,0 +1,140 @@
+"""Dates with a precision: "2022", "2022-02", "2022-02-19", "2022-02-10/2022-02-20"."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: dt.date
+    end: dt.date
+    precision: str  # day, month, year
+
+
+def parse_point(text: str) -> Span:
+    """One date at its precision, as the span of days it covers."""
+    t = text.strip()
+    if m := _YEAR.match(t):
+        year = int(m.group(1))
+        _check_year(year, t)
+        return Span(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    if m := _MONTH.match(t):
+        year, month = int(m.group(1)), int(m.group(2))
+        _check_year(year, t)
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{t}' has no month {month}")
+        last = calendar.monthrange(year, month)[1]
+        return Span(dt.date(year, month, 1), dt.date(year, month, last), "month")
+    if m := _DAY.match(t):
+        _check_year(int(m.group(1)), t)
+        try:
+            day = dt.date.fromisoformat(t)
+        except ValueError:
+            raise ValueError(f"'{t}' is not a date in the calendar") from None
+        return Span(day, day, "day")
+    raise ValueError(f"'{t}' is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or START/END")
+
+
+def _check_year(year: int, text: str) -> None:
+    if year < 1:
+        raise ValueError(f"'{text}' has no year 0")
+
+
+def parse_span(value: object) -> Span:
+    """A date or a range of dates "START/END" (both ends at the same precision)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return Span(value, value, "day")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:04d}"
+    if not isinstance(value, str):
+        raise ValueError("must be a date written as text, e.g. 2022-02-19")
+    text = value.strip()
+    for sep in ("/", ".."):
+        if sep in text:
+            a, _, b = text.partition(sep)
+            first, last = parse_point(a), parse_point(b)
+            if first.precision != last.precision:
+                raise ValueError(f"'{text}': both ends of a range need the same precision "
+                                 f"({a.strip()} is a {first.precision}, {b.strip()} a {last.precision})")
+            if first.start > last.end:
+                raise ValueError(f"'{text}' ends before it starts")
+            return Span(first.start, last.end, first.precision)
+    return parse_point(text)
+
+
+def check_span(start: dt.date, end: dt.date, precision: str) -> None:
+    """The rules schema.sql holds for date_start, date_end and date_precision."""
+    if start > end:
+        raise ValueError(f"ends ({end}) before it starts ({start})")
+    if precision == "year" and (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
+        raise ValueError("a year-precision span runs from 1 January to 31 December")
+    if precision == "month" and (start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]):
+        raise ValueError("a month-precision span runs from the first to the last day of a month")
+
+
+def span_text(start: dt.date | str, end: dt.date | str, precision: str) -> str:
+    """The input form of a span: the inverse of parse_span."""
+    start, end = _as_date(start), _as_date(end)
+    cut = {"year": 4, "month": 7, "day": 10}[precision]
+    a, b = start.isoformat()[:cut], end.isoformat()[:cut]
+    return a if a == b else f"{a}/{b}"
+
+
+def parse_partial(value: object) -> str:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', checked against the calendar."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:04d}"
+    if not isinstance(value, str):
+        raise ValueError("must be a date written as text, e.g. 2022-02-19")
+    text = value.strip()
+    parse_point(text)
+    return text
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_span(start: dt.date | str | None, end: dt.date | str | None, precision: str | None) -> str:
+    """For reading: '2022', 'Feb 2022', '19 Feb 2022', '10–20 Feb 2022', 'Feb–Mar 2022'."""
+    if start is None or precision is None:
+        return ""
+    a, b = _as_date(start), _as_date(end or start)
+    if precision == "year":
+        return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
+    if precision == "month":
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{_MONTHS[a.month - 1]} {a.year}"
+        if a.year == b.year:
+            return f"{_MONTHS[a.month - 1]}–{_MONTHS[b.month - 1]} {a.year}"
+        return f"{_MONTHS[a.month - 1]} {a.year} – {_MONTHS[b.month - 1]} {b.year}"
+    if a == b:
+        return f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {_MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {_MONTHS[a.month - 1]} – {b.day} {_MONTHS[b.month - 1]} {a.year}"
+    return f"{a.day} {_MONTHS[a.month - 1]} {a.year} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
+
+
+def format_partial(value: str | None) -> str:
+    """'2022-02' -> 'Feb 2022'."""
+    if not value:
+        return ""
+    span = parse_point(value)
+    return format_span(span.start, span.end, span.precision)

@@ -1,0 +1,111 @@
+"""Opening the database: schema, WAL, busy timeout, transactions."""
+
+import getpass
+import os
+import sqlite3
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from .errors import FactsError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 15_000
+DEFAULT_DB = "facts.db"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """schema.sql or seeds/: inside an installed package, else at the repository's top."""
+    inside = resources.files("facts").joinpath(name)
+    if inside.is_file() or inside.is_dir():
+        return Path(str(inside))
+    return _PACKAGE.parent / name
+
+
+def schema_sql() -> str:
+    return bundled("schema.sql").read_text(encoding="utf-8")
+
+
+def default_path() -> str:
+    return os.environ.get("FACTS_DB") or DEFAULT_DB
+
+
+def current_author() -> str:
+    """FACTS_AUTHOR, else the login name."""
+    author = os.environ.get("FACTS_AUTHOR", "").strip()
+    if author:
+        return author
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> sqlite_utils.Database:
+    """Open a facts database; create it (with the schema) only when asked."""
+    path = Path(path)
+    if str(path) != ":memory:" and not path.exists():
+        if not create:
+            raise FactsError(f"{path}: no such database (create one with: facts init)")
+        if not path.parent.exists():
+            raise FactsError(f"{path}: folder {path.parent} does not exist")
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise FactsError(f"{path}: not a facts database ({e})") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise FactsError(f"{path}: made by a newer version of facts (schema {version}; this program knows "
+                         f"up to {SCHEMA_VERSION}): upgrade facts to open it")
+    if version == 0:
+        if tables:
+            conn.close()
+            raise FactsError(f"{path}: an SQLite database, but not a facts database")
+        if readonly:
+            conn.close()
+            raise FactsError(f"{path}: empty database (create one with: facts init)")
+        _create_schema(conn)
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    return sqlite_utils.Database(conn)
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    try:
+        conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql() + "\nCOMMIT;")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction: everything in it lands, or nothing does.
+
+    BEGIN IMMEDIATE takes the write lock up front, so a second writer waits
+    for the busy timeout instead of failing half-way through.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

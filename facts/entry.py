@@ -1,0 +1,169 @@
+"""Writing facts: resolve names, anchor quotes, refuse silent overwrites.
+
+One path for every way a fact comes in (facts add, facts import, the seed
+collection, the browser's form).
+"""
+
+import sqlite3
+from dataclasses import dataclass, field
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from .actors import UnknownActor, add_actor, resolve_actor
+from .db import transaction
+from .errors import FactsError
+from .models import Actor, FactIn, describe_errors
+from .quotes import find_quote
+
+# The columns a fact is written with, in schema order.
+FACT_COLUMNS = (
+    "claim", "subject", "value", "low", "high", "unit", "qualifier", "as_stated",
+    "date_start", "date_end", "date_precision", "stated_on", "actor_id", "source_id",
+    "quote", "quote_start", "quote_end", "quote_prefix", "quote_suffix",
+    "confidence", "credibility", "status", "status_reason", "superseded_by",
+)
+# Together these name one claim: importing it again adds nothing (schema.sql: facts_natural_key).
+NATURAL_KEY = ("source_id", "actor_id", "subject", "claim", "date_start", "date_end")
+
+_INSERT = (f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}, created_by) "
+           f"VALUES ({', '.join('?' * len(FACT_COLUMNS))}, ?)")
+
+
+class FieldProblems(FactsError):
+    """One record's problems, each as (field, reason)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {r}" for f, r in problems))
+
+
+@dataclass
+class PreparedFact:
+    row: dict
+    about: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+class Resolver:
+    """Looks up actors and sources once per run."""
+
+    def __init__(self, db: sqlite_utils.Database, create_actors: bool = False):
+        self.db = db
+        self.create_actors = create_actors
+        self._actors: dict[str, int] = {}
+        self._sources: dict[str, tuple[int, str | None]] = {}
+
+    def actor(self, name: str) -> int:
+        key = name.casefold()
+        if key not in self._actors:
+            try:
+                self._actors[key] = resolve_actor(self.db, name)
+            except UnknownActor:
+                if not self.create_actors:
+                    raise
+                self._actors[key] = add_actor(self.db, Actor(name=name))[0]
+        return self._actors[key]
+
+    def source(self, key: str) -> tuple[int, str | None]:
+        if key not in self._sources:
+            row = self.db.execute("SELECT id, text FROM sources WHERE key = ?", [key]).fetchone()
+            if row is None:
+                from .sources import get_source
+                get_source(self.db, key)  # raises with suggestions
+            self._sources[key] = (row[0], row[1])
+        return self._sources[key]
+
+
+def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
+    """The row to write for a validated fact; every unresolvable name is reported."""
+    problems: list[tuple[str, str]] = []
+    actor_id = source_id = None
+    try:
+        actor_id = resolver.actor(fact.actor)
+    except FactsError as e:
+        problems.append(("actor", str(e)))
+    about = []
+    for i, name in enumerate(fact.about):
+        try:
+            about.append(resolver.actor(name))
+        except FactsError as e:
+            problems.append((f"about.{i}", str(e)))
+    text = None
+    try:
+        source_id, text = resolver.source(fact.source)
+    except FactsError as e:
+        problems.append(("source", str(e)))
+    anchor = None
+    if fact.quote is not None and text is not None:
+        try:
+            anchor = find_quote(text, fact.quote, fact.quote_start)
+        except ValueError as e:
+            problems.append(("quote", f"{e} ('{fact.source}')"))
+    if fact.superseded_by is not None and not resolver.db.execute(
+            "SELECT 1 FROM facts WHERE id = ?", [fact.superseded_by]).fetchone():
+        problems.append(("superseded_by", f"no fact #{fact.superseded_by}"))
+    if problems:
+        raise FieldProblems(problems)
+    q = fact.quantity
+    row = {
+        "claim": fact.claim, "subject": fact.subject,
+        "value": q.value if q else None, "low": q.low if q else None, "high": q.high if q else None,
+        "unit": fact.unit, "qualifier": q.qualifier if q else None, "as_stated": q.as_stated if q else None,
+        "date_start": fact.date.start.isoformat(), "date_end": fact.date.end.isoformat(),
+        "date_precision": fact.date.precision, "stated_on": fact.stated_on,
+        "actor_id": actor_id, "source_id": source_id,
+        "quote": anchor.exact if anchor else fact.quote,
+        "quote_start": anchor.start if anchor else None, "quote_end": anchor.end if anchor else None,
+        "quote_prefix": anchor.prefix if anchor else None, "quote_suffix": anchor.suffix if anchor else None,
+        "confidence": fact.confidence, "credibility": fact.credibility, "status": fact.status,
+        "status_reason": fact.status_reason, "superseded_by": fact.superseded_by,
+    }
+    return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note)
+
+
+def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
+    """Write a prepared fact: (id, created). The same claim again is skipped; a changed one is refused."""
+    row = fact.row
+    existing = db.execute(
+        f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
+        + " AND ".join(f"{c} = ?" for c in NATURAL_KEY), [row[c] for c in NATURAL_KEY]).fetchone()
+    if existing:
+        stored = dict(zip(FACT_COLUMNS, existing[1:]))
+        differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
+        if differ:
+            detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
+            raise FieldProblems([("record", f"the same claim is already stored as fact #{existing[0]} "
+                                            f"with different values ({detail}); change that fact instead")])
+        return existing[0], False
+    try:
+        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [author])
+    except sqlite3.IntegrityError as e:
+        raise FieldProblems([("record", f"refused by the database: {e}")]) from None
+    fact_id = cursor.lastrowid
+    for actor_id in fact.about:
+        db.execute("INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)", [fact_id, actor_id])
+    for tag in fact.tags:
+        db.execute("INSERT INTO annotations (fact_id, kind, tag, author) VALUES (?, 'tag', ?, ?)",
+                   [fact_id, tag, author])
+    if fact.note:
+        db.execute("INSERT INTO annotations (fact_id, kind, body, author) VALUES (?, 'note', ?, ?)",
+                   [fact_id, fact.note, author])
+    return fact_id, True
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def add_fact(db: sqlite_utils.Database, data: dict, author: str, *, create_actors: bool = False) -> tuple[int, bool]:
+    """Validate, resolve and write one fact in its own transaction: (id, created)."""
+    try:
+        fact = FactIn.model_validate(data)
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None
+    with transaction(db):
+        return insert_fact(db, prepare_fact(fact, Resolver(db, create_actors)), author)

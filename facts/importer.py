@@ -1,0 +1,389 @@
+"""Importing files of facts (YAML, JSON, JSONL, CSV): all or nothing, every problem named.
+
+A YAML or JSON file holds either a list of facts or a collection:
+{actors: [...], sources: [...], facts: [...]}. A source may give its text
+inline (`text`) or as `text_file`, a path relative to the file.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+import yaml
+from pydantic import ValidationError
+
+from .actors import add_actor
+from .db import transaction
+from .entry import FieldProblems, Resolver, insert_fact, prepare_fact
+from .errors import FactsError, RecordErrors
+from .models import Actor, FactIn, Source, describe_errors
+from .sources import add_source
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+SECTIONS = ("actors", "sources", "facts")
+# CSV columns that hold lists, separated by ';'.
+_CSV_LISTS = ("about", "tags", "aliases")
+_CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
+
+
+@dataclass
+class Record:
+    path: str
+    line: int
+    section: str  # actors, sources or facts
+    data: object
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class ImportResult:
+    facts_added: int = 0
+    facts_unchanged: int = 0
+    actors_added: int = 0
+    sources_added: int = 0
+    fact_ids: list[int] = field(default_factory=list)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def read_file(path: str | Path, fmt: str | None = None) -> list[Record]:
+    """The records of one file, with the line each starts on."""
+    path = Path(path)
+    fmt = fmt or FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise FactsError(f"{path}: unknown file type '{path.suffix}' (use .yaml, .json, .jsonl or .csv, or --format)")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise FactsError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise RecordErrors([f"{path}:{line}: not valid UTF-8 (byte {e.start})"]) from None
+    text = text.removeprefix("\ufeff")
+    reader = {"yaml": _read_yaml, "json": _read_json, "jsonl": _read_jsonl, "csv": _read_csv}[fmt]
+    return reader(str(path), text)
+
+
+# --- YAML -------------------------------------------------------------------
+
+class _SafeLoader(yaml.SafeLoader):
+    """Safe loading, and stricter still: no aliases, no duplicate keys, dates stay text."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted in fact files",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float)) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_SafeLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: str, text: str) -> list[Record]:
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RecordErrors([f"{path}:{line}: not valid YAML: {getattr(e, 'problem', None) or e}"]) from None
+    except RecursionError:
+        raise RecordErrors([f"{path}:1: nested too deeply"]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return []
+
+    def lines(seq_node) -> list[int]:
+        return [item.start_mark.line + 1 for item in seq_node.value]
+
+    if isinstance(data, list):
+        return [Record(path, ln, "facts", item) for ln, item in zip(lines(node), data)]
+    if isinstance(data, dict):
+        _check_sections(path, node.start_mark.line + 1, data)
+        records = []
+        for key_node, value_node in node.value:
+            section = key_node.value
+            items = data[section] or []
+            if not isinstance(items, list):
+                raise RecordErrors([f"{path}:{value_node.start_mark.line + 1}: {section}: must be a list"])
+            records += [Record(path, ln, section, item) for ln, item in zip(lines(value_node), items)]
+        return records
+    raise RecordErrors([f"{path}:1: expected a list of facts or a mapping of {', '.join(SECTIONS)}"])
+
+
+def _check_sections(path: str, line: int, data: dict) -> None:
+    unknown = [str(k) for k in data if k not in SECTIONS]
+    if unknown:
+        raise RecordErrors([f"{path}:{line}: {', '.join(unknown)}: not a section of a fact file "
+                            f"(expected {', '.join(SECTIONS)})"])
+
+
+# --- JSON and JSONL ----------------------------------------------------------
+
+def _pairs(pairs: list) -> dict:
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key '{key}'")
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _decode(path: str, text: str, pos: int) -> tuple[object, int]:
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except json.JSONDecodeError as e:
+        raise RecordErrors([f"{path}:{e.lineno}: not valid JSON: {e.msg}"]) from None
+    except ValueError as e:
+        raise RecordErrors([f"{path}:{_line_of(text, pos)}: {e}"]) from None
+    except RecursionError:
+        raise RecordErrors([f"{path}:{_line_of(text, pos)}: nested too deeply"]) from None
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _read_array(path: str, text: str, pos: int, section: str) -> tuple[list[Record], int]:
+    """Items of the JSON array at text[pos] == '[', each with its line."""
+    records = []
+    pos = _skip(text, pos + 1)
+    if pos < len(text) and text[pos] == "]":
+        return records, pos + 1
+    while True:
+        start = _skip(text, pos)
+        item, pos = _decode(path, text, start)
+        records.append(Record(path, _line_of(text, start), section, item))
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+            continue
+        if pos < len(text) and text[pos] == "]":
+            return records, pos + 1
+        raise RecordErrors([f"{path}:{_line_of(text, pos)}: not valid JSON: expected ',' or ']'"])
+
+
+def _read_json(path: str, text: str) -> list[Record]:
+    pos = _skip(text, 0)
+    if pos < len(text) and text[pos] == "[":
+        records, end = _read_array(path, text, pos, "facts")
+    else:
+        data, end = _decode(path, text, pos)
+        if not isinstance(data, dict):
+            raise RecordErrors([f"{path}:1: expected a list of facts or an object of {', '.join(SECTIONS)}"])
+        _check_sections(path, _line_of(text, pos), data)
+        records = _collection_records(path, text, pos, data)
+    if _skip(text, end) != len(text):
+        raise RecordErrors([f"{path}:{_line_of(text, _skip(text, end))}: not valid JSON: extra data after the end"])
+    return records
+
+
+def _collection_records(path: str, text: str, pos: int, data: dict) -> list[Record]:
+    # Re-read the object key by key to learn the line of every item.
+    records = []
+    pos = _skip(text, pos + 1)
+    while pos < len(text) and text[pos] != "}":
+        key, pos = _decode(path, text, pos)
+        pos = _skip(text, pos)
+        pos = _skip(text, pos + 1)  # the ':'
+        if text[pos] == "[":
+            items, pos = _read_array(path, text, pos, key)
+            records += items
+        else:
+            value, pos = _decode(path, text, pos)
+            if value is not None:
+                raise RecordErrors([f"{path}:{_line_of(text, pos)}: {key}: must be a list"])
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+    return records
+
+
+def _read_jsonl(path: str, text: str) -> list[Record]:
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = _DECODER.decode(line)
+        except json.JSONDecodeError as e:
+            raise RecordErrors([f"{path}:{number}: not valid JSON: {e.msg}"]) from None
+        except ValueError as e:
+            raise RecordErrors([f"{path}:{number}: {e}"]) from None
+        except RecursionError:
+            raise RecordErrors([f"{path}:{number}: nested too deeply"]) from None
+        records.append(Record(path, number, "facts", item))
+    return records
+
+
+# --- CSV -----------------------------------------------------------------------
+
+def _read_csv(path: str, text: str) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return []
+    except csv.Error as e:
+        raise RecordErrors([f"{path}:1: not valid CSV: {e}"]) from None
+    header = [h.strip() for h in header]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise RecordErrors([f"{path}:1: column {', '.join(dupes)} appears more than once in the header"])
+    records, problems = [], []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                problems.append(f"{path}:{start}: record: has {len(cells)} fields but the header has {len(header)}")
+                continue
+            records.append(Record(path, start, "facts", _csv_fact(dict(zip(header, cells)))))
+    except csv.Error as e:
+        problems.append(f"{path}:{reader.line_num}: not valid CSV: {e}")
+    if problems:
+        raise RecordErrors(problems)
+    return records
+
+
+def _csv_fact(row: dict[str, str]) -> dict:
+    fact: dict[str, object] = {k: v for k, v in row.items() if v.strip() != ""}
+    for name in _CSV_LISTS:
+        if name in fact:
+            fact[name] = [p.strip() for p in str(fact[name]).split(";") if p.strip()]
+    if any(name in fact for name in _CSV_QUANTITY):
+        if "quantity" in fact:
+            return fact  # both forms given: the model names the field that does not belong
+        quantity = {name: fact.pop(name) for name in _CSV_QUANTITY if name in fact}
+        fact["quantity"] = quantity
+    return fact
+
+
+# --- importing -----------------------------------------------------------------
+
+def read_files(paths: Iterable[str | Path], fmt: str | None = None) -> list[Record]:
+    """Records from every file; reading errors of every file are reported together."""
+    records, problems = [], []
+    for path in paths:
+        try:
+            records += read_file(path, fmt)
+        except RecordErrors as e:
+            problems += e.problems
+    if problems:
+        raise RecordErrors(problems)
+    return records
+
+
+def import_records(db: sqlite_utils.Database, records: list[Record], author: str, *, dry_run: bool = False,
+                   create_actors: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Write all records in one transaction, or none of them if any is bad (or on a dry run)."""
+    result = ImportResult()
+    problems: list[str] = []
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    ordered = sorted(records, key=lambda r: order[r.section])  # actors and sources before the facts that name them
+    try:
+        with transaction(db):
+            resolver = Resolver(db, create_actors=create_actors)
+            for record in ordered:
+                try:
+                    _import_one(db, record, author, resolver, result)
+                except FieldProblems as e:
+                    problems += [f"{record.where()}: {f}: {r}" for f, r in e.problems]
+                except FactsError as e:
+                    problems.append(f"{record.where()}: {record.section[:-1]}: {e}")
+                if progress:
+                    progress(1)
+            if problems:
+                raise RecordErrors(problems)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver: Resolver,
+                result: ImportResult) -> None:
+    data = record.data
+    if not isinstance(data, dict):
+        raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
+    try:
+        if record.section == "actors":
+            _, created = add_actor(db, Actor.model_validate(data))
+            result.actors_added += created
+        elif record.section == "sources":
+            _, created = add_source(db, Source.model_validate(_source_text(record)), author)
+            result.sources_added += created
+        else:
+            fact_id, created = insert_fact(db, prepare_fact(FactIn.model_validate(data), resolver), author)
+            result.fact_ids.append(fact_id)
+            if created:
+                result.facts_added += 1
+            else:
+                result.facts_unchanged += 1
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None
+
+
+def _source_text(record: Record) -> dict:
+    data = dict(record.data)
+    text_file = data.pop("text_file", None)
+    if text_file is not None:
+        if "text" in data:
+            raise FieldProblems([("text_file", "give text or text_file, not both")])
+        if not isinstance(text_file, str):
+            raise FieldProblems([("text_file", "must be a path")])
+        path = Path(record.path).parent / text_file
+        try:
+            data["text"] = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        except OSError as e:
+            raise FieldProblems([("text_file", f"cannot read {path} ({e.strerror})")]) from None
+        except UnicodeDecodeError as e:
+            raise FieldProblems([("text_file", f"{path} is not valid UTF-8 (byte {e.start})")]) from None
+    return data
+
+
+def seed_files() -> list[Path]:
+    from .db import bundled
+    folder = bundled("seeds")
+    return [folder / name for name in ("actors.yaml", "sources.yaml", "facts.yaml")]

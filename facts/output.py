@@ -1,0 +1,57 @@
+"""Writing rows out: a table for people, JSON / newline-delimited JSON / CSV for programs."""
+
+import csv
+import json
+import sys
+from typing import Callable, Iterable, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .text import printable_line
+
+FORMATS = ("table", "json", "nl", "csv")
+
+
+def console(stream: TextIO | None = None) -> Console:
+    # Console honours NO_COLOR and only colours a terminal.
+    return Console(file=stream or sys.stdout, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[tuple[str, str, Callable[[dict], object]]] | None = None,
+               stream: TextIO | None = None) -> int:
+    """Write rows; `columns` (header, justify, getter) shapes the table only. Returns the row count."""
+    out = stream or sys.stdout
+    count = 0
+    if fmt == "json":
+        out.write("[")
+        for row in rows:
+            out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    elif fmt == "nl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "csv":
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\r\n")
+                writer.writeheader()
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            count += 1
+    else:
+        rows = list(rows)
+        count = len(rows)
+        if columns is None:
+            keys = list(rows[0]) if rows else []
+            columns = [(k, "left", (lambda key: lambda r: r[key])(k)) for k in keys]
+        table = Table(show_edge=False, pad_edge=False, header_style="bold", expand=False)
+        for header, justify, _ in columns:
+            table.add_column(header, justify=justify, overflow="fold")
+        for row in rows:
+            table.add_row(*[Text(printable_line(get(row))) for _, _, get in columns])
+        console(out).print(table)
+    return count

@@ -1,0 +1,141 @@
+"""Reading facts: filters turned into SQL with parameters only, and one fact in full."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import sqlite_utils
+
+from .actors import resolve_actor
+from .dates import parse_point
+from .errors import FactsError
+from .vocab import STATUSES
+
+# Sortable columns of facts_flat, by the names users give them.
+SORTS = {
+    "id": "id", "date": "date_start", "claimant": "claimant", "subject": "subject", "value": "value",
+    "unit": "unit", "confidence": "confidence", "source": "source", "status": "status",
+    "annotations": "annotation_count",
+}
+
+
+@dataclass
+class Filter:
+    """What `facts list` and the browser's filter bar narrow facts by. Every term must hold."""
+
+    actors: list[str] = field(default_factory=list)  # claimant: any of these names or aliases
+    subjects: list[str] = field(default_factory=list)  # subject contains this text
+    units: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # source keys
+    statuses: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # has every one of these tags
+    since: str | None = None  # holds on or after: YYYY, YYYY-MM or YYYY-MM-DD
+    until: str | None = None  # holds on or before
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    search: str | None = None  # full-text words
+
+    def where(self, db: sqlite_utils.Database) -> tuple[str, list]:
+        """A WHERE clause over facts_flat and its parameters."""
+        clauses, params = [], []
+        if self.actors:
+            ids = sorted({resolve_actor(db, name) for name in self.actors})
+            clauses.append(f"actor_id IN ({', '.join('?' * len(ids))})")
+            params += ids
+        for subject in self.subjects:
+            clauses.append("subject LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like(subject)}%")
+        if self.units:
+            clauses.append(f"unit IN ({', '.join('?' * len(self.units))}) COLLATE NOCASE")
+            params += self.units
+        if self.sources:
+            clauses.append(f"source IN ({', '.join('?' * len(self.sources))})")
+            params += [s.lower() for s in self.sources]
+        if self.statuses:
+            bad = [s for s in self.statuses if s not in STATUSES]
+            if bad:
+                raise FactsError(f"unknown status '{bad[0]}' (one of: {', '.join(STATUSES)})")
+            clauses.append(f"status IN ({', '.join('?' * len(self.statuses))})")
+            params += self.statuses
+        for tag in self.tags:
+            clauses.append("id IN (SELECT fact_id FROM fact_tags WHERE tag = ?)")
+            params.append(tag)
+        if self.since:
+            clauses.append("date_end >= ?")
+            params.append(_point(self.since, "since").start.isoformat())
+        if self.until:
+            clauses.append("date_start <= ?")
+            params.append(_point(self.until, "until").end.isoformat())
+        if self.min_confidence is not None:
+            clauses.append("confidence >= ?")
+            params.append(self.min_confidence)
+        if self.max_confidence is not None:
+            clauses.append("confidence <= ?")
+            params.append(self.max_confidence)
+        if self.search and self.search.strip():
+            clauses.append("id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
+            params.append(fts_query(self.search))
+        return (" AND ".join(clauses) or "1"), params
+
+
+def _point(text: str, name: str):
+    try:
+        return parse_point(text)
+    except ValueError as e:
+        raise FactsError(f"--{name}: {e}") from None
+
+
+def _like(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+def fts_query(text: str) -> str:
+    """Words as an FTS5 query: every word must appear; nothing is read as FTS syntax."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"*' if i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words)) or '""'
+
+
+def list_facts(db: sqlite_utils.Database, flt: Filter | None = None, *, sort: str = "id", descending: bool = False,
+               limit: int | None = None, offset: int = 0) -> Iterator[dict]:
+    """Rows of facts_flat that pass the filter, in order."""
+    where, params = (flt or Filter()).where(db)
+    column = SORTS.get(sort)
+    if column is None:
+        raise FactsError(f"cannot sort by '{sort}' (one of: {', '.join(SORTS)})")
+    direction = "DESC" if descending else "ASC"
+    sql = f"SELECT * FROM facts_flat WHERE {where} ORDER BY {column} {direction}, id {direction}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = params + [limit, offset]
+    yield from db.query(sql, params)
+
+
+def count_facts(db: sqlite_utils.Database, flt: Filter | None = None) -> int:
+    where, params = (flt or Filter()).where(db)
+    return db.execute(f"SELECT count(*) FROM facts_flat WHERE {where}", params).fetchone()[0]
+
+
+@dataclass
+class FactDetail:
+    fact: dict
+    source_text: str | None
+    annotations: list[dict]
+    history: list[dict]
+
+
+def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
+    """One fact with everything about it."""
+    rows = list(db.query("SELECT * FROM facts_flat WHERE id = ?", [fact_id]))
+    if not rows:
+        raise FactsError(f"no fact #{fact_id}")
+    fact = rows[0]
+    text = db.execute("SELECT text FROM sources WHERE id = ?", [fact["source_id"]]).fetchone()[0]
+    annotations = list(db.query("SELECT * FROM annotations WHERE fact_id = ? ORDER BY created_at, id", [fact_id]))
+    history = []
+    for row in db.query("SELECT * FROM fact_history WHERE fact_id = ? ORDER BY id", [fact_id]):
+        row = dict(row)
+        row["old"] = json.loads(row["old"])
+        row["new"] = json.loads(row["new"]) if row["new"] else None
+        history.append(row)
+    return FactDetail(fact, text, annotations, history)

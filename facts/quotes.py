@@ -1,0 +1,61 @@
+"""Anchoring a quote in its source text (W3C text quote + position selectors)."""
+
+import re
+from dataclasses import dataclass
+
+CONTEXT = 32  # characters of prefix/suffix kept for re-anchoring
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int  # code points into the text
+    end: int
+    exact: str  # the text as it stands in the source
+    prefix: str
+    suffix: str
+
+
+def find_quote(text: str, quote: str, start: int | None = None) -> Anchor:
+    """Where `quote` stands in `text`. Runs of white space may differ; nothing else may."""
+    if start is not None:
+        for found in _occurrences(text, quote):
+            if found[0] == start:
+                return _anchor(text, *found)
+        places = [s for s, _ in _occurrences(text, quote)]
+        where = f"; it occurs at {', '.join(map(str, places))}" if places else ""
+        raise ValueError(f"the quote is not at {start} in the source{where}")
+    places = _occurrences(text, quote)
+    if not places:
+        raise ValueError("does not occur in the source text")
+    if len(places) > 1:
+        raise ValueError(f"occurs {len(places)} times in the source text (at {', '.join(str(s) for s, _ in places)}): "
+                         "give quote_start or a longer quote")
+    return _anchor(text, *places[0])
+
+
+def _occurrences(text: str, quote: str) -> list[tuple[int, int]]:
+    exact = []
+    i = text.find(quote)
+    while i != -1:
+        exact.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    if exact:
+        return exact
+    words = quote.split()
+    if not words:
+        return []
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _anchor(text: str, start: int, end: int) -> Anchor:
+    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+
+
+def paragraph_around(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The paragraph holding text[start:end], and the span's offsets within it."""
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    if para_end == -1:
+        para_end = len(text)
+    return text[para_start:para_end], start - para_start, end - para_start

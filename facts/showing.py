@@ -1,0 +1,114 @@
+"""One fact in full, for reading on a terminal (`facts show`)."""
+
+from rich.console import Group
+from rich.text import Text
+
+from .confidence import format_confidence
+from .dates import format_partial
+from .display import format_date, format_quantity
+from .numbers import format_number
+from .query import FactDetail
+from .quotes import paragraph_around
+from .text import printable, printable_line
+from .vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
+
+
+def _field(label: str, value: object) -> Text:
+    line = Text(f"{label:<12}", style="bold")
+    line.append(printable_line(value))
+    return line
+
+
+def quote_in_context(text: str, start: int, end: int) -> Text:
+    """The paragraph holding the quote, the quote highlighted; nothing read as markup."""
+    paragraph, a, b = paragraph_around(text, start, end)
+    out = Text(printable(paragraph[:a]))
+    out.append(printable(paragraph[a:b]), style="reverse bold")
+    out.append(printable(paragraph[b:]))
+    return out
+
+
+def render_fact(detail: FactDetail) -> Group:
+    f = detail.fact
+    parts: list = []
+    title = Text(f"Fact #{f['id']}", style="bold")
+    title.append(f"  [{f['status']}]", style="yellow" if f["status"] != "active" else "green")
+    parts.append(title)
+    parts.append(_field("Claim", f["claim"]))
+    parts.append(_field("Subject", f["subject"]))
+    if f["qualifier"]:
+        quantity = f"{format_quantity(f)} {f['unit'] or ''}".strip()
+        if f["as_stated"]:
+            quantity += f'   (as stated: "{f["as_stated"]}")'
+        parts.append(_field("Quantity", quantity))
+        parts.append(_field("", f"value {format_number(f['value']) or '–'}, low {format_number(f['low']) or '–'}, "
+                                f"high {format_number(f['high']) or '–'}, {f['qualifier']}"))
+    parts.append(_field("Date", f"{format_date(f)}  ({f['date_precision']} precision)"))
+    if f["stated_on"]:
+        parts.append(_field("Stated on", format_partial(f["stated_on"])))
+    parts.append(_field("Claimant", f"{f['claimant']} ({f['claimant_kind']})"))
+    if f["about"]:
+        parts.append(_field("About", f["about"]))
+    published = f", {format_partial(f['source_published'])}" if f["source_published"] else ""
+    parts.append(_field("Source", f"{f['source']}: {f['source_title']} ({f['source_publisher'] or 'publisher unknown'}"
+                                  f"{published})"))
+    if f["source_reliability"]:
+        parts.append(_field("Reliability", f"{f['source_reliability']} ({RELIABILITY_MEANINGS[f['source_reliability']]})"))
+    parts.append(_field("Confidence", format_confidence(f["confidence"])))
+    if f["credibility"]:
+        parts.append(_field("Credibility", f"{f['credibility']} ({CREDIBILITY_MEANINGS[f['credibility']]})"))
+    if f["status"] != "active" or f["status_reason"]:
+        reason = f["status_reason"] or ""
+        if f["superseded_by"]:
+            reason += f" (superseded by fact #{f['superseded_by']})"
+        parts.append(_field("Status", f"{f['status']}: {reason}"))
+    if f["tags"]:
+        parts.append(_field("Tags", f["tags"]))
+    if f["quote"]:
+        parts.append(Text(""))
+        if f["quote_start"] is not None and detail.source_text:
+            parts.append(Text(f"Quote (characters {f['quote_start']}–{f['quote_end']} of the source):", style="bold"))
+            parts.append(quote_in_context(detail.source_text, f["quote_start"], f["quote_end"]))
+        else:
+            parts.append(Text("Quote:", style="bold"))
+            parts.append(Text(printable(f["quote"])))
+    parts.append(Text(""))
+    parts.append(Text(f"Annotations ({len(detail.annotations)})", style="bold"))
+    for a in detail.annotations:
+        parts.append(Text(f"  {a['created_at'][:16].replace('T', ' ')}  {printable_line(a['author'])}  "
+                          f"{describe_annotation(a)}"))
+    parts.append(Text(f"History ({len(detail.history)})", style="bold"))
+    for h in detail.history:
+        who = printable_line(h["changed_by"] or "someone")
+        parts.append(Text(f"  {h['changed_at'][:16].replace('T', ' ')}  {who}  {describe_change(h)}"))
+    parts.append(_field("Entered", f"{f['created_at'][:16].replace('T', ' ')} by {f['created_by'] or 'unknown'}"))
+    return Group(*parts)
+
+
+def describe_annotation(a: dict) -> str:
+    kind = a["kind"]
+    if kind in ("note", "flag"):
+        return printable_line(f"{kind}: {a['body']}")
+    if kind in ("tag", "untag"):
+        return printable_line(f"{kind} {a['tag']}")
+    if kind == "rate":
+        return printable_line(f"re-rated {format_confidence(a['confidence'])}: {a['body']}")
+    text = f"status {a['status']}"
+    if a["superseded_by"]:
+        text += f" (by fact #{a['superseded_by']})"
+    return printable_line(f"{text}: {a['body']}" if a["body"] else text)
+
+
+def describe_change(h: dict) -> str:
+    if h["action"] == "delete":
+        return "deleted"
+    return "; ".join(f"{name} {_value(h['old'].get(name))} → {_value(h['new'].get(name))}"
+                     for name in h["new"])
+
+
+def _value(v: object) -> str:
+    if v is None:
+        return "∅"
+    if isinstance(v, float):
+        return format_number(v) if v.is_integer() else f"{v:g}"
+    return printable_line(v)

@@ -1,0 +1,51 @@
+"""Source documents."""
+
+import sqlite_utils
+from rapidfuzz import process
+
+from .errors import FactsError
+from .models import Source
+
+_COMPARED = ("title", "publisher", "author", "url", "published", "retrieved", "reliability", "description", "sha256")
+
+
+def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[int, bool]:
+    """Store a source: (id, created). The same source again adds nothing; a different one under the same key is refused."""
+    row = db.execute("SELECT id, " + ", ".join(_COMPARED) + " FROM sources WHERE key = ?", [source.key]).fetchone()
+    values = {name: getattr(source, name) for name in _COMPARED}
+    values["retrieved"] = source.retrieved.isoformat() if source.retrieved else None
+    if row:
+        stored = dict(zip(_COMPARED, row[1:]))
+        differ = [name for name in _COMPARED if stored[name] != values[name]]
+        if differ:
+            raise FactsError(f"source '{source.key}' is already stored with a different {', '.join(differ)}")
+        return row[0], False
+    cursor = db.execute(
+        """INSERT INTO sources (key, title, publisher, author, url, published, retrieved, reliability,
+                                description, text, sha256, added_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [source.key, source.title, source.publisher, source.author, source.url, source.published,
+         values["retrieved"], source.reliability, source.description, source.text, source.sha256, author])
+    return cursor.lastrowid, True
+
+
+def get_source(db: sqlite_utils.Database, key: str) -> dict:
+    """The source stored under `key`, text included."""
+    rows = list(db.query("SELECT * FROM sources WHERE key = ?", [key.strip().lower()]))
+    if not rows:
+        raise FactsError(f"unknown source '{key}'{_did_you_mean(db, key)}")
+    return rows[0]
+
+
+def _did_you_mean(db: sqlite_utils.Database, key: str) -> str:
+    keys = [r[0] for r in db.execute("SELECT key FROM sources")]
+    found = process.extract(key.lower(), keys, limit=2, score_cutoff=60)
+    return f" (did you mean {' or '.join(k for k, _, _ in found)}?)" if found else ""
+
+
+def list_sources(db: sqlite_utils.Database) -> list[dict]:
+    return [dict(row) for row in db.query(
+        """SELECT sources.id, key, title, publisher, author, published, reliability, url,
+                  length(text) AS characters,
+                  (SELECT count(*) FROM facts WHERE source_id = sources.id) AS facts
+           FROM sources ORDER BY key""")]

@@ -1,0 +1,448 @@
+-- facts: the definition of the database.
+--
+-- Every rule the pydantic models apply at the door is repeated here, so that a
+-- row written with the stock sqlite3 shell is held to the same rules. Foreign
+-- keys are also checked by triggers, because the shell does not turn on
+-- PRAGMA foreign_keys by default. Dates are ISO 8601 text; times are UTC
+-- 'YYYY-MM-DDTHH:MM:SS.SSSZ'. Allowed values are listed in facts/vocab.py too
+-- (tests/test_schema.py keeps both lists equal).
+
+-- A source document: the article, statement or report a fact was read in.
+CREATE TABLE sources (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE CHECK (key GLOB '[a-z0-9]*' AND key NOT GLOB '*[^a-z0-9._-]*' AND length(key) <= 100),
+    title       TEXT NOT NULL CHECK (length(trim(title)) > 0 AND title = trim(title) AND length(title) <= 500
+                                     AND title NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(title AS BLOB), x'00') = 0),
+    publisher   TEXT CHECK (publisher IS NULL OR (length(trim(publisher)) > 0 AND publisher = trim(publisher) AND length(publisher) <= 200
+                                     AND publisher NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(publisher AS BLOB), x'00') = 0)),
+    author      TEXT CHECK (author IS NULL OR (length(trim(author)) > 0 AND author = trim(author) AND length(author) <= 200
+                                     AND author NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(author AS BLOB), x'00') = 0)),
+    url         TEXT CHECK (url IS NULL OR ((url GLOB 'http://?*' OR url GLOB 'https://?*') AND url NOT GLOB '*[ ' || char(1) || '-' || char(31) || ']*' AND length(url) <= 2000)),
+    -- 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD': as precise as the document says.
+    published   TEXT CHECK (published IS NULL
+                            OR (published GLOB '[0-9][0-9][0-9][0-9]')
+                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(published || '-01') = published || '-01')
+                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(published) = published)),
+    retrieved   TEXT CHECK (retrieved IS NULL OR (retrieved GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(retrieved) = retrieved)),
+    -- Admiralty code: A completely reliable ... E unreliable, F cannot be judged.
+    reliability TEXT CHECK (reliability IS NULL OR reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    description TEXT CHECK (description IS NULL OR (length(trim(description)) > 0 AND length(description) <= 10000 AND instr(CAST(description AS BLOB), x'00') = 0)),
+    -- The full text as stored; quote offsets count code points into it.
+    text        TEXT CHECK (text IS NULL OR (length(text) > 0 AND length(text) <= 5000000 AND instr(CAST(text AS BLOB), x'00') = 0)),
+    -- sha256 of text encoded as UTF-8, lower-case hex.
+    sha256      TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*')),
+    added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    added_by    TEXT,
+    CHECK ((text IS NULL) = (sha256 IS NULL))
+) STRICT;
+
+-- Who claims, and who a claim is about.
+CREATE TABLE actors (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE
+                CHECK (length(trim(name)) > 0 AND name = trim(name) AND length(name) <= 200
+                       AND name NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(name AS BLOB), x'00') = 0),
+    kind        TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('person', 'organization', 'state', 'media', 'other')),
+    description TEXT CHECK (description IS NULL OR (length(trim(description)) > 0 AND length(description) <= 10000 AND instr(CAST(description AS BLOB), x'00') = 0)),
+    added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+-- Every spelling that resolves to an actor, its canonical name included.
+-- One alias names one actor (case-insensitively, for ASCII letters).
+CREATE TABLE aliases (
+    alias       TEXT PRIMARY KEY COLLATE NOCASE
+                CHECK (length(trim(alias)) > 0 AND alias = trim(alias) AND length(alias) <= 200
+                       AND alias NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(alias AS BLOB), x'00') = 0),
+    actor_id    INTEGER NOT NULL REFERENCES actors(id)
+) STRICT;
+CREATE INDEX aliases_actor ON aliases(actor_id);
+
+CREATE TRIGGER actors_name_is_alias AFTER INSERT ON actors
+BEGIN
+    INSERT INTO aliases (alias, actor_id) VALUES (new.name, new.id);
+END;
+
+CREATE TRIGGER aliases_actor_exists BEFORE INSERT ON aliases
+WHEN NOT EXISTS (SELECT 1 FROM actors WHERE id = new.actor_id)
+BEGIN
+    SELECT RAISE(ABORT, 'aliases.actor_id: no such actor');
+END;
+
+-- One claim by one claimant in one source.
+CREATE TABLE facts (
+    id             INTEGER PRIMARY KEY,
+    claim          TEXT NOT NULL
+                   CHECK (length(trim(claim)) > 0 AND claim = trim(claim) AND length(claim) <= 2000
+                          AND claim NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(claim AS BLOB), x'00') = 0),
+    -- The thing measured; competing claims share it.
+    subject        TEXT NOT NULL
+                   CHECK (length(trim(subject)) > 0 AND subject = trim(subject) AND length(subject) <= 200
+                          AND subject NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(subject AS BLOB), x'00') = 0),
+    -- The quantity: best value and bounds. exact: low = value = high;
+    -- at_least: low = value; at_most: high = value; range: low < high.
+    value          REAL CHECK (value IS NULL OR abs(value) <= 1e300),
+    low            REAL CHECK (low IS NULL OR abs(low) <= 1e300),
+    high           REAL CHECK (high IS NULL OR abs(high) <= 1e300),
+    unit           TEXT CHECK (unit IS NULL OR (length(trim(unit)) > 0 AND unit = trim(unit) AND length(unit) <= 100
+                          AND unit NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(unit AS BLOB), x'00') = 0)),
+    qualifier      TEXT CHECK (qualifier IS NULL OR qualifier IN ('exact', 'approx', 'at_least', 'at_most', 'range')),
+    as_stated      TEXT CHECK (as_stated IS NULL OR (length(trim(as_stated)) > 0 AND length(as_stated) <= 200
+                          AND as_stated NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(as_stated AS BLOB), x'00') = 0)),
+    -- When the claim holds: an inclusive span of days, at a precision.
+    date_start     TEXT NOT NULL CHECK (date_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_start) = date_start),
+    date_end       TEXT NOT NULL CHECK (date_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_end) = date_end),
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('day', 'month', 'year')),
+    -- When the claimant said it: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.
+    stated_on      TEXT CHECK (stated_on IS NULL
+                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]')
+                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(stated_on || '-01') = stated_on || '-01')
+                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(stated_on) = stated_on)),
+    actor_id       INTEGER NOT NULL REFERENCES actors(id),
+    source_id      INTEGER NOT NULL REFERENCES sources(id),
+    -- The exact words in the source; offsets are code points into sources.text.
+    quote          TEXT CHECK (quote IS NULL OR (length(trim(quote)) > 0 AND length(quote) <= 10000 AND instr(CAST(quote AS BLOB), x'00') = 0)),
+    quote_start    INTEGER CHECK (quote_start IS NULL OR quote_start >= 0),
+    quote_end      INTEGER,
+    quote_prefix   TEXT,
+    quote_suffix   TEXT,
+    -- Likelihood that the claim is true, 0..1 (ICD 203 bands).
+    confidence     REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+    -- Admiralty information credibility: 1 confirmed ... 6 cannot be judged.
+    credibility    INTEGER CHECK (credibility IS NULL OR (credibility >= 1 AND credibility <= 6)),
+    status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disputed', 'retracted', 'superseded')),
+    status_reason  TEXT CHECK (status_reason IS NULL OR (length(trim(status_reason)) > 0 AND length(status_reason) <= 10000 AND instr(CAST(status_reason AS BLOB), x'00') = 0)),
+    superseded_by  INTEGER REFERENCES facts(id),
+    created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_by     TEXT,
+    updated_at     TEXT,
+    updated_by     TEXT,
+    CHECK (
+        (qualifier IS NULL AND value IS NULL AND low IS NULL AND high IS NULL AND unit IS NULL AND as_stated IS NULL)
+        OR (qualifier = 'exact' AND value IS NOT NULL AND low = value AND high = value)
+        OR (qualifier = 'approx' AND value IS NOT NULL AND (low IS NULL OR low <= value) AND (high IS NULL OR value <= high))
+        OR (qualifier = 'at_least' AND value IS NOT NULL AND low = value AND high IS NULL)
+        OR (qualifier = 'at_most' AND value IS NOT NULL AND high = value AND low IS NULL)
+        OR (qualifier = 'range' AND low IS NOT NULL AND high IS NOT NULL AND low < high
+            AND (value IS NULL OR (low <= value AND value <= high)))
+    ),
+    CHECK (date_start <= date_end),
+    CHECK (date_precision <> 'year'
+           OR (substr(date_start, 6) = '01-01' AND substr(date_end, 6) = '12-31')),
+    CHECK (date_precision <> 'month'
+           OR (substr(date_start, 9) = '01' AND date_end = date(date_end, 'start of month', '+1 month', '-1 day'))),
+    CHECK ((quote IS NULL AND quote_start IS NULL AND quote_end IS NULL AND quote_prefix IS NULL AND quote_suffix IS NULL)
+           OR (quote IS NOT NULL AND quote_start IS NULL AND quote_end IS NULL)
+           OR (quote IS NOT NULL AND quote_end = quote_start + length(quote))),
+    CHECK ((status = 'superseded') = (superseded_by IS NOT NULL)),
+    CHECK (superseded_by IS NULL OR superseded_by <> id),
+    CHECK (status = 'active' OR status_reason IS NOT NULL)
+) STRICT;
+
+-- Re-importing the same claim adds nothing.
+CREATE UNIQUE INDEX facts_natural_key ON facts(source_id, actor_id, subject, claim, date_start, date_end);
+CREATE INDEX facts_subject ON facts(subject);
+CREATE INDEX facts_actor ON facts(actor_id);
+CREATE INDEX facts_date ON facts(date_start, date_end);
+CREATE INDEX facts_unit ON facts(unit);
+CREATE INDEX facts_status ON facts(status);
+CREATE INDEX facts_confidence ON facts(confidence);
+CREATE INDEX facts_value ON facts(value);
+
+-- References checked without PRAGMA foreign_keys; a quote checked against
+-- the stored text of its source.
+CREATE TRIGGER facts_check_insert BEFORE INSERT ON facts
+BEGIN
+    SELECT RAISE(ABORT, 'facts.actor_id: no such actor')
+        WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id = new.actor_id);
+    SELECT RAISE(ABORT, 'facts.source_id: no such source')
+        WHERE NOT EXISTS (SELECT 1 FROM sources WHERE id = new.source_id);
+    SELECT RAISE(ABORT, 'facts.superseded_by: no such fact')
+        WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
+    SELECT RAISE(ABORT, 'facts.quote: a quote from a source with stored text needs quote_start')
+        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL
+          AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL;
+    SELECT RAISE(ABORT, 'facts.quote: the quote does not occur in the source text at quote_start')
+        WHERE new.quote_start IS NOT NULL
+          AND substr((SELECT text FROM sources WHERE id = new.source_id), new.quote_start + 1, length(new.quote)) IS NOT new.quote;
+END;
+
+CREATE TRIGGER facts_check_update BEFORE UPDATE ON facts
+BEGIN
+    SELECT RAISE(ABORT, 'facts.actor_id: no such actor')
+        WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id = new.actor_id);
+    SELECT RAISE(ABORT, 'facts.source_id: no such source')
+        WHERE NOT EXISTS (SELECT 1 FROM sources WHERE id = new.source_id);
+    SELECT RAISE(ABORT, 'facts.superseded_by: no such fact')
+        WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
+    SELECT RAISE(ABORT, 'facts.id: a fact keeps its id')
+        WHERE new.id IS NOT old.id;
+    SELECT RAISE(ABORT, 'facts.quote: a quote from a source with stored text needs quote_start')
+        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL
+          AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL;
+    SELECT RAISE(ABORT, 'facts.quote: the quote does not occur in the source text at quote_start')
+        WHERE new.quote_start IS NOT NULL
+          AND substr((SELECT text FROM sources WHERE id = new.source_id), new.quote_start + 1, length(new.quote)) IS NOT new.quote;
+END;
+
+-- A source's text is what quotes point into: it is never rewritten under them.
+CREATE TRIGGER sources_text_kept BEFORE UPDATE OF text ON sources
+WHEN old.text IS NOT new.text AND EXISTS (SELECT 1 FROM facts WHERE source_id = old.id AND quote_start IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'sources.text: facts quote this text; it cannot be changed');
+END;
+
+-- Actors a fact is about (the claimant is facts.actor_id).
+CREATE TABLE fact_about (
+    fact_id  INTEGER NOT NULL REFERENCES facts(id),
+    actor_id INTEGER NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (fact_id, actor_id)
+) STRICT;
+CREATE INDEX fact_about_actor ON fact_about(actor_id);
+
+CREATE TRIGGER fact_about_check BEFORE INSERT ON fact_about
+BEGIN
+    SELECT RAISE(ABORT, 'fact_about.fact_id: no such fact')
+        WHERE NOT EXISTS (SELECT 1 FROM facts WHERE id = new.fact_id);
+    SELECT RAISE(ABORT, 'fact_about.actor_id: no such actor')
+        WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id = new.actor_id);
+END;
+
+-- Notes, tags, re-ratings and status changes: append-only.
+CREATE TABLE annotations (
+    id            INTEGER PRIMARY KEY,
+    fact_id       INTEGER NOT NULL REFERENCES facts(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('note', 'tag', 'untag', 'rate', 'status', 'flag')),
+    -- The note, or the reason for a re-rating, a status or a flag.
+    body          TEXT CHECK (body IS NULL OR (length(trim(body)) > 0 AND length(body) <= 10000 AND instr(CAST(body AS BLOB), x'00') = 0)),
+    tag           TEXT COLLATE NOCASE
+                  CHECK (tag IS NULL OR (length(trim(tag)) > 0 AND tag = trim(tag) AND length(tag) <= 100
+                         AND tag NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(tag AS BLOB), x'00') = 0)),
+    confidence    REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
+    status        TEXT CHECK (status IS NULL OR status IN ('active', 'disputed', 'retracted', 'superseded')),
+    superseded_by INTEGER REFERENCES facts(id),
+    author        TEXT NOT NULL CHECK (length(trim(author)) > 0 AND length(author) <= 200
+                         AND author NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(author AS BLOB), x'00') = 0),
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (
+        (kind IN ('note', 'flag') AND body IS NOT NULL AND tag IS NULL AND confidence IS NULL AND status IS NULL AND superseded_by IS NULL)
+        OR (kind IN ('tag', 'untag') AND tag IS NOT NULL AND confidence IS NULL AND status IS NULL AND superseded_by IS NULL)
+        OR (kind = 'rate' AND body IS NOT NULL AND confidence IS NOT NULL AND tag IS NULL AND status IS NULL AND superseded_by IS NULL)
+        OR (kind = 'status' AND status IS NOT NULL AND tag IS NULL AND confidence IS NULL
+            AND (status = 'active' OR body IS NOT NULL)
+            AND ((status = 'superseded') = (superseded_by IS NOT NULL)))
+    )
+) STRICT;
+CREATE INDEX annotations_fact ON annotations(fact_id, created_at);
+
+CREATE TRIGGER annotations_check BEFORE INSERT ON annotations
+BEGIN
+    SELECT RAISE(ABORT, 'annotations.fact_id: no such fact')
+        WHERE NOT EXISTS (SELECT 1 FROM facts WHERE id = new.fact_id);
+    SELECT RAISE(ABORT, 'annotations.superseded_by: no such fact')
+        WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
+    SELECT RAISE(ABORT, 'annotations.superseded_by: a fact cannot supersede itself')
+        WHERE new.superseded_by = new.fact_id;
+END;
+
+CREATE TRIGGER annotations_no_update BEFORE UPDATE ON annotations
+BEGIN
+    SELECT RAISE(ABORT, 'annotations are append-only: they cannot be changed');
+END;
+
+CREATE TRIGGER annotations_no_delete BEFORE DELETE ON annotations
+BEGIN
+    SELECT RAISE(ABORT, 'annotations are append-only: they cannot be deleted');
+END;
+
+-- Current tags, kept from the tag/untag annotations.
+CREATE TABLE fact_tags (
+    fact_id INTEGER NOT NULL REFERENCES facts(id),
+    tag     TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (fact_id, tag)
+) STRICT;
+CREATE INDEX fact_tags_tag ON fact_tags(tag);
+
+CREATE TRIGGER annotations_tag AFTER INSERT ON annotations WHEN new.kind = 'tag'
+BEGIN
+    INSERT OR IGNORE INTO fact_tags (fact_id, tag) VALUES (new.fact_id, new.tag);
+END;
+
+CREATE TRIGGER annotations_untag AFTER INSERT ON annotations WHEN new.kind = 'untag'
+BEGIN
+    DELETE FROM fact_tags WHERE fact_id = new.fact_id AND tag = new.tag;
+END;
+
+CREATE TRIGGER annotations_rate AFTER INSERT ON annotations WHEN new.kind = 'rate'
+BEGIN
+    UPDATE facts SET confidence = new.confidence, updated_at = new.created_at, updated_by = new.author
+    WHERE id = new.fact_id;
+END;
+
+CREATE TRIGGER annotations_status AFTER INSERT ON annotations WHEN new.kind = 'status'
+BEGIN
+    UPDATE facts SET status = new.status, status_reason = new.body, superseded_by = new.superseded_by,
+                     updated_at = new.created_at, updated_by = new.author
+    WHERE id = new.fact_id;
+END;
+
+-- Every change to a fact: the old and new values of the columns that changed.
+CREATE TABLE fact_history (
+    id         INTEGER PRIMARY KEY,
+    fact_id    INTEGER NOT NULL,
+    action     TEXT NOT NULL CHECK (action IN ('update', 'delete')),
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    old        TEXT NOT NULL CHECK (json_valid(old)),
+    new        TEXT CHECK (new IS NULL OR json_valid(new))
+) STRICT;
+CREATE INDEX fact_history_fact ON fact_history(fact_id, id);
+
+CREATE TRIGGER fact_history_no_update BEFORE UPDATE ON fact_history
+BEGIN
+    SELECT RAISE(ABORT, 'fact_history is append-only: it cannot be changed');
+END;
+
+CREATE TRIGGER fact_history_no_delete BEFORE DELETE ON fact_history
+BEGIN
+    SELECT RAISE(ABORT, 'fact_history is append-only: it cannot be deleted');
+END;
+
+CREATE TRIGGER facts_history_update AFTER UPDATE ON facts
+BEGIN
+    INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new)
+    SELECT old.id, 'update',
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_at
+                ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_by END,
+           o, n
+    FROM (
+        SELECT json_group_object(name, o) AS o, json_group_object(name, n) AS n, count(*) AS changed
+        FROM (
+                      SELECT 'claim' AS name, old.claim AS o, new.claim AS n WHERE old.claim IS NOT new.claim
+            UNION ALL SELECT 'subject', old.subject, new.subject WHERE old.subject IS NOT new.subject
+            UNION ALL SELECT 'value', old.value, new.value WHERE old.value IS NOT new.value
+            UNION ALL SELECT 'low', old.low, new.low WHERE old.low IS NOT new.low
+            UNION ALL SELECT 'high', old.high, new.high WHERE old.high IS NOT new.high
+            UNION ALL SELECT 'unit', old.unit, new.unit WHERE old.unit IS NOT new.unit
+            UNION ALL SELECT 'qualifier', old.qualifier, new.qualifier WHERE old.qualifier IS NOT new.qualifier
+            UNION ALL SELECT 'as_stated', old.as_stated, new.as_stated WHERE old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'date_start', old.date_start, new.date_start WHERE old.date_start IS NOT new.date_start
+            UNION ALL SELECT 'date_end', old.date_end, new.date_end WHERE old.date_end IS NOT new.date_end
+            UNION ALL SELECT 'date_precision', old.date_precision, new.date_precision WHERE old.date_precision IS NOT new.date_precision
+            UNION ALL SELECT 'stated_on', old.stated_on, new.stated_on WHERE old.stated_on IS NOT new.stated_on
+            UNION ALL SELECT 'actor_id', old.actor_id, new.actor_id WHERE old.actor_id IS NOT new.actor_id
+            UNION ALL SELECT 'source_id', old.source_id, new.source_id WHERE old.source_id IS NOT new.source_id
+            UNION ALL SELECT 'quote', old.quote, new.quote WHERE old.quote IS NOT new.quote
+            UNION ALL SELECT 'quote_start', old.quote_start, new.quote_start WHERE old.quote_start IS NOT new.quote_start
+            UNION ALL SELECT 'quote_end', old.quote_end, new.quote_end WHERE old.quote_end IS NOT new.quote_end
+            UNION ALL SELECT 'quote_prefix', old.quote_prefix, new.quote_prefix WHERE old.quote_prefix IS NOT new.quote_prefix
+            UNION ALL SELECT 'quote_suffix', old.quote_suffix, new.quote_suffix WHERE old.quote_suffix IS NOT new.quote_suffix
+            UNION ALL SELECT 'confidence', old.confidence, new.confidence WHERE old.confidence IS NOT new.confidence
+            UNION ALL SELECT 'credibility', old.credibility, new.credibility WHERE old.credibility IS NOT new.credibility
+            UNION ALL SELECT 'status', old.status, new.status WHERE old.status IS NOT new.status
+            UNION ALL SELECT 'status_reason', old.status_reason, new.status_reason WHERE old.status_reason IS NOT new.status_reason
+            UNION ALL SELECT 'superseded_by', old.superseded_by, new.superseded_by WHERE old.superseded_by IS NOT new.superseded_by
+        )
+    )
+    WHERE changed > 0;
+END;
+
+-- A deleted fact is kept whole in its history (a fact with annotations
+-- cannot be deleted at all: they hold on to it).
+CREATE TRIGGER facts_delete_check BEFORE DELETE ON facts
+BEGIN
+    SELECT RAISE(ABORT, 'facts: a fact with annotations cannot be deleted; mark it retracted instead')
+        WHERE EXISTS (SELECT 1 FROM annotations WHERE fact_id = old.id);
+    DELETE FROM fact_tags WHERE fact_id = old.id;
+    DELETE FROM fact_about WHERE fact_id = old.id;
+END;
+
+CREATE TRIGGER facts_history_delete AFTER DELETE ON facts
+BEGIN
+    INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new)
+    VALUES (old.id, 'delete', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL,
+            json_object('claim', old.claim, 'subject', old.subject, 'value', old.value, 'low', old.low,
+                        'high', old.high, 'unit', old.unit, 'qualifier', old.qualifier, 'as_stated', old.as_stated,
+                        'date_start', old.date_start, 'date_end', old.date_end, 'date_precision', old.date_precision,
+                        'stated_on', old.stated_on, 'actor_id', old.actor_id, 'source_id', old.source_id,
+                        'quote', old.quote, 'quote_start', old.quote_start, 'quote_end', old.quote_end,
+                        'quote_prefix', old.quote_prefix, 'quote_suffix', old.quote_suffix,
+                        'confidence', old.confidence, 'credibility', old.credibility, 'status', old.status,
+                        'status_reason', old.status_reason, 'superseded_by', old.superseded_by,
+                        'created_at', old.created_at, 'created_by', old.created_by),
+            NULL);
+END;
+
+-- Full-text search over the words of a fact, kept in step by triggers.
+CREATE VIRTUAL TABLE facts_fts USING fts5(
+    claim, subject, quote, as_stated,
+    content = 'facts', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER facts_fts_insert AFTER INSERT ON facts
+BEGIN
+    INSERT INTO facts_fts (rowid, claim, subject, quote, as_stated)
+    VALUES (new.id, new.claim, new.subject, new.quote, new.as_stated);
+END;
+
+CREATE TRIGGER facts_fts_delete AFTER DELETE ON facts
+BEGIN
+    INSERT INTO facts_fts (facts_fts, rowid, claim, subject, quote, as_stated)
+    VALUES ('delete', old.id, old.claim, old.subject, old.quote, old.as_stated);
+END;
+
+CREATE TRIGGER facts_fts_update AFTER UPDATE OF claim, subject, quote, as_stated ON facts
+BEGIN
+    INSERT INTO facts_fts (facts_fts, rowid, claim, subject, quote, as_stated)
+    VALUES ('delete', old.id, old.claim, old.subject, old.quote, old.as_stated);
+    INSERT INTO facts_fts (rowid, claim, subject, quote, as_stated)
+    VALUES (new.id, new.claim, new.subject, new.quote, new.as_stated);
+END;
+
+-- One row per fact with the names a reader wants: the thing to query or export.
+CREATE VIEW facts_flat AS
+SELECT
+    f.id,
+    f.claim,
+    f.subject,
+    f.value,
+    f.low,
+    f.high,
+    f.unit,
+    f.qualifier,
+    f.as_stated,
+    f.date_start,
+    f.date_end,
+    f.date_precision,
+    f.stated_on,
+    a.name AS claimant,
+    a.kind AS claimant_kind,
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT ab.name FROM fact_about fa JOIN actors ab ON ab.id = fa.actor_id
+        WHERE fa.fact_id = f.id ORDER BY ab.name)) AS about,
+    s.key AS source,
+    s.title AS source_title,
+    s.publisher AS source_publisher,
+    s.published AS source_published,
+    s.reliability AS source_reliability,
+    f.quote,
+    f.quote_start,
+    f.quote_end,
+    f.confidence,
+    f.credibility,
+    f.status,
+    f.status_reason,
+    f.superseded_by,
+    (SELECT group_concat(tag, '; ') FROM (
+        SELECT tag FROM fact_tags WHERE fact_id = f.id ORDER BY tag)) AS tags,
+    (SELECT count(*) FROM annotations WHERE fact_id = f.id) AS annotation_count,
+    f.created_at,
+    f.created_by,
+    f.updated_at,
+    f.updated_by
+FROM facts f
+JOIN actors a ON a.id = f.actor_id
+JOIN sources s ON s.id = f.source_id;
+
+PRAGMA user_version = 1;
