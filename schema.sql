@@ -4,7 +4,8 @@
 -- row written with the stock sqlite3 shell is held to the same rules. Foreign
 -- keys are also checked by triggers, because the shell does not turn on
 -- PRAGMA foreign_keys by default. Dates are ISO 8601 text; times are UTC
--- 'YYYY-MM-DDTHH:MM:SS.SSSZ'. Allowed values are listed in facts/vocab.py too
+-- 'YYYY-MM-DDTHH:MM:SS.SSSZ'. date(x, '+0 days') = x checks a day exists
+-- (date(x) alone lets '2022-02-30' through). Allowed values are listed in facts/vocab.py too
 -- (tests/test_schema.py keeps both lists equal).
 
 -- A source document: the article, statement or report a fact was read in.
@@ -21,9 +22,9 @@ CREATE TABLE sources (
     -- 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD': as precise as the document says.
     published   TEXT CHECK (published IS NULL
                             OR (published GLOB '[0-9][0-9][0-9][0-9]')
-                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(published || '-01') = published || '-01')
-                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(published) = published)),
-    retrieved   TEXT CHECK (retrieved IS NULL OR (retrieved GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(retrieved) = retrieved)),
+                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(published || '-01', '+0 days') = published || '-01')
+                            OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(published, '+0 days') = published)),
+    retrieved   TEXT CHECK (retrieved IS NULL OR (retrieved GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(retrieved, '+0 days') = retrieved)),
     -- Admiralty code: A completely reliable ... E unreliable, F cannot be judged.
     reliability TEXT CHECK (reliability IS NULL OR reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
     description TEXT CHECK (description IS NULL OR (length(trim(description)) > 0 AND length(description) <= 10000 AND instr(CAST(description AS BLOB), x'00') = 0)),
@@ -89,14 +90,14 @@ CREATE TABLE facts (
     as_stated      TEXT CHECK (as_stated IS NULL OR (length(trim(as_stated)) > 0 AND length(as_stated) <= 200
                           AND as_stated NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(as_stated AS BLOB), x'00') = 0)),
     -- When the claim holds: an inclusive span of days, at a precision.
-    date_start     TEXT NOT NULL CHECK (date_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_start) = date_start),
-    date_end       TEXT NOT NULL CHECK (date_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_end) = date_end),
+    date_start     TEXT NOT NULL CHECK (date_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_start, '+0 days') = date_start),
+    date_end       TEXT NOT NULL CHECK (date_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(date_end, '+0 days') = date_end),
     date_precision TEXT NOT NULL CHECK (date_precision IN ('day', 'month', 'year')),
     -- When the claimant said it: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'.
     stated_on      TEXT CHECK (stated_on IS NULL
                                OR (stated_on GLOB '[0-9][0-9][0-9][0-9]')
-                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(stated_on || '-01') = stated_on || '-01')
-                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(stated_on) = stated_on)),
+                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' AND date(stated_on || '-01', '+0 days') = stated_on || '-01')
+                               OR (stated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(stated_on, '+0 days') = stated_on)),
     actor_id       INTEGER NOT NULL REFERENCES actors(id),
     source_id      INTEGER NOT NULL REFERENCES sources(id),
     -- The exact words in the source; offsets are code points into sources.text.
@@ -440,7 +441,9 @@ SELECT
     f.created_at,
     f.created_by,
     f.updated_at,
-    f.updated_by
+    f.updated_by,
+    f.actor_id,
+    f.source_id
 FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;

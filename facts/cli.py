@@ -160,10 +160,10 @@ def sources_list(ctx, fmt):
     from .output import write_rows
     from .sources import list_sources
     write_rows(list_sources(_db(ctx)), fmt, columns=[
-        ("key", "left", lambda r: r["key"]), ("title", "left", lambda r: r["title"]),
-        ("publisher", "left", lambda r: r["publisher"]), ("published", "left", lambda r: r["published"]),
-        ("rel.", "left", lambda r: r["reliability"]), ("chars", "right", lambda r: f"{r['characters'] or 0:,}"),
-        ("facts", "right", lambda r: r["facts"])])
+        ("key", "left", lambda r: r["key"], False), ("title", "left", lambda r: r["title"], True),
+        ("publisher", "left", lambda r: r["publisher"], True), ("published", "left", lambda r: r["published"], False),
+        ("rel.", "left", lambda r: r["reliability"], False),
+        ("chars", "right", lambda r: f"{r['characters'] or 0:,}", False), ("facts", "right", lambda r: r["facts"], False)])
 
 
 # --- actors ----------------------------------------------------------------------
@@ -206,8 +206,8 @@ def actors_list(ctx, fmt):
     from .actors import list_actors
     from .output import write_rows
     write_rows(list_actors(_db(ctx)), fmt, columns=[
-        ("name", "left", lambda r: r["name"]), ("kind", "left", lambda r: r["kind"]),
-        ("aliases", "left", lambda r: r["aliases"]), ("claims", "right", lambda r: r["claims"])])
+        ("name", "left", lambda r: r["name"], True), ("kind", "left", lambda r: r["kind"], False),
+        ("aliases", "left", lambda r: r["aliases"], True), ("claims", "right", lambda r: r["claims"], False)])
 
 
 @actors.command("alias")
@@ -396,17 +396,16 @@ def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags
 
 
 def _fact_columns():
-    from .display import format_date, format_fact_confidence, format_quantity
+    from .display import format_date, format_fact_confidence, format_quantity_unit
     return [
-        ("id", "right", lambda r: r["id"]),
-        ("date", "left", format_date),
-        ("claimant", "left", lambda r: r["claimant"]),
-        ("subject", "left", lambda r: r["subject"]),
-        ("quantity", "right", format_quantity),
-        ("unit", "left", lambda r: r["unit"]),
-        ("confidence", "left", format_fact_confidence),
-        ("source", "left", lambda r: r["source"]),
-        ("status", "left", lambda r: r["status"]),
+        ("id", "right", lambda r: r["id"], False),
+        ("date", "left", format_date, True),
+        ("claimant", "left", lambda r: r["claimant"], True),
+        ("subject", "left", lambda r: r["subject"], True),
+        ("quantity", "left", format_quantity_unit, True),
+        ("conf.", "left", format_fact_confidence, True),
+        ("source", "left", lambda r: r["source"], True),
+        ("status", "left", lambda r: r["status"], False),
     ]
 
 

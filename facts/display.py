@@ -22,6 +22,11 @@ def format_quantity(row: dict) -> str:
     return {"exact": "", "at_least": "≥", "at_most": "≤"}[qualifier] + format_number(value)
 
 
+def format_quantity_unit(row: dict) -> str:
+    """'≈30,000 troops'."""
+    return f"{format_quantity(row)} {row.get('unit') or ''}".strip()
+
+
 def format_date(row: dict) -> str:
     return format_span(row.get("date_start"), row.get("date_end"), row.get("date_precision"))
 

@@ -76,36 +76,58 @@ class Resolver:
         return self._sources[key]
 
 
+@dataclass
+class References:
+    actor_id: int | None = None
+    about: list[int] = field(default_factory=list)
+    source_id: int | None = None
+    anchor: object = None  # quotes.Anchor
+
+
+def resolve_references(resolver: Resolver, actor: object, about: object, source: object, quote: object,
+                       quote_start: object, superseded_by: object) -> tuple[References, list[tuple[str, str]]]:
+    """Resolve the names a fact gives; every one that does not resolve is a problem.
+
+    Takes raw values too, so a record that fails validation still hears about
+    its unknown actor or missing quote in the same run.
+    """
+    refs, problems = References(), []
+    if isinstance(actor, str) and actor.strip():
+        try:
+            refs.actor_id = resolver.actor(actor.strip())
+        except FactsError as e:
+            problems.append(("actor", str(e)))
+    for i, name in enumerate(about if isinstance(about, list) else []):
+        if isinstance(name, str) and name.strip():
+            try:
+                refs.about.append(resolver.actor(name.strip()))
+            except FactsError as e:
+                problems.append((f"about.{i}", str(e)))
+    text = None
+    if isinstance(source, str) and source.strip():
+        try:
+            refs.source_id, text = resolver.source(source.strip().lower())
+        except FactsError as e:
+            problems.append(("source", str(e)))
+    if isinstance(quote, str) and quote.strip() and text is not None:
+        start = quote_start if isinstance(quote_start, int) and not isinstance(quote_start, bool) else None
+        try:
+            refs.anchor = find_quote(text, quote, start)
+        except ValueError as e:
+            problems.append(("quote", f"{e} ('{source.strip().lower()}')"))
+    if isinstance(superseded_by, int) and not isinstance(superseded_by, bool) and not resolver.db.execute(
+            "SELECT 1 FROM facts WHERE id = ?", [superseded_by]).fetchone():
+        problems.append(("superseded_by", f"no fact #{superseded_by}"))
+    return refs, problems
+
+
 def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
     """The row to write for a validated fact; every unresolvable name is reported."""
-    problems: list[tuple[str, str]] = []
-    actor_id = source_id = None
-    try:
-        actor_id = resolver.actor(fact.actor)
-    except FactsError as e:
-        problems.append(("actor", str(e)))
-    about = []
-    for i, name in enumerate(fact.about):
-        try:
-            about.append(resolver.actor(name))
-        except FactsError as e:
-            problems.append((f"about.{i}", str(e)))
-    text = None
-    try:
-        source_id, text = resolver.source(fact.source)
-    except FactsError as e:
-        problems.append(("source", str(e)))
-    anchor = None
-    if fact.quote is not None and text is not None:
-        try:
-            anchor = find_quote(text, fact.quote, fact.quote_start)
-        except ValueError as e:
-            problems.append(("quote", f"{e} ('{fact.source}')"))
-    if fact.superseded_by is not None and not resolver.db.execute(
-            "SELECT 1 FROM facts WHERE id = ?", [fact.superseded_by]).fetchone():
-        problems.append(("superseded_by", f"no fact #{fact.superseded_by}"))
+    refs, problems = resolve_references(resolver, fact.actor, fact.about, fact.source, fact.quote,
+                                        fact.quote_start, fact.superseded_by)
     if problems:
         raise FieldProblems(problems)
+    actor_id, source_id, anchor, about = refs.actor_id, refs.source_id, refs.anchor, refs.about
     q = fact.quantity
     row = {
         "claim": fact.claim, "subject": fact.subject,
@@ -161,9 +183,20 @@ def _show(value: object) -> str:
 
 def add_fact(db: sqlite_utils.Database, data: dict, author: str, *, create_actors: bool = False) -> tuple[int, bool]:
     """Validate, resolve and write one fact in its own transaction: (id, created)."""
+    with transaction(db):
+        return insert_fact(db, validate_fact(data, Resolver(db, create_actors)), author)
+
+
+def validate_fact(data: object, resolver: Resolver) -> PreparedFact:
+    """Check a fact record against the model and the database: all its problems at once."""
+    if not isinstance(data, dict):
+        raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
     try:
         fact = FactIn.model_validate(data)
     except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
-    with transaction(db):
-        return insert_fact(db, prepare_fact(fact, Resolver(db, create_actors)), author)
+        problems = describe_errors(e)
+        _, unresolved = resolve_references(resolver, *(data.get(k) for k in (
+            "actor", "about", "source", "quote", "quote_start", "superseded_by")))
+        named = {f for f, _ in problems}
+        raise FieldProblems(problems + [p for p in unresolved if p[0] not in named]) from None
+    return prepare_fact(fact, resolver)

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from .actors import add_actor
 from .db import transaction
-from .entry import FieldProblems, Resolver, insert_fact, prepare_fact
+from .entry import FieldProblems, Resolver, insert_fact, validate_fact
 from .errors import FactsError, RecordErrors
-from .models import Actor, FactIn, Source, describe_errors
+from .models import Actor, Source, describe_errors
 from .sources import add_source
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -355,7 +355,7 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
             _, created = add_source(db, Source.model_validate(_source_text(record)), author)
             result.sources_added += created
         else:
-            fact_id, created = insert_fact(db, prepare_fact(FactIn.model_validate(data), resolver), author)
+            fact_id, created = insert_fact(db, validate_fact(data, resolver), author)
             result.fact_ids.append(fact_id)
             if created:
                 result.facts_added += 1

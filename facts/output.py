@@ -19,9 +19,14 @@ def console(stream: TextIO | None = None) -> Console:
     return Console(file=stream or sys.stdout, highlight=False, emoji=False, markup=False, soft_wrap=False)
 
 
-def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[tuple[str, str, Callable[[dict], object]]] | None = None,
+# A table column: header, justification, how to get the cell from a row, and
+# whether the cell may wrap (long text) or must stay on one line (numbers, dates).
+Column = tuple[str, str, Callable[[dict], object], bool]
+
+
+def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[Column] | None = None,
                stream: TextIO | None = None) -> int:
-    """Write rows; `columns` (header, justify, getter) shapes the table only. Returns the row count."""
+    """Write rows; `columns` shapes the table only. Returns the row count."""
     out = stream or sys.stdout
     count = 0
     if fmt == "json":
@@ -47,11 +52,12 @@ def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[tuple[str, str, 
         count = len(rows)
         if columns is None:
             keys = list(rows[0]) if rows else []
-            columns = [(k, "left", (lambda key: lambda r: r[key])(k)) for k in keys]
+            columns = [(k, "left", (lambda key: lambda r: r[key])(k), True) for k in keys]
         table = Table(show_edge=False, pad_edge=False, header_style="bold", expand=False)
-        for header, justify, _ in columns:
-            table.add_column(header, justify=justify, overflow="fold")
+        for header, justify, _, wrap in columns:
+            table.add_column(header, justify=justify, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis",
+                             min_width=len(header))
         for row in rows:
-            table.add_row(*[Text(printable_line(get(row))) for _, _, get in columns])
+            table.add_row(*[Text(printable_line(get(row))) for _, _, get, _ in columns])
         console(out).print(table)
     return count

@@ -1,6 +1,7 @@
 """One fact in full, for reading on a terminal (`facts show`)."""
 
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
 from .confidence import format_confidence
@@ -13,10 +14,14 @@ from .text import printable, printable_line
 from .vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 
-def _field(label: str, value: object) -> Text:
-    line = Text(f"{label:<12}", style="bold")
-    line.append(printable_line(value))
-    return line
+def _fields(rows: list[tuple[str, object]]) -> Table:
+    """Label and value side by side; a long value wraps under itself."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, Text(printable_line(value)))
+    return grid
 
 
 def quote_in_context(text: str, start: int, end: int) -> Text:
@@ -34,36 +39,37 @@ def render_fact(detail: FactDetail) -> Group:
     title = Text(f"Fact #{f['id']}", style="bold")
     title.append(f"  [{f['status']}]", style="yellow" if f["status"] != "active" else "green")
     parts.append(title)
-    parts.append(_field("Claim", f["claim"]))
-    parts.append(_field("Subject", f["subject"]))
+    fields: list[tuple[str, object]] = [("Claim", f["claim"])]
+    fields.append(("Subject", f["subject"]))
     if f["qualifier"]:
         quantity = f"{format_quantity(f)} {f['unit'] or ''}".strip()
         if f["as_stated"]:
             quantity += f'   (as stated: "{f["as_stated"]}")'
-        parts.append(_field("Quantity", quantity))
-        parts.append(_field("", f"value {format_number(f['value']) or '–'}, low {format_number(f['low']) or '–'}, "
+        fields.append(("Quantity", quantity))
+        fields.append(("", f"value {format_number(f['value']) or '–'}, low {format_number(f['low']) or '–'}, "
                                 f"high {format_number(f['high']) or '–'}, {f['qualifier']}"))
-    parts.append(_field("Date", f"{format_date(f)}  ({f['date_precision']} precision)"))
+    fields.append(("Date", f"{format_date(f)}  ({f['date_precision']} precision)"))
     if f["stated_on"]:
-        parts.append(_field("Stated on", format_partial(f["stated_on"])))
-    parts.append(_field("Claimant", f"{f['claimant']} ({f['claimant_kind']})"))
+        fields.append(("Stated on", format_partial(f["stated_on"])))
+    fields.append(("Claimant", f"{f['claimant']} ({f['claimant_kind']})"))
     if f["about"]:
-        parts.append(_field("About", f["about"]))
+        fields.append(("About", f["about"]))
     published = f", {format_partial(f['source_published'])}" if f["source_published"] else ""
-    parts.append(_field("Source", f"{f['source']}: {f['source_title']} ({f['source_publisher'] or 'publisher unknown'}"
+    fields.append(("Source", f"{f['source']}: {f['source_title']} ({f['source_publisher'] or 'publisher unknown'}"
                                   f"{published})"))
     if f["source_reliability"]:
-        parts.append(_field("Reliability", f"{f['source_reliability']} ({RELIABILITY_MEANINGS[f['source_reliability']]})"))
-    parts.append(_field("Confidence", format_confidence(f["confidence"])))
+        fields.append(("Reliability", f"{f['source_reliability']} ({RELIABILITY_MEANINGS[f['source_reliability']]})"))
+    fields.append(("Confidence", format_confidence(f["confidence"])))
     if f["credibility"]:
-        parts.append(_field("Credibility", f"{f['credibility']} ({CREDIBILITY_MEANINGS[f['credibility']]})"))
+        fields.append(("Credibility", f"{f['credibility']} ({CREDIBILITY_MEANINGS[f['credibility']]})"))
     if f["status"] != "active" or f["status_reason"]:
         reason = f["status_reason"] or ""
         if f["superseded_by"]:
             reason += f" (superseded by fact #{f['superseded_by']})"
-        parts.append(_field("Status", f"{f['status']}: {reason}"))
+        fields.append(("Status", f"{f['status']}: {reason}"))
     if f["tags"]:
-        parts.append(_field("Tags", f["tags"]))
+        fields.append(("Tags", f["tags"]))
+    parts.append(_fields(fields))
     if f["quote"]:
         parts.append(Text(""))
         if f["quote_start"] is not None and detail.source_text:
@@ -81,7 +87,7 @@ def render_fact(detail: FactDetail) -> Group:
     for h in detail.history:
         who = printable_line(h["changed_by"] or "someone")
         parts.append(Text(f"  {h['changed_at'][:16].replace('T', ' ')}  {who}  {describe_change(h)}"))
-    parts.append(_field("Entered", f"{f['created_at'][:16].replace('T', ' ')} by {f['created_by'] or 'unknown'}"))
+    parts.append(_fields([("Entered", f"{f['created_at'][:16].replace('T', ' ')} by {f['created_by'] or 'unknown'}")]))
     return Group(*parts)
 
 

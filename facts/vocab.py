@@ -9,7 +9,7 @@ PRECISIONS = ("day", "month", "year")
 STATUSES = ("active", "disputed", "retracted", "superseded")
 ACTOR_KINDS = ("person", "organization", "state", "media", "other")
 RELIABILITIES = ("A", "B", "C", "D", "E", "F")
-ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag", "retraction")
+ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag")
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {
