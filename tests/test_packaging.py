@@ -1,0 +1,22 @@
+"""A non-editable install carries schema.sql and the seed collection inside the package."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_schema_and_seeds(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("facts-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "facts/schema.sql" in names
+    assert zipfile.ZipFile(wheel).read("facts/schema.sql").decode() == (ROOT / "schema.sql").read_text()
+    for seed in ("actors.yaml", "sources.yaml", "facts.yaml"):
+        assert f"facts/seeds/{seed}" in names
+    texts = sorted(p.name for p in (ROOT / "seeds" / "texts").iterdir())
+    assert len(texts) == 5
+    assert {f"facts/seeds/texts/{t}" for t in texts} <= names
