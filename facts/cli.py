@@ -374,6 +374,8 @@ def filter_options(fn):
         click.option("--until", help="Holds on or before this date."),
         click.option("--min-confidence", help="At least this confidence (number or word)."),
         click.option("--search", "-q", help="Full-text search in claim, subject, quote."),
+        click.option("--where", "-w", help='The filter language: actor:nato subject:"troops in belarus" '
+                                           'date:2022-02..2022-03 conf>=0.6 status:disputed tag:x value>10000 words'),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -381,7 +383,7 @@ def filter_options(fn):
 
 
 def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags=(), since=None, until=None,
-                 min_confidence=None, search=None):
+                 min_confidence=None, search=None, where=None):
     from .confidence import parse_confidence
     from .query import Filter
     minimum = None
@@ -390,9 +392,16 @@ def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags
             minimum = parse_confidence(min_confidence)
         except ValueError as e:
             raise FactsError(f"--min-confidence: {e}") from None
-    return Filter(actors=list(actors), subjects=list(subjects), units=list(units), sources=list(sources),
-                  statuses=list(statuses), tags=list(tags), since=since, until=until, min_confidence=minimum,
-                  search=search)
+    flt = Filter(actors=list(actors), subjects=list(subjects), units=list(units), sources=list(sources),
+                 statuses=list(statuses), tags=list(tags), since=since, until=until, min_confidence=minimum,
+                 search=search)
+    if where:
+        from .where import WhereError, parse_where
+        try:
+            flt = flt.merge(parse_where(where))
+        except WhereError as e:
+            raise FactsError(f"--where: {e}") from None
+    return flt
 
 
 def _fact_columns():

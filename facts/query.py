@@ -35,6 +35,21 @@ class Filter:
     min_confidence: float | None = None
     max_confidence: float | None = None
     search: str | None = None  # full-text words
+    comparisons: list[tuple[str, str, float]] = field(default_factory=list)  # (value|confidence, op, number)
+
+    def merge(self, other: "Filter") -> "Filter":
+        """Both filters at once: every term of each must hold."""
+        out = Filter()
+        for name in ("actors", "subjects", "units", "sources", "statuses", "tags", "comparisons"):
+            setattr(out, name, getattr(self, name) + getattr(other, name))
+        out.since = max(filter(None, (self.since, other.since)), default=None, key=lambda d: _point(d, "since").start)
+        out.until = min(filter(None, (self.until, other.until)), default=None, key=lambda d: _point(d, "until").end)
+        minimums = [m for m in (self.min_confidence, other.min_confidence) if m is not None]
+        out.min_confidence = max(minimums) if minimums else None
+        maximums = [m for m in (self.max_confidence, other.max_confidence) if m is not None]
+        out.max_confidence = min(maximums) if maximums else None
+        out.search = " ".join(s for s in (self.search, other.search) if s) or None
+        return out
 
     def where(self, db: sqlite_utils.Database) -> tuple[str, list]:
         """A WHERE clause over facts_flat and its parameters."""
@@ -73,6 +88,11 @@ class Filter:
         if self.max_confidence is not None:
             clauses.append("confidence <= ?")
             params.append(self.max_confidence)
+        for column, op, number in self.comparisons:
+            if column not in ("value", "confidence") or op not in (">=", "<=", ">", "<", "="):
+                raise FactsError(f"cannot compare {column} with {op}")
+            clauses.append(f"{column} {op} ?")
+            params.append(number)
         if self.search and self.search.strip():
             clauses.append("id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
             params.append(fts_query(self.search))

@@ -1,0 +1,72 @@
+"""The filter language shared by `facts list --where` and the browser."""
+
+import shutil
+
+import pytest
+
+from facts.db import open_db
+from facts.importer import import_records, read_files, seed_files
+from facts.query import list_facts
+from facts.where import WhereError, parse_where
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("where") / "facts.db"
+    database = open_db(path, create=True)
+    import_records(database, read_files(seed_files()), "tester")
+    return database
+
+
+def ids(db, text):
+    return [row["id"] for row in list_facts(db, parse_where(text))]
+
+
+def test_terms_become_a_filter():
+    flt = parse_where('actor:nato subject:"troops in belarus" unit:troops date:2022-02..2022-03 conf>=0.6 '
+                      'status:disputed tag:x value>10000 free words')
+    assert flt.actors == ["nato"] and flt.subjects == ["troops in belarus"] and flt.units == ["troops"]
+    assert (flt.since, flt.until) == ("2022-02-01", "2022-03-31")
+    assert flt.comparisons == [("confidence", ">=", 0.6), ("value", ">", 10000)]
+    assert flt.statuses == ["disputed"] and flt.tags == ["x"] and flt.search == "free words"
+
+
+def test_competing_troop_estimates(db):
+    rows = list(list_facts(db, parse_where('subject:"russian troops in belarus" unit:troops value>=10000')))
+    assert {r["claimant"] for r in rows} >= {"NATO", "Jens Stoltenberg", "Andrey Porotnikov", "The National Interest"}
+    assert all(r["value"] >= 10000 and r["unit"] == "troops" for r in rows)
+
+
+def test_actor_through_alias_and_words(db):
+    lukashenko = ids(db, "actor:lukashenka")
+    assert lukashenko and lukashenko == ids(db, 'claimant:"Alexander Lukashenko"')
+    found = list(list_facts(db, parse_where("porotnikov")))
+    assert [r["claimant"] for r in found] == ["Andrey Porotnikov"]
+
+
+def test_date_overlap_and_confidence_word(db):
+    rows = list(list_facts(db, parse_where("date:2020 conf>=likely")))
+    assert rows and all(r["date_start"] <= "2020-12-31" and r["date_end"] >= "2020-01-01" for r in rows)
+    assert all(r["confidence"] >= 0.675 for r in rows)
+
+
+@pytest.mark.parametrize("text, words, position", [
+    ("actr:nato", "unknown field 'actr'", 0),
+    ("unit:troops conf>=banana", "neither a number", 12),
+    ('subject:"open', "not closed", 8),
+    ("status:lost", "unknown status", 7),
+    ("date:2022-13", "no month 13", 0),
+    ("value>", "needs a value", 0),
+    ("tag:", "needs a value", 0),
+])
+def test_malformed_filters_say_what_and_where(text, words, position):
+    with pytest.raises(WhereError) as info:
+        parse_where(text)
+    assert words in info.value.message and info.value.position == position
+
+
+def test_hostile_text_stays_a_parameter(db):
+    before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+    assert ids(db, "subject:\"'; DROP TABLE facts; --\"") == []
+    assert ids(db, 'NEAR( "x" OR') == []
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
