@@ -54,6 +54,7 @@ class Resolver:
         self.create_actors = create_actors
         self._actors: dict[str, int] = {}
         self._sources: dict[str, tuple[int, str | None]] = {}
+        self.actors_created = 0
 
     def actor(self, name: str) -> int:
         key = name.casefold()
@@ -64,6 +65,7 @@ class Resolver:
                 if not self.create_actors:
                     raise
                 self._actors[key] = add_actor(self.db, Actor(name=name))[0]
+                self.actors_created += 1
         return self._actors[key]
 
     def source(self, key: str) -> tuple[int, str | None]:

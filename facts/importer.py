@@ -165,15 +165,16 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _decode(path: str, text: str, pos: int) -> tuple[object, int]:
+def _decode(path: str, text: str, pos: int, first_line: int = 1) -> tuple[object, int]:
+    """One JSON value at text[pos]; `first_line` is the file line text starts on."""
     try:
         return _DECODER.raw_decode(text, pos)
     except json.JSONDecodeError as e:
-        raise RecordErrors([f"{path}:{e.lineno}: not valid JSON: {e.msg}"]) from None
+        raise RecordErrors([f"{path}:{first_line - 1 + e.lineno}: not valid JSON: {e.msg}"]) from None
     except ValueError as e:
-        raise RecordErrors([f"{path}:{_line_of(text, pos)}: {e}"]) from None
+        raise RecordErrors([f"{path}:{first_line - 1 + _line_of(text, pos)}: {e}"]) from None
     except RecursionError:
-        raise RecordErrors([f"{path}:{_line_of(text, pos)}: nested too deeply"]) from None
+        raise RecordErrors([f"{path}:{first_line - 1 + _line_of(text, pos)}: nested too deeply"]) from None
 
 
 def _skip(text: str, pos: int) -> int:
@@ -242,14 +243,9 @@ def _read_jsonl(path: str, text: str) -> list[Record]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            item = _DECODER.decode(line)
-        except json.JSONDecodeError as e:
-            raise RecordErrors([f"{path}:{number}: not valid JSON: {e.msg}"]) from None
-        except ValueError as e:
-            raise RecordErrors([f"{path}:{number}: {e}"]) from None
-        except RecursionError:
-            raise RecordErrors([f"{path}:{number}: nested too deeply"]) from None
+        item, end = _decode(path, line, _skip(line, 0), first_line=number)
+        if _skip(line, end) != len(line):
+            raise RecordErrors([f"{path}:{number}: not valid JSON: extra data after the record"])
         records.append(Record(path, number, "facts", item))
     return records
 
@@ -333,6 +329,7 @@ def import_records(db: sqlite_utils.Database, records: list[Record], author: str
                     problems.append(f"{record.where()}: {record.section[:-1]}: {e}")
                 if progress:
                     progress(1)
+            result.actors_added += resolver.actors_created
             if problems:
                 raise RecordErrors(problems)
             if dry_run:
