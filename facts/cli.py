@@ -176,8 +176,8 @@ def actors():
 @actors.command("add")
 @click.argument("name")
 @click.option("--alias", "aliases", multiple=True, help="Another spelling (repeatable).")
-@click.option("--kind", default="other", show_default=True,
-              type=click.Choice(["person", "organization", "state", "media", "other"]))
+@click.option("--kind", type=click.Choice(["person", "organization", "state", "media", "other"]),
+              help="What the actor is (a new actor without --kind is 'other').")
 @click.option("--description")
 @click.pass_context
 def actors_add(ctx, name, aliases, kind, description):
@@ -188,8 +188,9 @@ def actors_add(ctx, name, aliases, kind, description):
     from .db import transaction
     from .entry import FieldProblems
     from .models import Actor, describe_errors
+    given = {"kind": kind} if kind else {}
     try:
-        actor = Actor(name=name, kind=kind, aliases=list(aliases), description=description)
+        actor = Actor(name=name, aliases=list(aliases), description=description, **given)
     except ValidationError as e:
         raise FieldProblems(describe_errors(e)) from None
     db = _db(ctx)
@@ -384,12 +385,13 @@ def filter_options(fn):
 
 def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags=(), since=None, until=None,
                  min_confidence=None, search=None, where=None):
-    from .confidence import parse_confidence
+    from .confidence import confidence_conditions
     from .query import Filter
     minimum = None
     if min_confidence is not None:
         try:
-            minimum = parse_confidence(min_confidence)
+            # A word means its whole band: --min-confidence likely includes 0.6.
+            minimum = confidence_conditions(">=", min_confidence)[0][1]
         except ValueError as e:
             raise FactsError(f"--min-confidence: {e}") from None
     flt = Filter(actors=list(actors), subjects=list(subjects), units=list(units), sources=list(sources),

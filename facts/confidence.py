@@ -35,6 +35,38 @@ def parse_confidence(value: object) -> float:
     return number
 
 
+def word_band(value: str) -> tuple[float, float] | None:
+    """The numbers a likelihood word covers, as shown: 'likely' -> (0.55, 0.80).
+
+    The lowest band starts at 0 and the highest ends at 1, as likelihood_word names them.
+    """
+    text = " ".join(value.strip().lower().replace("_", " ").split())
+    word = LIKELIHOOD_SYNONYMS.get(text, text)
+    if word not in _BANDS:
+        return None
+    low, high = _BANDS[word]
+    if word == LIKELIHOOD_BANDS[0][0]:
+        low = 0.0
+    if word == LIKELIHOOD_BANDS[-1][0]:
+        high = 1.0
+    return low, high
+
+
+def confidence_conditions(op: str, value: object) -> list[tuple[str, float]]:
+    """A comparison with a number or a word, as (operator, number) conditions.
+
+    A word stands for its whole band: 'conf>=likely' includes 0.6, which is shown as likely.
+    The top of a band belongs to the next band up, except 1.0.
+    """
+    band = word_band(value) if isinstance(value, str) else None
+    if band is None:
+        return [(op, parse_confidence(value))]
+    low, high = band
+    top = "<=" if high == 1.0 else "<"
+    return {">=": [(">=", low)], ">": [(">", high)] if high == 1.0 else [(">=", high)],
+            "<": [("<", low)], "<=": [(top, high)], "=": [(">=", low), (top, high)]}[op]
+
+
 def likelihood_word(number: float | None) -> str:
     """The ICD 203 band a number falls in: 0.7 -> 'likely'."""
     if number is None:

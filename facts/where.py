@@ -10,7 +10,7 @@ reach SQL as text: the result is a Filter, which builds parameterised SQL.
 import re
 from dataclasses import dataclass
 
-from .confidence import parse_confidence
+from .confidence import confidence_conditions
 from .dates import parse_point
 from .numbers import parse_number
 from .query import Filter
@@ -93,10 +93,12 @@ def _apply(flt: Filter, token: str, start: int, words: list[str]) -> None:
 
 def _compare(flt: Filter, column: str, op: str, value: str, token: str, start: int) -> None:
     try:
-        number = parse_confidence(value) if column == "confidence" else parse_number(value)
+        if column == "confidence":
+            flt.comparisons += [(column, o, n) for o, n in confidence_conditions(op, value)]
+        else:
+            flt.comparisons.append((column, op, parse_number(value)))
     except ValueError as e:
         raise WhereError(f"'{token}': {e}", start) from None
-    flt.comparisons.append((column, op, number))
 
 
 def _date(flt: Filter, value: str, token: str, start: int) -> None:

@@ -70,3 +70,22 @@ def test_hostile_text_stays_a_parameter(db):
     assert ids(db, "subject:\"'; DROP TABLE facts; --\"") == []
     assert ids(db, 'NEAR( "x" OR') == []
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("text, inside, outside", [
+    ("conf>=likely", [0.55, 0.6, 0.9], [0.54]),
+    ("conf=likely", [0.55, 0.79], [0.8, 0.5]),
+    ("conf>likely", [0.8, 0.97], [0.79]),
+    ("conf<likely", [0.54], [0.55]),
+    ("conf<=likely", [0.79], [0.8]),
+    ('conf="almost certain"', [0.95, 1.0], [0.94]),
+    ("conf>=0.6", [0.6], [0.59]),
+])
+def test_confidence_words_stand_for_their_band(text, inside, outside):
+    flt = parse_where(text)
+    conditions = [(op, n) for col, op, n in flt.comparisons if col == "confidence"]
+    ops = {">=": float.__ge__, ">": float.__gt__, "<": float.__lt__, "<=": float.__le__, "=": float.__eq__}
+    for value in inside:
+        assert all(ops[op](value, n) for op, n in conditions), (text, value)
+    for value in outside:
+        assert not all(ops[op](value, n) for op, n in conditions), (text, value)
