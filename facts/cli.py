@@ -98,8 +98,8 @@ def init(ctx, seed):
     if seed:
         from .importer import import_records, read_files, seed_files
         result = import_records(db, read_files(seed_files()), _author())
-        click.echo(f"Seed collection: {result.facts_added} facts added, {result.facts_unchanged} already there; "
-                   f"{result.actors_added} actors and {result.sources_added} sources added")
+        click.echo(f"Seed collection: {_count(result.facts_added, 'fact')} added, {result.facts_unchanged} already there; "
+                   f"{_count(result.actors_added, 'actor')} and {_count(result.sources_added, 'source')} added")
 
 
 # --- sources ---------------------------------------------------------------------
@@ -294,6 +294,7 @@ def add(ctx, create_actors, interactive, **fields):
                 name = field.split(".")[0]
                 if name in data and any(name == p for p, _ in PROMPTED):
                     data.pop(name)
+                    asked.discard(name)  # an invalid optional answer is asked again, not dropped
                 elif name == "about":
                     data.pop("about", None)
                 elif name not in dict(PROMPTED):
@@ -332,9 +333,13 @@ def import_(ctx, files, fmt, dry_run, create_actors):
         result = import_records(db, records, _author(), dry_run=dry_run, create_actors=create_actors,
                                 progress=advance)
     verb = "Would add" if dry_run else "Added"
-    click.echo(f"{verb} {result.facts_added} facts ({result.facts_unchanged} already stored), "
-               f"{result.actors_added} actors, {result.sources_added} sources"
+    click.echo(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
+               f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"
                + (" — dry run, nothing written" if dry_run else ""))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class _progress:

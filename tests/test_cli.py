@@ -789,3 +789,14 @@ def test_help_on_every_command():
         result = invoke(args)
         assert result.exit_code == 0, (args, result.output)
         assert "Usage:" in result.stdout
+
+
+def test_add_interactive_asks_again_for_a_quote_not_in_the_source(db):
+    flags = list(FACT_FLAGS)  # no --quote
+    # Prompts: quantity (blank), quote (not in the text), then the quote again.
+    good = "he estimates the number of Russian troops in Belarus at 30,000"
+    result = ok(run(db, "add", "--interactive", *flags, input=f"\nwords that are nowhere\n{good}\n"))
+    assert "quote: does not occur in the source text" in result.stderr
+    assert result.stderr.count("Exact quote") == 2
+    fact_id = int(result.stdout.strip().removeprefix("Added fact #"))
+    assert shown(db, fact_id)["quote"] == good

@@ -224,7 +224,7 @@ sources:
 """)
     result = run(db, "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "Added 1 facts (0 already stored), 2 actors, 1 sources" in result.stdout
+    assert "Added 1 fact (0 already stored), 2 actors, 1 source" in result.stdout
 
     [fact] = facts_of(db)
     assert fact["claim"] == "The Ministry of Truth counts 77 drones over Minsk."
@@ -289,7 +289,7 @@ def test_json_collection_object(db_path, tmp_path):
     path = write(tmp_path, "collection.json", json.dumps(collection, indent=2))
     result = run(db_path, "import", str(path))
     assert result.exit_code == 0, result.output
-    assert "Added 1 facts (0 already stored), 1 actors, 0 sources" in result.stdout
+    assert "Added 1 fact (0 already stored), 1 actor, 0 sources" in result.stdout
     [fact] = facts_of(db_path)
     assert (fact["value"], fact["low"], fact["high"], fact["qualifier"], fact["unit"]) == (9, None, 9, "at_most", "brigades")
     assert (fact["date_start"], fact["date_end"], fact["date_precision"]) == ("2023-02-01", "2023-02-28", "month")
@@ -638,7 +638,7 @@ def test_dry_run_with_create_actors_writes_nothing_and_counts_them(db_path, tmp_
     assert result.exit_code == 0, result.output
     assert snapshot(db_path) == before
     assert "Jane New" not in run(db_path, "actors", "list").stdout
-    assert "Would add 2 facts (0 already stored), 1 actors" in result.stdout
+    assert "Would add 2 facts (0 already stored), 1 actor" in result.stdout
 
 
 # --- names, sources and quotes -------------------------------------------------------
@@ -673,7 +673,7 @@ def test_create_actors_creates_the_unknown_actor(db_path, tmp_path):
     names = [a["name"] for a in json.loads(run(db_path, "actors", "list", "--json").stdout)]
     assert "Jane Newcomer" in names and "Someone Else" in names
     # The summary counts the actors it created.
-    assert "Added 1 facts (0 already stored), 2 actors" in result.stdout
+    assert "Added 1 fact (0 already stored), 2 actors" in result.stdout
 
 
 def test_unknown_source_is_an_error(db_path, tmp_path):
