@@ -1,0 +1,69 @@
+"""Counts beside the list, as Datasette's facets, and competing claims side by side."""
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .query import Filter
+
+# facet name -> the facts_flat column it counts
+FACETS = {
+    "claimant": "claimant", "subject": "subject", "unit": "unit", "source": "source", "status": "status",
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str | None
+    count: int
+
+
+def facet_counts(db: sqlite_utils.Database, flt: Filter | None, facet: str, limit: int = 30) -> list[FacetValue]:
+    """The most common values of one facet among the facts the filter keeps."""
+    where, params = (flt or Filter()).where(db)
+    if facet == "tag":
+        sql = (f"SELECT tag, count(*) AS n FROM fact_tags WHERE fact_id IN (SELECT id FROM facts_flat WHERE {where}) "
+               "GROUP BY tag ORDER BY n DESC, tag LIMIT ?")
+    elif facet in FACETS:
+        column = FACETS[facet]
+        sql = (f"SELECT {column}, count(*) AS n FROM facts_flat WHERE {where} "
+               f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?")
+    else:
+        raise ValueError(f"no facet '{facet}' (one of: {', '.join([*FACETS, 'tag'])})")
+    return [FacetValue(value, n) for value, n in db.execute(sql, params + [limit])]
+
+
+@dataclass
+class Comparison:
+    subject: str
+    claims: list[dict]  # facts_flat rows, oldest first
+    lowest: float | None
+    highest: float | None
+
+    @property
+    def spread(self) -> float | None:
+        """How far apart the estimates are: highest over lowest (None when it cannot be said)."""
+        if self.lowest is None or self.highest is None or self.lowest <= 0:
+            return None
+        return self.highest / self.lowest
+
+
+def compare_subject(db: sqlite_utils.Database, subject: str, unit: str | None = None) -> Comparison:
+    """Every claim on one subject (in one unit, if given), side by side."""
+    sql = "SELECT * FROM facts_flat WHERE subject = ?"
+    params: list = [subject]
+    if unit is not None:
+        sql += " AND unit = ?"
+        params.append(unit)
+    claims = list(db.query(sql + " ORDER BY date_start, date_end, id", params))
+    # A claim's lowest and highest reading: its bounds where it has them, else its value.
+    lows = [c["low"] if c["low"] is not None else c["value"] for c in claims if c["qualifier"]]
+    highs = [c["high"] if c["high"] is not None else c["value"] for c in claims if c["qualifier"]]
+    lows = [v for v in lows if v is not None]
+    highs = [v for v in highs if v is not None]
+    return Comparison(subject, claims, min(lows) if lows else None, max(highs) if highs else None)
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """Changes when another connection commits: the browser polls it to refresh."""
+    return db.execute("PRAGMA data_version").fetchone()[0]

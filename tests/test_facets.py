@@ -1,0 +1,66 @@
+"""Facet counts, the side-by-side comparison of one subject, and change detection."""
+
+import pytest
+
+from facts.db import open_db
+from facts.facets import compare_subject, data_version, facet_counts
+from facts.importer import import_records, read_files, seed_files
+from facts.query import list_facts
+from facts.where import parse_where
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("facets") / "facts.db"
+    database = open_db(path, create=True)
+    import_records(database, read_files(seed_files()), "tester")
+    return database
+
+
+@pytest.mark.parametrize("facet, key", [("claimant", "claimant"), ("unit", "unit"), ("status", "status"),
+                                        ("source", "source"), ("subject", "subject")])
+def test_facet_counts_match_the_filtered_rows(db, facet, key):
+    flt = parse_where("date:2022")
+    rows = list(list_facts(db, flt))
+    expected: dict = {}
+    for row in rows:
+        expected[row[key]] = expected.get(row[key], 0) + 1
+    counts = {f.value: f.count for f in facet_counts(db, flt, facet, limit=1000)}
+    assert counts == expected
+    ordered = [f.count for f in facet_counts(db, flt, facet, limit=1000)]
+    assert ordered == sorted(ordered, reverse=True)
+
+
+def test_tag_facet(db):
+    flt = parse_where('subject:"Russian troops in Belarus"')
+    rows = list(list_facts(db, flt))
+    expected: dict = {}
+    for row in rows:
+        for tag in (row["tags"] or "").split("; "):
+            if tag:
+                expected[tag] = expected.get(tag, 0) + 1
+    assert {f.value: f.count for f in facet_counts(db, flt, "tag", limit=1000)} == expected
+
+
+def test_unknown_facet_is_refused(db):
+    with pytest.raises(ValueError, match="no facet"):
+        facet_counts(db, None, "colour")
+
+
+def test_compare_the_troop_estimates(db):
+    comparison = compare_subject(db, "Russian troops in Belarus", unit="troops")
+    claimants = {c["claimant"] for c in comparison.claims}
+    assert {"NATO", "Jens Stoltenberg", "Andrey Porotnikov"} <= claimants
+    assert comparison.lowest == 1000 and comparison.highest == 30000
+    assert comparison.spread == 30
+    dates = [c["date_start"] for c in comparison.claims]
+    assert dates == sorted(dates)
+
+
+def test_data_version_moves_when_another_connection_writes(db, tmp_path):
+    path = tmp_path / "live.db"
+    reader = open_db(path, create=True)
+    before = data_version(reader)
+    writer = open_db(path)
+    writer.execute("INSERT INTO actors (name) VALUES ('Someone New')")
+    assert data_version(reader) != before
