@@ -1,7 +1,6 @@
 """The `facts` command: a thin face over the library, in the style of sqlite-utils."""
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 import tempfile
@@ -518,6 +517,3 @@ def status(ctx, fact_id, status, reason, superseded_by):
     _annotate(ctx, fact_id=fact_id, kind="status", status=status, body=reason, superseded_by=superseded_by)
     click.echo(f"Fact #{fact_id} is now {status}")
 
-
-def main():  # pragma: no cover - console script entry
-    cli()

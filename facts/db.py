@@ -14,7 +14,6 @@ from .errors import FactsError
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
-DEFAULT_DB = "facts.db"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,10 +28,6 @@ def bundled(name: str) -> Path:
 
 def schema_sql() -> str:
     return bundled("schema.sql").read_text(encoding="utf-8")
-
-
-def default_path() -> str:
-    return os.environ.get("FACTS_DB") or DEFAULT_DB
 
 
 def current_author() -> str:

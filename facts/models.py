@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from . import vocab
 from .confidence import parse_confidence
 from .dates import Span, check_span, parse_partial, parse_span
 from .numbers import parse_quantity

@@ -11,8 +11,6 @@ from rich.text import Text
 
 from .text import printable_line
 
-FORMATS = ("table", "json", "nl", "csv")
-
 
 def console(stream: TextIO | None = None) -> Console:
     # Console honours NO_COLOR and only colours a terminal.

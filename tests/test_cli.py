@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import snapshot
 
 from facts.cli import cli
 
@@ -36,39 +37,9 @@ def ok(result):
     return result
 
 
-def _copy_db(src: Path, dst: Path) -> None:
-    source, target = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
-@pytest.fixture(scope="session")
-def seed_template(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("seeded")
-    made = folder / "made.db"
-    result = ok(run(made, "init", "--seed"))
-    assert "Seed collection:" in result.stdout
-    template = folder / "template.db"
-    _copy_db(made, template)
-    return template
-
-
 @pytest.fixture
-def db(seed_template, tmp_path) -> Path:
-    path = tmp_path / "facts.db"
-    _copy_db(seed_template, path)
-    return path
-
-
-def snapshot(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode("utf-8")).hexdigest()
-    finally:
-        conn.close()
+def db(seeded_path) -> Path:
+    return seeded_path
 
 
 def listed(db: Path, *args: str) -> list[dict]:

@@ -4,17 +4,13 @@ import pytest
 
 from facts.db import open_db
 from facts.facets import compare_subject, data_version, facet_counts
-from facts.importer import import_records, read_files, seed_files
 from facts.query import list_facts
 from facts.where import parse_where
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("facets") / "facts.db"
-    database = open_db(path, create=True)
-    import_records(database, read_files(seed_files()), "tester")
-    return database
+@pytest.fixture
+def db(seeded_db):
+    return seeded_db
 
 
 @pytest.mark.parametrize("facet, key", [("claimant", "claimant"), ("unit", "unit"), ("status", "status"),

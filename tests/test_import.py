@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import snapshot
 
 from facts.cli import cli
 from facts.db import open_db
@@ -80,15 +81,6 @@ def db_path(base_template, tmp_path) -> Path:
 
 def run(db: Path, *args: str, input: str | None = None, env: dict | None = None):
     return CliRunner().invoke(cli, ["--db", str(db), *args], input=input, env={**ENV, **(env or {})})
-
-
-def snapshot(path: Path) -> str:
-    """A checksum of every table, view, trigger and row."""
-    conn = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode("utf-8")).hexdigest()
-    finally:
-        conn.close()
 
 
 def facts_of(db: Path) -> list[dict]:

@@ -1,24 +1,13 @@
 """Generated records: whatever the model accepts, the database accepts; whatever it refuses is never written."""
 
-import shutil
 import sqlite3
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import copy_db
 
 from facts.db import open_db
 from facts.entry import FieldProblems, add_fact
-from facts.importer import import_records, read_files, seed_files
-
-
-@pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("prop") / "seed.db"
-    db = open_db(path, create=True)
-    import_records(db, read_files(seed_files()), "tester")
-    db.conn.close()
-    return path
 
 
 numbers = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True, width=32))
@@ -44,10 +33,10 @@ texts = st.text(min_size=0, max_size=40)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(claim=texts, subject=texts, quantity=quantities, date=dates, confidence=confidences,
        credibility=st.one_of(st.none(), st.integers(-1, 8)))
-def test_model_and_database_agree(seeded_template, tmp_path_factory, claim, subject, quantity, date, confidence,
+def test_model_and_database_agree(seed_template, tmp_path_factory, claim, subject, quantity, date, confidence,
                                   credibility):
     path = tmp_path_factory.mktemp("p") / "facts.db"
-    shutil.copy(seeded_template, path)
+    copy_db(seed_template, path)
     db = open_db(path)
     before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
     data = {"claim": claim, "subject": subject, "date": date, "actor": "NATO", "source": "odr-2022-02-09",

@@ -11,26 +11,13 @@ import pytest
 from facts import vocab
 from facts.db import SCHEMA_VERSION, open_db, schema_sql
 from facts.errors import FactsError
-from facts.importer import import_records, read_files, seed_files
 
 SQLITE3 = shutil.which("sqlite3")
 
 
-@pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seed") / "seed.db"
-    db = open_db(path, create=True)
-    import_records(db, read_files(seed_files()), "tester")
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
-
-
 @pytest.fixture
-def seeded(seeded_template, tmp_path):
-    path = tmp_path / "facts.db"
-    shutil.copy(seeded_template, path)
-    return path
+def seeded(seeded_path):
+    return seeded_path
 
 
 def shell(path, sql):

@@ -1,21 +1,14 @@
 """The filter language shared by `facts list --where` and the browser."""
 
-import shutil
-
 import pytest
 
-from facts.db import open_db
-from facts.importer import import_records, read_files, seed_files
 from facts.query import list_facts
 from facts.where import WhereError, parse_where
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("where") / "facts.db"
-    database = open_db(path, create=True)
-    import_records(database, read_files(seed_files()), "tester")
-    return database
+@pytest.fixture
+def db(seeded_db):
+    return seeded_db
 
 
 def ids(db, text):
