@@ -26,6 +26,7 @@ class Filter:
 
     actors: list[str] = field(default_factory=list)  # claimant: any of these names or aliases
     subjects: list[str] = field(default_factory=list)  # subject contains this text
+    exact_subjects: list[str] = field(default_factory=list)  # subject is one of these
     units: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # source keys
     statuses: list[str] = field(default_factory=list)
@@ -40,7 +41,7 @@ class Filter:
     def merge(self, other: "Filter") -> "Filter":
         """Both filters at once: every term of each must hold."""
         out = Filter()
-        for name in ("actors", "subjects", "units", "sources", "statuses", "tags", "comparisons"):
+        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "tags", "comparisons"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.since = max(filter(None, (self.since, other.since)), default=None, key=lambda d: _point(d, "since").start)
         out.until = min(filter(None, (self.until, other.until)), default=None, key=lambda d: _point(d, "until").end)
@@ -61,6 +62,9 @@ class Filter:
         for subject in self.subjects:
             clauses.append("subject LIKE ? ESCAPE '\\'")
             params.append(f"%{_like(subject)}%")
+        if self.exact_subjects:
+            clauses.append(f"subject IN ({', '.join('?' * len(self.exact_subjects))})")
+            params += self.exact_subjects
         if self.units:
             clauses.append(f"unit IN ({', '.join('?' * len(self.units))}) COLLATE NOCASE")
             params += self.units

@@ -43,6 +43,13 @@ def _did_you_mean(db: sqlite_utils.Database, key: str) -> str:
     return f" (did you mean {' or '.join(k for k, _, _ in found)}?)" if found else ""
 
 
+def cited_quotes(db: sqlite_utils.Database, source_id: int) -> list[dict]:
+    """The facts that quote a source, in the order their quotes stand in its text."""
+    return [dict(r) for r in db.query(
+        """SELECT id, quote_start, quote_end, claimant, claim, status FROM facts_flat
+           WHERE source_id = ? AND quote_start IS NOT NULL ORDER BY quote_start, id""", [source_id])]
+
+
 def list_sources(db: sqlite_utils.Database) -> list[dict]:
     return [dict(row) for row in db.query(
         """SELECT sources.id, key, title, publisher, author, published, reliability, url,

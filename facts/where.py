@@ -3,7 +3,8 @@
     actor:nato subject:"troops in belarus" unit:troops date:2022-02..2022-03
     conf>=0.6 status:disputed tag:x value>10000 free words
 
-Field terms narrow by field; other words are full-text search. Values never
+Field terms narrow by field (subject: contains the text, subject="..." is
+exactly it); other words are full-text search. Values never
 reach SQL as text: the result is a Filter, which builds parameterised SQL.
 """
 
@@ -70,6 +71,12 @@ def _apply(flt: Filter, token: str, start: int, words: list[str]) -> None:
                 raise WhereError(f"'{token}' needs a value after {op}", start)
             _compare(flt, COMPARED[name], op, value, token, start)
             return
+    if token.lower().startswith("subject="):
+        value = _unquote(token[len("subject="):]).strip()
+        if not value:
+            raise WhereError("'subject=' needs a value", start)
+        flt.exact_subjects.append(value)
+        return
     field, sep, value = token.partition(":")
     if not sep or '"' in field:
         words.append(_unquote(token))

@@ -82,3 +82,10 @@ def test_confidence_words_stand_for_their_band(text, inside, outside):
         assert all(ops[op](value, n) for op, n in conditions), (text, value)
     for value in outside:
         assert not all(ops[op](value, n) for op, n in conditions), (text, value)
+
+
+def test_exact_subject(db):
+    contains = list(list_facts(db, parse_where('subject:"russian troops in belarus"')))
+    exact = list(list_facts(db, parse_where('subject="Russian troops in Belarus"')))
+    assert {r["subject"] for r in exact} == {"Russian troops in Belarus"}
+    assert len(contains) > len(exact) > 0

@@ -1,0 +1,231 @@
+"""The terminal browser: a table of facts, a filter bar, facets, and the highlighted fact in full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from facts.browse import Query, Reader
+from facts.errors import FactsError
+from facts.where import WhereError, parse_where
+
+from .fact_table import COLUMNS, FactTable
+from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
+from .screens import CompareScreen, HelpScreen, ReaderScreen, SourcesScreen
+
+REFRESH_SECONDS = 1.0
+
+
+class FactsApp(App):
+    """Browse, filter, sort and inspect facts."""
+
+    TITLE = "facts"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "focus_table", "Table", show=False),
+        Binding("c", "compare", "Compare"),
+        Binding("o", "sources", "Sources"),
+        Binding("f", "toggle_facets", "Facets"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, db_path: str | Path, initial_filter: str = "") -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.reader = Reader(self.db_path)
+        self.watcher = Reader(self.db_path)  # main thread only: PRAGMA data_version is per connection
+        self.initial_filter = initial_filter
+        self.query_state = Query()
+        self.seen_version: int | None = None
+        self.total: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filter-bar")
+        with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
+            with Vertical(id="main"):
+                yield FactTable(self.reader, id="table")
+                yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.db_path}"
+        self.query_one("#facets").display = self.size.width >= 150  # the table needs the room below that
+        table = self.query_one(FactTable)
+        table.focus()
+        if self.initial_filter:
+            self.query_one(FilterBar).set_value(self.initial_filter)
+        self.apply_filter(self.initial_filter)
+        self.seen_version = self.watcher.version()
+        self.set_interval(REFRESH_SECONDS, self.check_for_changes)
+
+    # --- the query ------------------------------------------------------------------
+
+    def apply_filter(self, text: str) -> None:
+        bar = self.query_one(FilterBar)
+        try:
+            flt = parse_where(text)
+        except WhereError as e:
+            bar.show_error(str(e))
+            return
+        bar.show_error(None)
+        self.query_state = Query(flt, self.query_state.sort, self.query_state.descending)
+        self.reload()
+
+    def reload(self, keep_id: int | None = None) -> None:
+        self.total = None
+        self._update_title()
+        self.query_one(FactTable).load(self.query_state, keep_id=keep_id)
+        self.query_one(FacetPanel).show_pending()
+        self._load_facets(self.query_state)
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _load_facets(self, query: Query) -> None:
+        try:
+            counts = self.reader.facets(query, FACET_NAMES)
+        except FactsError:
+            return  # the table reports it
+        self.call_from_thread(self._show_facets, query, counts)
+
+    def _show_facets(self, query: Query, counts) -> None:
+        if query is self.query_state:
+            self.query_one(FacetPanel).show_counts(counts, self.query_one(FilterBar).value)
+
+    def _update_title(self) -> None:
+        count = "counting…" if self.total is None else f"{self.total:,} facts"
+        self.sub_title = f"{self.db_path} · {count}"
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(FactTable).focus()
+
+    @on(FactTable.Counted)
+    def _counted(self, event: FactTable.Counted) -> None:
+        if event.error:
+            self.query_one(FilterBar).show_error(event.error)
+            return
+        self.total = event.total
+        self._update_title()
+
+    @on(FactTable.SortChanged)
+    def _sort_changed(self, event: FactTable.SortChanged) -> None:
+        keep = self.query_one(FactTable).highlighted_id()
+        self.query_state = Query(self.query_state.filter, event.sort, event.descending)
+        self.query_one(FactTable).load(self.query_state, keep_id=keep)
+
+    @on(FacetPanel.Toggled)
+    def _facet_toggled(self, event: FacetPanel.Toggled) -> None:
+        bar = self.query_one(FilterBar)
+        bar.set_value(toggle_term(bar.value, facet_term(event.facet, event.value)))  # Input.Changed applies it
+
+    # --- the detail pane ------------------------------------------------------------
+
+    @on(FactTable.Highlighted)
+    def _highlighted(self, event: FactTable.Highlighted) -> None:
+        if event.fact_id is None:
+            return
+        self._load_detail(event.fact_id)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, fact_id: int) -> None:
+        try:
+            detail = self.reader.fact(fact_id)
+        except FactsError:
+            detail = None
+        self.call_from_thread(self.query_one(DetailPane).show, detail)
+
+    # --- live refresh ------------------------------------------------------------------
+
+    def check_for_changes(self) -> None:
+        version = self.watcher.version()
+        if version != self.seen_version:
+            self.seen_version = version
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        table = self.query_one(FactTable)
+        keep = table.highlighted_id()
+        self.reload(keep_id=keep)
+        if keep is not None:
+            self._load_detail(keep)
+
+    # --- actions ------------------------------------------------------------------------
+
+    MAIN_ONLY = {"focus_filter", "focus_table", "compare", "sources", "toggle_facets", "refresh", "sort"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The table's keys mean nothing over another screen (and are not shown there).
+        if action in self.MAIN_ONLY and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter-input", Input).focus()
+
+    def action_focus_table(self) -> None:
+        if isinstance(self.screen, Screen) and self.screen is self.screen_stack[0]:
+            self.query_one(FactTable).focus()
+
+    def action_toggle_facets(self) -> None:
+        facets = self.query_one("#facets")
+        facets.display = not facets.display
+
+    def action_compare(self) -> None:
+        row = self.query_one(FactTable).highlighted_row()
+        if row is None:
+            self.notify("No fact highlighted", severity="warning")
+            return
+        self.push_screen(CompareScreen(self.reader, row["subject"], row["unit"]))
+
+    def action_sources(self) -> None:
+        self.push_screen(SourcesScreen(self.reader))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_sort(self, sort: str) -> None:
+        self.query_one(FactTable)._sort_by(sort)
+
+    def jump_to_fact(self, fact_id: int) -> None:
+        """Back to the table with the cursor on a fact; the filter is cleared if it hides the fact."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        table = self.query_one(FactTable)
+        table.focus()
+        if not table.select_fact(fact_id):
+            self.query_one(FilterBar).set_value("")
+            self.query_state = Query(parse_where(""), self.query_state.sort, self.query_state.descending)
+            self.reload(keep_id=fact_id)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Filter", "Type a filter (/)", self.action_focus_filter)
+        yield SystemCommand("Compare", "Every claim on the highlighted fact's subject (c)", self.action_compare)
+        yield SystemCommand("Sources", "Sources and their full text (o)", self.action_sources)
+        yield SystemCommand("Facets", "Show or hide the facets (f)", self.action_toggle_facets)
+        yield SystemCommand("Refresh", "Read the database again (r)", self.action_refresh)
+        yield SystemCommand("Help", "Keys and the filter language (?)", self.action_help)
+        yield SystemCommand("Reverse sort", "Sort the other way (S)", self.query_one(FactTable).action_reverse)
+        for column in COLUMNS:
+            if column.sort:
+                yield SystemCommand(f"Sort by {column.title}", f"Order the table by {column.title}",
+                                    lambda sort=column.sort: self.action_sort(sort))
+
+
+def run(db_path: str | Path, initial_filter: str = "") -> None:
+    FactsApp(db_path, initial_filter).run()

@@ -1,0 +1,38 @@
+"""The `facts` console script: the library's CLI plus `facts browse`.
+
+The browser lives here, not in facts/, so that the library never imports
+Textual; textual itself is imported only when `browse` runs.
+"""
+
+from pathlib import Path
+
+import click
+
+from facts.cli import cli
+
+
+@cli.command()
+@click.option("--where", "-w", default="", help="Start with this filter (the filter language of facts list --where).")
+@click.pass_context
+def browse(ctx, where):
+    """Browse, filter, sort and inspect facts in the terminal.
+
+    Without a database yet, it creates one with the seed collection.
+    """
+    from facts.db import current_author, open_db
+    from facts.importer import import_records, read_files, seed_files
+
+    path = Path(ctx.obj["db"])
+    if not path.exists():
+        db = open_db(path, create=True)
+        result = import_records(db, read_files(seed_files()), current_author())
+        db.conn.close()
+        click.echo(f"Created {path} with the seed collection ({result.facts_added} facts)", err=True)
+    else:
+        open_db(path).conn.close()  # a clear error for a file that is not a facts database
+    from .app import run
+    run(path, where)
+
+
+def main() -> None:
+    cli()

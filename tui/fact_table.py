@@ -1,0 +1,374 @@
+"""The facts table: a Line API widget that reads its rows in pages, in workers.
+
+It holds the ordered ids of the current result (8 bytes a fact) and a small
+cache of pages of rows; a line that is not loaded yet is drawn as pending and
+fetched in a thread, so no keystroke waits on SQLite.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from facts.browse import Query, Reader
+from facts.errors import FactsError
+from facts.text import printable_line
+
+PAGE = 200
+CACHED_PAGES = 64
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the row field shown
+    title: str
+    width: int  # fixed width, or the least width of a flexible column
+    sort: str | None  # sort name in facts.browse.SORT_COLUMNS
+    flex: int = 0  # share of the remaining width
+    right: bool = False
+
+
+COLUMNS = (
+    Column("id", "id", 7, "id", right=True),
+    Column("date_text", "date", 14, "date"),
+    Column("claimant", "claimant", 10, "claimant", flex=2),
+    Column("subject", "subject", 12, "subject", flex=3),
+    Column("quantity_text", "quantity", 16, "quantity"),
+    Column("confidence_text", "conf.", 12, "confidence"),
+    Column("source", "source", 10, "source", flex=2),
+    Column("status", "status", 10, "status"),
+    Column("annotation_count", "notes", 5, "annotations", right=True),
+)
+# Dropped first when the terminal is narrow.
+DROP_ORDER = ("annotation_count", "source", "status")
+
+
+class FactTable(ScrollView, can_focus=True):
+    """Facts in the order of the current query, paged from SQLite."""
+
+    DEFAULT_CSS = """
+    FactTable { background: $surface; }
+    FactTable > .fact-table--header { text-style: bold; background: $panel; }
+    FactTable > .fact-table--cursor { background: $accent 40%; text-style: bold; }
+    FactTable:focus > .fact-table--cursor { background: $accent; color: $text; }
+    FactTable > .fact-table--pending { color: $text-muted; }
+    FactTable > .fact-table--disputed { color: $warning; }
+    FactTable > .fact-table--retracted { color: $text-muted; text-style: strike; }
+    """
+    COMPONENT_CLASSES = {"fact-table--header", "fact-table--cursor", "fact-table--pending",
+                         "fact-table--disputed", "fact-table--retracted"}
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("s", "sort_next", "Sort"),
+        Binding("S", "reverse", "Reverse"),
+    ] + [Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)]
+
+    cursor_row = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The row under the cursor changed (fact_id is None while it loads)."""
+
+        def __init__(self, fact_id: int | None) -> None:
+            super().__init__()
+            self.fact_id = fact_id
+
+    class Counted(Message):
+        """The result's size is known (or the query failed: error is set)."""
+
+        def __init__(self, total: int | None, error: str | None = None) -> None:
+            super().__init__()
+            self.total = total
+            self.error = error
+
+    class SortChanged(Message):
+        def __init__(self, sort: str, descending: bool) -> None:
+            super().__init__()
+            self.sort = sort
+            self.descending = descending
+
+    def __init__(self, reader: Reader, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.reader = reader
+        self.query_state = Query()
+        self.ids: array | None = None
+        self.first: list[dict] = []
+        self.pages: OrderedDict[int, dict[int, dict]] = OrderedDict()
+        self.loading: set[int] = set()
+        self.generation = 0
+        self._keep_id: int | None = None
+        self._last_highlight: int | None = -1
+
+    # --- the result ---------------------------------------------------------------
+
+    @property
+    def total(self) -> int | None:
+        return len(self.ids) if self.ids is not None else None
+
+    def load(self, query: Query, keep_id: int | None = None) -> None:
+        """Show the result of a query: first rows at once, then the whole id list."""
+        self.query_state = query
+        self.generation += 1
+        self._keep_id = keep_id
+        self._load(query, self.generation)
+
+    @work(thread=True, exclusive=True, group="result")
+    def _load(self, query: Query, generation: int) -> None:
+        try:
+            first = self.reader.first_rows(query, PAGE)
+            self.app.call_from_thread(self._show_first, generation, first)
+            ids = self.reader.ordered_ids(query)
+        except FactsError as e:
+            self.app.call_from_thread(self.post_message, self.Counted(None, str(e)))
+            return
+        self.app.call_from_thread(self._show_ids, generation, ids)
+
+    def _show_first(self, generation: int, rows: list[dict]) -> None:
+        if generation != self.generation:
+            return
+        self.ids = None
+        self.pages.clear()
+        self.loading.clear()
+        self.first = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        if self._keep_id is None:
+            self.cursor_row = 0
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+        self._announce()
+
+    def _show_ids(self, generation: int, ids: array) -> None:
+        if generation != self.generation:
+            return
+        self.ids = ids
+        self.pages[0] = {r["id"]: r for r in self.first}
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        row = 0
+        if self._keep_id is not None:
+            try:
+                row = ids.index(self._keep_id)
+            except ValueError:
+                row = min(self.cursor_row, max(len(ids) - 1, 0))
+            self._keep_id = None
+        self.cursor_row = min(row, max(len(ids) - 1, 0))
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Counted(len(ids)))
+        self._announce()
+
+    def row(self, index: int) -> dict | None:
+        """The row at a position, or None while its page loads (which this asks for)."""
+        if self.ids is None:
+            return self.first[index] if 0 <= index < len(self.first) else None
+        if not 0 <= index < len(self.ids):
+            return None
+        number = index // PAGE
+        page = self.pages.get(number)
+        if page is None:
+            self._request(number)
+            return None
+        self.pages.move_to_end(number)
+        return page.get(self.ids[index])
+
+    def _request(self, number: int) -> None:
+        if number in self.loading or self.ids is None:
+            return
+        self.loading.add(number)
+        ids = self.ids[number * PAGE:(number + 1) * PAGE].tolist()
+        self._fetch(self.generation, number, ids)
+
+    @work(thread=True, group="pages")
+    def _fetch(self, generation: int, number: int, ids: list[int]) -> None:
+        rows = self.reader.rows(ids)
+        self.app.call_from_thread(self._page_loaded, generation, number, rows)
+
+    def _page_loaded(self, generation: int, number: int, rows: dict[int, dict]) -> None:
+        if generation != self.generation:
+            return
+        self.loading.discard(number)
+        self.pages[number] = rows
+        while len(self.pages) > CACHED_PAGES:
+            self.pages.popitem(last=False)
+        self.refresh()
+        self._announce()
+
+    def highlighted_id(self) -> int | None:
+        row = self.row(self.cursor_row)
+        return row["id"] if row else None
+
+    def highlighted_row(self) -> dict | None:
+        return self.row(self.cursor_row)
+
+    def _announce(self) -> None:
+        fact_id = self.highlighted_id()
+        if fact_id != self._last_highlight:
+            self._last_highlight = fact_id
+            self.post_message(self.Highlighted(fact_id))
+
+    def select_fact(self, fact_id: int) -> bool:
+        """Move the cursor to a fact if the result holds it."""
+        if self.ids is None:
+            return False
+        try:
+            self.cursor_row = self.ids.index(fact_id)
+        except ValueError:
+            return False
+        self._scroll_to_cursor()
+        return True
+
+    # --- moving -----------------------------------------------------------------------
+
+    @property
+    def _row_count(self) -> int:
+        return len(self.ids) if self.ids is not None else len(self.first)
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    def watch_cursor_row(self, value: int) -> None:
+        self.refresh()
+        self._announce()
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + self._visible_rows:
+            self.scroll_to(y=self.cursor_row - self._visible_rows + 1, animate=False)
+
+    def _move_to(self, row: int) -> None:
+        if self._row_count == 0:
+            return
+        self.cursor_row = max(0, min(row, self._row_count - 1))
+        self._scroll_to_cursor()
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor_row + direction * self._visible_rows)
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(where if where >= 0 else self._row_count - 1)
+
+    def action_sort_column(self, index: int) -> None:
+        columns = self._layout()[0]
+        if index >= len(COLUMNS):
+            return
+        column = COLUMNS[index]
+        if column not in columns or column.sort is None:
+            return
+        self._sort_by(column.sort)
+
+    def action_sort_next(self) -> None:
+        sorts = [c.sort for c in COLUMNS if c.sort]
+        current = self.query_state.sort
+        self._sort_by(sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0], toggle=False)
+
+    def action_reverse(self) -> None:
+        self.post_message(self.SortChanged(self.query_state.sort, not self.query_state.descending))
+
+    def _sort_by(self, sort: str, toggle: bool = True) -> None:
+        descending = (not self.query_state.descending) if (toggle and sort == self.query_state.sort) else False
+        self.post_message(self.SortChanged(sort, descending))
+
+    def on_click(self, event: events.Click) -> None:
+        y = event.y
+        if y == 0:
+            x = 0
+            for column, width in zip(*self._layout()):
+                if x <= event.x < x + width + 1 and column.sort:
+                    self._sort_by(column.sort)
+                    return
+                x += width + 1
+            return
+        self._move_to(int(self.scroll_y) + y - 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self._row_count + 1)
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def _layout(self) -> tuple[list[Column], list[int]]:
+        """The columns that fit the width, and their widths."""
+        width = self.size.width
+        columns = list(COLUMNS)
+        for key in DROP_ORDER:
+            if self._flex_room(columns, width) >= 10 * sum(1 for c in columns if c.flex):
+                break
+            columns = [c for c in columns if c.key != key]
+        room = max(self._flex_room(columns, width), 0)
+        flex_total = sum(c.flex for c in columns) or 1
+        widths, given = [], 0
+        flexible = [c for c in columns if c.flex]
+        for c in columns:
+            if c.flex:
+                w = max(c.width, room * c.flex // flex_total) if c is not flexible[-1] else 0
+                widths.append(w)
+                given += w
+            else:
+                widths.append(c.width)
+        if flexible:
+            last = columns.index(flexible[-1])
+            widths[last] = max(flexible[-1].width, room - given)
+        return columns, widths
+
+    @staticmethod
+    def _flex_room(columns: list[Column], width: int) -> int:
+        gaps = len(columns) - 1
+        return width - gaps - sum(c.width for c in columns if not c.flex)
+
+    def _cell(self, text: str, width: int, right: bool) -> str:
+        text = printable_line(text)
+        if cell_len(text) > width:
+            return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+        pad = " " * (width - cell_len(text))
+        return pad + text if right else text + pad
+
+    def render_line(self, y: int) -> Strip:
+        columns, widths = self._layout()
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            style = self.get_component_rich_style("fact-table--header")
+            cells = []
+            for column, w in zip(columns, widths):
+                title = column.title
+                if column.sort == self.query_state.sort:
+                    title += " ▼" if self.query_state.descending else " ▲"
+                cells.append(self._cell(title, w, column.right))
+            return Strip([Segment(" ".join(cells), style)]).crop_extend(0, width, style)
+        index = int(self.scroll_y) + y - 1
+        if index >= self._row_count:
+            return Strip.blank(width, base)
+        row = self.row(index)
+        if row is None:
+            style = self.get_component_rich_style("fact-table--pending")
+            text = self._cell("…", widths[0], True) if widths else "…"
+            return Strip([Segment(text, style)]).crop_extend(0, width, style)
+        style = base
+        if row["status"] == "disputed":
+            style = base + self.get_component_rich_style("fact-table--disputed")
+        elif row["status"] in ("retracted", "superseded"):
+            style = base + self.get_component_rich_style("fact-table--retracted")
+        if index == self.cursor_row:
+            style = style + self.get_component_rich_style("fact-table--cursor")
+        text = " ".join(self._cell("" if row.get(c.key) is None else str(row[c.key]), w, c.right)
+                        for c, w in zip(columns, widths))
+        return Strip([Segment(text, style)]).crop_extend(0, width, style)

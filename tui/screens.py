@@ -1,0 +1,257 @@
+"""Screens over the main table: compare one subject, sources and their text, help."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from facts.browse import Reader
+from facts.display import format_date, format_quantity_unit
+from facts.facets import Comparison
+from facts.numbers import format_number
+from facts.text import printable, printable_line
+
+
+def _cell(value: object) -> Text:
+    return Text(printable_line("" if value is None else value))
+
+
+def year_fraction(iso: str) -> float:
+    """'2022-02-15' -> 2022.12: a position on a time axis."""
+    year, month, day = (int(p) for p in iso.split("-"))
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
+class CompareScreen(Screen):
+    """Every claim on one subject side by side, the spread, and the values over time."""
+
+    BINDINGS = [Binding("escape,q,c", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    CompareScreen #compare-title { padding: 0 1; text-style: bold; }
+    CompareScreen #compare-spread { padding: 0 1; color: $accent; }
+    CompareScreen DataTable { height: 1fr; }
+    CompareScreen PlotextPlot { height: 1fr; min-height: 8; }
+    """
+
+    def __init__(self, reader: Reader, subject: str, unit: str | None) -> None:
+        super().__init__()
+        self.reader, self.subject, self.unit = reader, subject, unit
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(f"Compare: {printable_line(self.subject)}" + (f" ({self.unit})" if self.unit else "")),
+                     id="compare-title")
+        yield Static(Text("counting…"), id="compare-spread")
+        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield PlotextPlot(id="compare-plot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("id", 6), ("claimant", 24), ("date", 16), ("quantity", 18), ("low", 10), ("high", 10),
+                             ("conf.", 6), ("source", 20), ("status", 10)):
+            table.add_column(label, width=width)
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        comparison = self.reader.compare(self.subject, self.unit)
+        self.app.call_from_thread(self._show, comparison)
+
+    def _show(self, comparison: Comparison) -> None:
+        table = self.query_one(DataTable)
+        for c in comparison.claims:
+            table.add_row(_cell(c["id"]), _cell(c["claimant"]), _cell(format_date(c)), _cell(format_quantity_unit(c)),
+                          _cell(format_number(c["low"])), _cell(format_number(c["high"])),
+                          _cell(f"{c['confidence']:.2f}"), _cell(c["source"]), _cell(c["status"]), key=str(c["id"]))
+        spread = self.query_one("#compare-spread", Static)
+        if comparison.lowest is None:
+            spread.update(Text(f"{len(comparison.claims)} claims; none with a number"))
+        else:
+            ratio = f" — the highest is {comparison.spread:.3g}× the lowest" if comparison.spread else ""
+            spread.update(Text(f"{len(comparison.claims)} claims from {format_number(comparison.lowest)} "
+                               f"to {format_number(comparison.highest)}{ratio}"))
+        self._plot(comparison)
+
+    def _plot(self, comparison: Comparison) -> None:
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.title("values over time, by claimant")
+        by_claimant: dict[str, list[dict]] = {}
+        for c in comparison.claims:
+            if c["qualifier"]:
+                by_claimant.setdefault(c["claimant"], []).append(c)
+        for claimant, claims in by_claimant.items():
+            xs = [year_fraction(c["date_start"]) for c in claims]
+            ends = [year_fraction(c["date_end"]) for c in claims]
+            ys = [c["value"] if c["value"] is not None else (c["low"] + c["high"]) / 2 for c in claims]
+            plt.scatter(xs, ys, label=printable_line(claimant)[:24], marker="dot")
+            for x, end, y, c in zip(xs, ends, ys, claims):
+                low = c["low"] if c["low"] is not None else c["value"]
+                high = c["high"] if c["high"] is not None else c["value"]
+                if low is not None and high is not None and low != high:  # bounds: a vertical bar
+                    plt.plot([x, x], [low, high], marker="braille")
+                if end - x > 0.1:  # a claim that holds over a span: a horizontal bar
+                    plt.plot([x, end], [y, y], marker="braille")
+        plot.refresh()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.jump_to_fact(int(event.row_key.value))
+
+
+class SourcesScreen(Screen):
+    """Each source with its metadata and number of facts; enter opens its text."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back")]
+    DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
+
+    def __init__(self, reader: Reader) -> None:
+        super().__init__()
+        self.reader = reader
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("key", "title", "publisher", "author", "published", "rel.", "facts")
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        sources = self.reader.sources()
+        self.app.call_from_thread(self._show, sources)
+
+    def _show(self, sources: list[dict]) -> None:
+        table = self.query_one(DataTable)
+        for s in sources:
+            table.add_row(_cell(s["key"]), _cell(s["title"]), _cell(s["publisher"]), _cell(s["author"]),
+                          _cell(s["published"]), _cell(s["reliability"]), _cell(s["facts"]), key=s["key"])
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ReaderScreen(self.reader, str(event.row_key.value)))
+
+
+class ReaderScreen(Screen):
+    """A source's full text with every cited quote highlighted; enter jumps to the quote's fact."""
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("n,tab", "move(1)", "Next quote"),
+        Binding("p,shift+tab", "move(-1)", "Previous quote"),
+        Binding("enter", "open", "Go to fact"),
+    ]
+    DEFAULT_CSS = """
+    ReaderScreen #reader-meta { padding: 0 1; color: $text-muted; height: auto; }
+    ReaderScreen #reader-text { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self, reader: Reader, key: str) -> None:
+        super().__init__()
+        self.reader, self.key = reader, key
+        self.quotes: list[dict] = []
+        self.text = ""
+        self.current = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="reader-meta")
+        yield VerticalScroll(id="reader-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        source, quotes = self.reader.source(self.key)
+        self.app.call_from_thread(self._show, source, quotes)
+
+    def _show(self, source: dict, quotes: list[dict]) -> None:
+        self.text, self.quotes = source["text"] or "", quotes
+        meta = f"{source['key']}: {source['title']}"
+        for name in ("publisher", "author", "published"):
+            if source[name]:
+                meta += f" · {source[name]}"
+        meta += f" · {len(quotes)} quoted facts · n/p moves between quotes, enter opens the fact"
+        self.query_one("#reader-meta", Static).update(Text(printable_line(meta)))
+        # One widget a paragraph, so that a quote can be scrolled into view.
+        container = self.query_one("#reader-text", VerticalScroll)
+        container.remove_children()
+        container.mount_all(Static(id=f"para-{i}") for i in range(self.text.count("\n") + 1))
+        self.call_after_refresh(self._draw_text)
+
+    def _draw_text(self) -> None:
+        out = Text()
+        pos = 0
+        for i, q in enumerate(self.quotes):
+            start, end = max(q["quote_start"], pos), q["quote_end"]
+            if start >= end:
+                continue  # overlapping quotes: the first one keeps the shared text
+            out.append(printable(self.text[pos:start]))
+            style = "bold reverse" if i == self.current else "underline bold"
+            out.append(printable(self.text[start:end]), style=style)
+            out.append(f"[#{q['id']}]", style="dim")
+            pos = end
+        out.append(printable(self.text[pos:]))
+        for i, line in enumerate(out.split("\n", allow_blank=True)):
+            self.query_one(f"#para-{i}", Static).update(line)
+
+    def action_move(self, step: int) -> None:
+        if not self.quotes:
+            return
+        self.current = (self.current + step) % len(self.quotes)
+        self._draw_text()
+        paragraph = self.text.count("\n", 0, self.quotes[self.current]["quote_start"])
+        self.query_one(f"#para-{paragraph}", Static).scroll_visible(animate=False, top=True)
+
+    def action_open(self) -> None:
+        if self.quotes:
+            self.app.jump_to_fact(self.quotes[self.current]["id"])
+
+
+HELP = """\
+Keys
+  /            type a filter          escape     back to the table
+  up/down j/k  move                   pgup/pgdn  page
+  home/end g/G first / last           1-9        sort by column (again: reverse)
+  s / S        next sort / reverse    click a header to sort
+  c            compare the subject    o          sources and their text
+  f            show/hide facets       r          refresh now
+  ?            this help              ctrl+p     every action
+  q            quit
+
+The filter language (the same as `facts list --where`)
+  actor:nato              claimant, by name or alias
+  subject:"troops in"     subject contains;  subject="Russian troops in Belarus" is exactly it
+  unit:troops  source:KEY  status:disputed  tag:x
+  date:2022-02..2022-03   holds at some time in the range (date:2022 for one year)
+  conf>=0.6  conf>=likely value>10000     comparisons: > >= < <= =
+  other words             full-text search in claim, subject, quote
+
+Selecting a facet adds its term to the filter; selecting it again removes it.
+The table follows changes made by other programs (facts import, facts rate ...).
+"""
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: auto; max-width: 100%; height: auto; max-height: 100%;
+                            border: round $accent; background: $surface; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll():
+                yield Static(Text(HELP))
