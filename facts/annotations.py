@@ -3,6 +3,7 @@
 import sqlite_utils
 from pydantic import ValidationError
 
+from . import db as db_module
 from .db import transaction
 from .entry import FieldProblems
 from .errors import FactsError
@@ -23,8 +24,9 @@ def annotate(db: sqlite_utils.Database, **fields) -> int:
                 "SELECT 1 FROM fact_tags WHERE fact_id = ? AND tag = ?", [annotation.fact_id, annotation.tag]).fetchone():
             raise FactsError(f"fact #{annotation.fact_id} has no tag '{annotation.tag}'")
         cursor = db.execute(
-            """INSERT INTO annotations (fact_id, kind, body, tag, confidence, status, superseded_by, author)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO annotations (fact_id, kind, body, tag, confidence, status, superseded_by, author,
+                                       created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [annotation.fact_id, annotation.kind, annotation.body, annotation.tag, annotation.confidence,
-             annotation.status, annotation.superseded_by, annotation.author])
+             annotation.status, annotation.superseded_by, annotation.author, db_module.utc_now()])
         return cursor.lastrowid

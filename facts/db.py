@@ -1,5 +1,6 @@
 """Opening the database: schema, WAL, busy timeout, transactions."""
 
+import datetime as dt
 import getpass
 import os
 import sqlite3
@@ -28,6 +29,11 @@ def bundled(name: str) -> Path:
 
 def schema_sql() -> str:
     return bundled("schema.sql").read_text(encoding="utf-8")
+
+
+def utc_now() -> str:
+    """The time written on facts and annotations: one clock, so tests can hold it still."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def current_author() -> str:

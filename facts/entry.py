@@ -11,6 +11,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from .actors import UnknownActor, add_actor, resolve_actor
+from . import db as db_module
 from .db import transaction
 from .errors import FactsError
 from .models import Actor, FactIn, describe_errors
@@ -26,8 +27,8 @@ FACT_COLUMNS = (
 # Together these name one claim: importing it again adds nothing (schema.sql: facts_natural_key).
 NATURAL_KEY = ("source_id", "actor_id", "subject", "claim", "date_start", "date_end")
 
-_INSERT = (f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}, created_by) "
-           f"VALUES ({', '.join('?' * len(FACT_COLUMNS))}, ?)")
+_INSERT = (f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}, created_by, created_at) "
+           f"VALUES ({', '.join('?' * len(FACT_COLUMNS))}, ?, ?)")
 
 
 class FieldProblems(FactsError):
@@ -162,18 +163,19 @@ def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> t
                                             f"with different values ({detail}); change that fact instead")])
         return existing[0], False
     try:
-        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [author])
+        now = db_module.utc_now()
+        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [author, now])
     except sqlite3.IntegrityError as e:
         raise FieldProblems([("record", f"refused by the database: {e}")]) from None
     fact_id = cursor.lastrowid
     for actor_id in fact.about:
         db.execute("INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)", [fact_id, actor_id])
     for tag in fact.tags:
-        db.execute("INSERT INTO annotations (fact_id, kind, tag, author) VALUES (?, 'tag', ?, ?)",
-                   [fact_id, tag, author])
+        db.execute("INSERT INTO annotations (fact_id, kind, tag, author, created_at) VALUES (?, 'tag', ?, ?, ?)",
+                   [fact_id, tag, author, now])
     if fact.note:
-        db.execute("INSERT INTO annotations (fact_id, kind, body, author) VALUES (?, 'note', ?, ?)",
-                   [fact_id, fact.note, author])
+        db.execute("INSERT INTO annotations (fact_id, kind, body, author, created_at) VALUES (?, 'note', ?, ?, ?)",
+                   [fact_id, fact.note, author, now])
     return fact_id, True
 
 

@@ -18,7 +18,7 @@ from facts.where import WhereError, parse_where
 
 from .fact_table import COLUMNS, FactTable
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
-from .screens import CompareScreen, HelpScreen, ReaderScreen, SourcesScreen
+from .screens import CompareScreen, HelpScreen, SourcesScreen
 
 REFRESH_SECONDS = 1.0
 

@@ -40,18 +40,18 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "id", 7, "id", right=True),
+    Column("id", "id", 4, "id", right=True),  # widened to the longest id of the result
     Column("date_text", "date", 14, "date"),
-    Column("claimant", "claimant", 10, "claimant", flex=2),
+    Column("claimant", "claimant", 8, "claimant", flex=2),
     Column("subject", "subject", 12, "subject", flex=3),
-    Column("quantity_text", "quantity", 16, "quantity"),
-    Column("confidence_text", "conf.", 12, "confidence"),
+    Column("quantity_text", "quantity", 15, "quantity"),
+    Column("confidence_text", "conf.", 11, "confidence"),
     Column("source", "source", 10, "source", flex=2),
     Column("status", "status", 10, "status"),
     Column("annotation_count", "notes", 5, "annotations", right=True),
 )
 # Dropped first when the terminal is narrow.
-DROP_ORDER = ("annotation_count", "source", "status")
+DROP_ORDER = ("annotation_count", "source")
 
 
 class FactTable(ScrollView, can_focus=True):
@@ -112,6 +112,7 @@ class FactTable(ScrollView, can_focus=True):
         self.loading: set[int] = set()
         self.generation = 0
         self._keep_id: int | None = None
+        self.max_id = 0
         self._last_highlight: int | None = -1
 
     # --- the result ---------------------------------------------------------------
@@ -145,6 +146,7 @@ class FactTable(ScrollView, can_focus=True):
         self.pages.clear()
         self.loading.clear()
         self.first = rows
+        self.max_id = max((r["id"] for r in rows), default=0)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if self._keep_id is None:
             self.cursor_row = 0
@@ -156,6 +158,7 @@ class FactTable(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.ids = ids
+        self.max_id = max(ids, default=0)
         self.pages[0] = {r["id"]: r for r in self.first}
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         row = 0
@@ -272,7 +275,7 @@ class FactTable(ScrollView, can_focus=True):
         if index >= len(COLUMNS):
             return
         column = COLUMNS[index]
-        if column not in columns or column.sort is None:
+        if column.key not in {c.key for c in columns} or column.sort is None:
             return
         self._sort_by(column.sort)
 
@@ -308,7 +311,8 @@ class FactTable(ScrollView, can_focus=True):
     def _layout(self) -> tuple[list[Column], list[int]]:
         """The columns that fit the width, and their widths."""
         width = self.size.width
-        columns = list(COLUMNS)
+        columns = [Column(c.key, c.title, max(c.width, len(str(self.max_id))), c.sort, c.flex, c.right)
+                   if c.key == "id" else c for c in COLUMNS]
         for key in DROP_ORDER:
             if self._flex_room(columns, width) >= 10 * sum(1 for c in columns if c.flex):
                 break

@@ -1,0 +1,242 @@
+"""The terminal browser, driven through Textual's Pilot."""
+
+import asyncio
+
+import pytest
+from textual.geometry import Region
+
+import tui.app
+from facts.db import open_db
+from facts.entry import add_fact
+from tui.app import FactsApp
+from tui.fact_table import FactTable
+from tui.panes import FacetPanel, FilterBar
+from tui.screens import CompareScreen, HelpScreen, ReaderScreen, SourcesScreen
+
+
+def text_of(widget) -> str:
+    """What a widget shows, as plain text."""
+    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
+
+
+def browse(path, scenario, size=(120, 40)):
+    """Run the app on a database and a scenario(app, pilot) coroutine."""
+    async def main():
+        app = FactsApp(path)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, app)
+            await scenario(app, pilot)
+    asyncio.run(main())
+
+
+async def settle(pilot, app, rounds: int = 40):
+    """Wait until the workers are done and the screen is up to date."""
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause(0.05)
+            return
+
+
+async def type_filter(pilot, app, text: str):
+    await pilot.press("slash")
+    app.query_one(FilterBar).set_value(text)
+    await settle(pilot, app)
+
+
+def table(app) -> FactTable:
+    return app.query_one(FactTable)
+
+
+def test_first_rows_count_and_detail(seeded_path):
+    async def scenario(app, pilot):
+        t = table(app)
+        assert t.total == 58 and app.total == 58
+        assert "58 facts" in app.sub_title
+        assert t.row(0)["id"] == 1
+        assert "id ▲" in text_of(t).splitlines()[0]
+        assert "Fact #1" in text_of(app.query_one("#detail-body"))
+    browse(seeded_path, scenario)
+
+
+def test_navigate(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down")
+        await settle(pilot, app)
+        assert table(app).highlighted_id() == 4
+        assert "Fact #4" in text_of(app.query_one("#detail-body"))
+        await pilot.press("end")
+        await settle(pilot, app)
+        assert table(app).highlighted_id() == 58
+        await pilot.press("pageup", "home")
+        await settle(pilot, app)
+        assert table(app).highlighted_id() == 1
+    browse(seeded_path, scenario)
+
+
+def test_sort_by_key_and_header_click(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("5")  # quantity
+        await settle(pilot, app)
+        values = [table(app).row(i)["value"] for i in range(58)]
+        numbers = [v for v in values if v is not None]
+        assert numbers == sorted(numbers)
+        await pilot.press("5")  # again: descending
+        await settle(pilot, app)
+        assert table(app).row(0)["value"] == 150000
+        assert "quantity ▼" in text_of(table(app)).splitlines()[0]
+        header = text_of(table(app)).splitlines()[0]
+        await pilot.click(FactTable, offset=(header.index("date") + 1, 0))
+        await settle(pilot, app)
+        dates = [table(app).row(i)["date_start"] for i in range(58)]
+        assert dates == sorted(dates) and app.query_state.sort == "date"
+    browse(seeded_path, scenario)
+
+
+def test_filter_bar(seeded_path):
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "actor:stoltenberg")
+        assert table(app).total == 2
+        assert {table(app).row(i)["claimant"] for i in range(2)} == {"Jens Stoltenberg"}
+        await type_filter(pilot, app, 'subject="Russian troops in Belarus" value>=10000')
+        assert table(app).total == 5  # NATO, Stoltenberg twice, The National Interest, Porotnikov
+    browse(seeded_path, scenario)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("conf>=banana", "neither a number"),
+    ('subject:"open', "quote is not closed"),
+    ("actor:natoo", "did you mean NATO"),
+    ("wibble:3", "unknown field 'wibble'"),
+])
+def test_bad_filter_shows_its_error_and_keeps_the_rows(seeded_path, text, words):
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, text)
+        bar = app.query_one(FilterBar)
+        assert bar.has_class("-error")
+        assert words in text_of(app.query_one("#filter-error"))
+        assert table(app).total == 58  # the last good result stays
+        await type_filter(pilot, app, "")
+        assert not bar.has_class("-error")
+    browse(seeded_path, scenario)
+
+
+def test_facet_toggles_its_term(seeded_path):
+    async def scenario(app, pilot):
+        facets = app.query_one(FacetPanel)
+        assert facets.display  # wide enough to show them
+        ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
+        index = ids.index("claimant\x1fJens Stoltenberg")
+        facets.focus()
+        facets.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.query_one(FilterBar).value == 'actor:"Jens Stoltenberg"'
+        assert table(app).total == 2
+        ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
+        facets.highlighted = ids.index("claimant\x1fJens Stoltenberg")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.query_one(FilterBar).value == ""
+        assert table(app).total == 58
+    browse(seeded_path, scenario, size=(160, 48))
+
+
+def test_facet_counts_follow_the_filter(seeded_path):
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "unit:troops")
+        facets = app.query_one(FacetPanel)
+        prompts = [str(facets.get_option_at_index(i).prompt) for i in range(facets.option_count)]
+        assert any("Jens Stoltenberg" in p and " 2 " in p for p in prompts)
+        assert not any("Ben Hodges" in p for p in prompts)
+    browse(seeded_path, scenario, size=(160, 48))
+
+
+def test_compare_view(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("c")  # fact 1: NATO's 30,000 troops
+        await settle(pilot, app)
+        assert isinstance(app.screen, CompareScreen)
+        rows = app.screen.query_one("#compare-table").row_count
+        assert rows == 7
+        spread = text_of(app.screen.query_one("#compare-spread"))
+        assert "from 1,000 to 30,000" in spread and "30×" in spread
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CompareScreen)
+    browse(seeded_path, scenario)
+
+
+def test_sources_reader_and_jump_to_fact(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, SourcesScreen)
+        assert app.screen.query_one("#sources-table").row_count == 5
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot, app)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.key == "odr-2022-02-09"
+        assert len(reader.quotes) == 23
+        await pilot.press("n", "n")
+        target = reader.quotes[2]["id"]
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert len(app.screen_stack) == 1
+        assert table(app).highlighted_id() == target
+    browse(seeded_path, scenario)
+
+
+def test_help_and_palette(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Filter", "Compare", "Sources", "Facets", "Help", "Refresh", "Sort by date", "Theme"):
+            assert title in titles
+    browse(seeded_path, scenario)
+
+
+def test_markup_and_escapes_appear_literally(seeded_path):
+    db = open_db(seeded_path)
+    fact_id, _ = add_fact(db, {
+        "claim": "[bold]Loud[/bold] claim [link=http://example.com]here[/link].",
+        "subject": "[red]Markup subject[/red]", "date": "2022", "actor": "NATO", "source": "odr-2022-02-09",
+        "confidence": 0.5, "note": "escape \x1b[31mred\x1b[0m here"}, "tester")
+
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "markup")
+        assert table(app).total == 1
+        assert "[red]Markup" in text_of(table(app))  # the column may cut the rest
+        detail = text_of(app.query_one("#detail-body"))
+        assert "[bold]Loud[/bold] claim [link=http://example.com]here[/link]." in detail
+        assert "\\x1b[31mred" in detail and "\x1b" not in detail
+    browse(seeded_path, scenario)
+
+
+def test_another_process_writing_shows_after_refresh(seeded_path, monkeypatch):
+    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.2)
+
+    async def scenario(app, pilot):
+        assert table(app).total == 58
+        writer = open_db(seeded_path)
+        add_fact(writer, {"claim": "A late estimate.", "subject": "Russian troops in Belarus", "date": "2022-03",
+                          "actor": "NATO", "source": "odr-2022-02-09", "confidence": 0.5}, "other-process")
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if table(app).total == 59:
+                break
+        await settle(pilot, app)
+        assert table(app).total == 59
+    browse(seeded_path, scenario)
+
+
+def test_usable_at_80x24(seeded_path):
+    async def scenario(app, pilot):
+        assert not app.query_one(FacetPanel).display
+        header = text_of(table(app)).splitlines()[0]
+        for title in ("id", "date", "claimant", "subject", "quantity", "conf.", "status"):
+            assert title in header
+        await pilot.press("f")
+        assert app.query_one(FacetPanel).display
+    browse(seeded_path, scenario, size=(80, 24))
