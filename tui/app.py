@@ -60,7 +60,7 @@ class FactsApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.db_path}"
+        self.sub_title = self.db_path.name
         self.query_one("#facets").display = self.size.width >= 150  # the table needs the room below that
         table = self.query_one(FactTable)
         table.focus()
@@ -104,7 +104,7 @@ class FactsApp(App):
 
     def _update_title(self) -> None:
         count = "counting…" if self.total is None else f"{self.total:,} facts"
-        self.sub_title = f"{self.db_path} · {count}"
+        self.sub_title = f"{self.db_path.name} · {count}"
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
