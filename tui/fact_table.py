@@ -314,7 +314,7 @@ class FactTable(ScrollView, can_focus=True):
         columns = [Column(c.key, c.title, max(c.width, len(str(self.max_id))), c.sort, c.flex, c.right)
                    if c.key == "id" else c for c in COLUMNS]
         for key in DROP_ORDER:
-            if self._flex_room(columns, width) >= 10 * sum(1 for c in columns if c.flex):
+            if self._flex_room(columns, width) >= 14 * sum(1 for c in columns if c.flex):
                 break
             columns = [c for c in columns if c.key != key]
         room = max(self._flex_room(columns, width), 0)
