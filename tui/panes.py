@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -38,6 +39,12 @@ def toggle_term(text: str, term: str) -> str:
     if term in text.split() or f" {term}" in f" {text}":
         return " ".join(text.replace(term, " ").split())
     return f"{text.strip()} {term}".strip()
+
+
+def _fit(text: str, width: int) -> str:
+    """One line of at most `width` cells."""
+    width = max(width, 4)
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 class FilterBar(Vertical):
@@ -87,7 +94,8 @@ class FacetPanel(OptionList):
             self.add_option(Option(Text(f"{FACET_TERMS[facet][0]}  counting…", style="bold dim"), disabled=True))
 
     def show_counts(self, counts: dict[str, list[FacetValue]], selected: str) -> None:
-        highlighted = self.highlighted
+        # Keep the reader's place only while they are using the panel.
+        highlighted = self.highlighted if self.has_focus else None
         self.clear_options()
         for facet in FACET_NAMES:
             self.add_option(Option(Text(FACET_TERMS[facet][0], style="bold"), disabled=True))
@@ -96,11 +104,13 @@ class FacetPanel(OptionList):
                 self.add_option(Option(Text("  (none)", style="dim"), disabled=True))
             for item in values:
                 mark = "●" if facet_term(facet, item.value) in selected else " "
-                line = Text(f"{mark}{item.count:>6,} ", no_wrap=True, overflow="ellipsis")
-                line.append(printable_line(item.value))
+                line = Text(f"{mark}{item.count:>6,} ")
+                line.append(_fit(printable_line(item.value), self.size.width - len(line) - 2))
                 self.add_option(Option(line, id=f"{facet}\x1f{item.value}"))
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
+        else:
+            self.scroll_home(animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
