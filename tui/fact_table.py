@@ -150,7 +150,7 @@ class FactTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if self._keep_id is None:
             self.cursor_row = 0
-            self.scroll_to(y=0, animate=False)
+            self.scroll_to(y=0, animate=False, force=True)
         self.refresh()
         self._announce()
 
@@ -251,9 +251,9 @@ class FactTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_y)
         if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
+            self.scroll_to(y=self.cursor_row, animate=False, force=True)
         elif self.cursor_row >= top + self._visible_rows:
-            self.scroll_to(y=self.cursor_row - self._visible_rows + 1, animate=False)
+            self.scroll_to(y=self.cursor_row - self._visible_rows + 1, animate=False, force=True)
 
     def _move_to(self, row: int) -> None:
         if self._row_count == 0:

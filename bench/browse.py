@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""How the browser behaves at 10k, 100k and 1M facts, beside VisiData on the same facts.
+
+    python bench/browse.py                      # 10k, 100k, 1M; writes bench/RESULTS.md
+    python bench/browse.py --sizes 10000 --no-write
+
+For each size it makes (once, cached in bench/data/) a database with bench/generate.py and a CSV
+of facts_flat, then runs the browser headless through Textual's Pilot in a fresh process (so that
+peak memory is its own) and measures, with the app's own workers doing the reading:
+
+- first rows: from creating the app to the first rows in the table;
+- all ids: until the whole result's id list is read (the count is known);
+- jump end / jump middle: from the key to the rows on screen, median of 5, and the redraw of
+  the whole table once they are there;
+- filter: from a changed filter to its first rows, and to its full count;
+- facets: from a changed filter to the facet counts;
+- peak memory (max RSS) of the process.
+
+Beside it, VisiData (`vd -b`, batch mode) loads the same facts as CSV and writes them out: wall
+time and peak memory (`/usr/bin/time -v`). Install it with `pip install visidata` in the project's
+virtual environment; without it that column says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+FILTER = "unit:troops conf>=likely"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+# --- the probe: runs in its own process ------------------------------------------------------
+
+async def probe(db: Path) -> dict:
+    from tui.app import FactsApp
+    from tui.fact_table import FactTable
+    from tui.panes import FacetPanel, FilterBar
+
+    async def until(pilot, condition, timeout=120.0) -> float:
+        start = time.perf_counter()
+        while not condition():
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError
+            await pilot.pause(0.002)
+        return time.perf_counter() - start
+
+    def redraw(table) -> float:
+        start = time.perf_counter()
+        for y in range(table.size.height):
+            table.render_line(y)
+        return time.perf_counter() - start
+
+    out: dict = {}
+    started = time.perf_counter()
+    app = FactsApp(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(FactTable)
+        await until(pilot, lambda: bool(table.first))
+        out["first_rows"] = time.perf_counter() - started
+        await until(pilot, lambda: table.total is not None)
+        out["all_ids"] = time.perf_counter() - started
+        out["facts"] = table.total
+        rng = random.Random(7)
+        for name, targets in (("jump_end", [-1] * 5), ("jump_middle", [table.total // 2 + rng.randint(-1000, 1000)
+                                                                        for _ in range(5)])):
+            waits, draws = [], []
+            for target in targets:
+                await pilot.press("home")
+                await pilot.pause(0.05)
+                t0 = time.perf_counter()
+                table.action_jump(target) if target == -1 else table._move_to(target)
+                row = table.cursor_row
+
+                def on_screen() -> bool:
+                    top = int(table.scroll_y)
+                    return top <= row < top + table.size.height - 1 and all(
+                        table.row(i) is not None for i in range(top, min(top + table.size.height - 1, table.total)))
+                await until(pilot, on_screen)
+                waits.append(time.perf_counter() - t0)
+                draws.append(redraw(table))
+                assert table.row(row) is not None
+            out[name] = statistics.median(waits)
+            out[name + "_redraw"] = statistics.median(draws)
+        facets = app.query_one(FacetPanel)
+        generation = table.generation
+        t0 = time.perf_counter()
+        app.query_one(FilterBar).set_value(FILTER)
+        await until(pilot, lambda: table.generation != generation and bool(table.first) and table.ids is None
+                    or (table.generation != generation and table.total is not None))
+        out["filter_rows"] = time.perf_counter() - t0
+        await until(pilot, lambda: table.total is not None and table.generation != generation)
+        out["filter_count"] = time.perf_counter() - t0
+        out["filtered"] = table.total
+        await until(pilot, lambda: facets.option_count > 0 and "counting" not in str(facets.get_option_at_index(0).prompt))
+        out["facets"] = time.perf_counter() - t0
+        await pilot.press("q")
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+# --- the driver -------------------------------------------------------------------------------
+
+def make_data(n: int) -> tuple[Path, Path]:
+    DATA.mkdir(exist_ok=True)
+    db, csv_path = DATA / f"facts-{n}.db", DATA / f"facts-{n}.csv"
+    if not db.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--facts", str(n), "--out", str(db)], check=True)
+    if not csv_path.exists():
+        # The same rows a user would hand VisiData: facts_flat as CSV.
+        import csv
+        conn = sqlite3.connect(db)
+        cursor = conn.execute("SELECT * FROM facts_flat")
+        with open(csv_path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow([d[0] for d in cursor.description])
+            while rows := cursor.fetchmany(10_000):
+                writer.writerows(rows)
+        conn.close()
+    return db, csv_path
+
+
+def run_probe(db: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--probe", str(db)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_visidata(csv_path: Path) -> dict:
+    vd = shutil.which("vd") or str(Path(sys.executable).parent / "vd")
+    if not Path(vd).exists():
+        return {"error": "VisiData not installed (pip install visidata)"}
+    timer = shutil.which("time") or "/usr/bin/time"
+    out_file = csv_path.with_suffix(".vd.tsv")
+    start = time.perf_counter()
+    result = subprocess.run([timer, "-v", vd, "-b", str(csv_path), "-o", str(out_file)],
+                            capture_output=True, text=True, env={**os.environ, "HOME": str(DATA)})
+    seconds = time.perf_counter() - start
+    out_file.unlink(missing_ok=True)
+    peak = next((int(line.split(":")[1]) / 1024 for line in result.stderr.splitlines()
+                 if "Maximum resident set size" in line), None)
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed"}
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def versions() -> str:
+    import textual
+    from importlib.metadata import version
+    parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}", f"textual {textual.__version__}"]
+    try:
+        parts.append(f"visidata {version('visidata')}")
+    except Exception:
+        pass
+    return ", ".join(parts)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}"
+
+
+def table(results: list[tuple[int, dict, dict]]) -> str:
+    rows = [
+        ("first rows on screen", lambda b, v: ms(b["first_rows"])),
+        ("whole result's ids read (count known)", lambda b, v: ms(b["all_ids"])),
+        ("jump to the end: rows on screen (median of 5)", lambda b, v: ms(b["jump_end"])),
+        ("… redraw of the table after it", lambda b, v: ms(b["jump_end_redraw"])),
+        ("jump to the middle: rows on screen (median of 5)", lambda b, v: ms(b["jump_middle"])),
+        ("… redraw of the table after it", lambda b, v: ms(b["jump_middle_redraw"])),
+        (f"filter `{FILTER}`: first rows", lambda b, v: ms(b["filter_rows"])),
+        ("… its full count", lambda b, v: f"{ms(b['filter_count'])} ({b['filtered']:,} facts)"),
+        ("… facet counts", lambda b, v: ms(b["facets"])),
+        ("peak memory (max RSS)", lambda b, v: f"{b['peak_mb']:.0f} MB"),
+        ("VisiData `vd -b` on the same CSV: load + save", lambda b, v: f"{v['seconds']:.1f} s" if "seconds" in v
+         else v.get("error", "")),
+        ("VisiData peak memory", lambda b, v: f"{v['peak_mb']:.0f} MB" if v.get("peak_mb") else ""),
+    ]
+    head = "| | " + " | ".join(f"{n:,} facts" for n, _, _ in results) + " |"
+    sep = "|---|" + "---|" * len(results)
+    body = ["| " + label + " | " + " | ".join(fn(b, v) for _, b, v in results) + " |" for label, fn in rows]
+    return "\n".join([head, sep, *body])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--no-visidata", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="Print the table; leave RESULTS.md alone.")
+    parser.add_argument("--probe", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        print(json.dumps(asyncio.run(probe(Path(args.probe)))))
+        return 0
+    results = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        db, csv_path = make_data(n)
+        browser = run_probe(db)
+        vd = {"error": "not run"} if args.no_visidata else run_visidata(csv_path)
+        print(f"{n:,}: {json.dumps(browser)} | visidata {json.dumps(vd)}", file=sys.stderr)
+        results.append((n, browser, vd))
+    section = (f"## Browser\n\nCommand: `python bench/browse.py --sizes {args.sizes}`  \n"
+               f"Machine: {machine()}  \nVersions: {versions()}  \n"
+               f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n{table(results)}\n")
+    print(section)
+    if not args.no_write:
+        write_section(HERE / "RESULTS.md", "Browser", section)
+    return 0
+
+
+def write_section(path: Path, title: str, section: str) -> None:
+    """Replace one '## title' section of RESULTS.md, keeping the others."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    marker = f"## {title}\n"
+    if marker in text:
+        before, rest = text.split(marker, 1)
+        after = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
