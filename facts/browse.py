@@ -3,12 +3,15 @@
 A result is the ordered list of fact ids that pass a filter (8 bytes a fact,
 read from an index) plus pages of rows fetched by id when they come into
 view. Jumping anywhere is then one primary-key lookup of a page, however
-long the result. Each thread gets its own connection (SQLite connections
-are not shared across threads).
+long the result. Worker threads borrow connections from a small pool: one
+connection is never used by two threads at once, and a new worker does not
+pay for opening one.
 """
 
-import threading
+import queue
 from array import array
+from contextlib import contextmanager
+from typing import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,31 +64,37 @@ class Reader:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = open_db(self.path)
-        return db
+    @contextmanager
+    def _db(self) -> Iterator[sqlite_utils.Database]:
+        try:
+            db = self._idle.get_nowait()
+        except queue.Empty:
+            db = open_db(self.path)
+        try:
+            yield db
+        finally:
+            self._idle.put(db)
 
     def first_rows(self, query: Query, limit: int) -> list[dict]:
         """The first rows of a result, before its id list is known."""
-        where, params = query.filter.where(self.db)
-        sql = (f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE {where} "
-               f"ORDER BY {order_by(query.sort, query.descending)} LIMIT ?")
-        return [_display(dict(r)) for r in self.db.query(sql, params + [limit])]
+        with self._db() as db:
+            where, params = query.filter.where(db)
+            sql = (f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE {where} "
+                   f"ORDER BY {order_by(query.sort, query.descending)} LIMIT ?")
+            return [_display(dict(r)) for r in db.query(sql, params + [limit])]
 
     def ordered_ids(self, query: Query) -> array:
         """Every id of the result, in order."""
-        where, params = query.filter.where(self.db)
-        sql = f"SELECT id FROM facts_flat WHERE {where} ORDER BY {order_by(query.sort, query.descending)}"
-        ids = array("q")
-        cursor = self.db.execute(sql, params)
-        while batch := cursor.fetchmany(50_000):
-            ids.extend(r[0] for r in batch)
-        return ids
+        with self._db() as db:
+            where, params = query.filter.where(db)
+            sql = f"SELECT id FROM facts_flat WHERE {where} ORDER BY {order_by(query.sort, query.descending)}"
+            ids = array("q")
+            cursor = db.execute(sql, params)
+            while batch := cursor.fetchmany(50_000):
+                ids.extend(r[0] for r in batch)
+            return ids
 
     def rows(self, ids: list[int]) -> dict[int, dict]:
         """Rows by id, ready to show."""
@@ -93,35 +102,39 @@ class Reader:
             return {}
         marks = ", ".join("?" * len(ids))
         sql = f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE id IN ({marks})"
-        return {r["id"]: _display(dict(r)) for r in self.db.query(sql, list(ids))}
+        with self._db() as db:
+            return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
 
     def count(self, query: Query) -> int:
-        return count_facts(self.db, query.filter)
+        with self._db() as db:
+            return count_facts(db, query.filter)
 
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
-        return {name: facet_counts(self.db, query.filter, name, limit) for name in names}
+        with self._db() as db:
+            return {name: facet_counts(db, query.filter, name, limit) for name in names}
 
     def fact(self, fact_id: int) -> FactDetail:
-        return get_fact(self.db, fact_id)
+        with self._db() as db:
+            return get_fact(db, fact_id)
 
     def compare(self, subject: str, unit: str | None) -> Comparison:
-        return compare_subject(self.db, subject, unit)
+        with self._db() as db:
+            return compare_subject(db, subject, unit)
 
     def sources(self) -> list[dict]:
-        return list_sources(self.db)
+        with self._db() as db:
+            return list_sources(db)
 
     def source(self, key: str) -> tuple[dict, list[dict]]:
         """A source with its text, and the facts that quote it."""
-        source = get_source(self.db, key)
-        return source, cited_quotes(self.db, source["id"])
+        with self._db() as db:
+            source = get_source(db, key)
+            return source, cited_quotes(db, source["id"])
 
     def version(self) -> int:
-        return data_version(self.db)
-
-    def check(self, query: Query) -> None:
-        """Raise FactsError if the query cannot run (an unknown actor, say)."""
-        query.filter.where(self.db)
-        order_by(query.sort, query.descending)
+        """PRAGMA data_version: call it from one thread only (it is per connection)."""
+        with self._db() as db:
+            return data_version(db)
 
 
 def _display(row: dict) -> dict:

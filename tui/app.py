@@ -21,6 +21,7 @@ from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, t
 from .screens import CompareScreen, HelpScreen, SourcesScreen
 
 REFRESH_SECONDS = 1.0
+DETAIL_DELAY = 0.06
 
 
 class FactsApp(App):
@@ -48,6 +49,7 @@ class FactsApp(App):
         self.query_state = Query()
         self.seen_version: int | None = None
         self.total: int | None = None
+        self._detail_timer = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,7 +141,10 @@ class FactsApp(App):
     def _highlighted(self, event: FactTable.Highlighted) -> None:
         if event.fact_id is None:
             return
-        self._load_detail(event.fact_id)
+        # Wait for the cursor to rest: holding a key down reads no detail for each row passed.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._load_detail(event.fact_id))
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, fact_id: int) -> None:

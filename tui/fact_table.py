@@ -113,6 +113,8 @@ class FactTable(ScrollView, can_focus=True):
         self.generation = 0
         self._keep_id: int | None = None
         self.max_id = 0
+        # Which load() the first rows and the id list on show belong to.
+        self.first_generation = self.ids_generation = 0
         self._last_highlight: int | None = -1
 
     # --- the result ---------------------------------------------------------------
@@ -146,6 +148,7 @@ class FactTable(ScrollView, can_focus=True):
         self.pages.clear()
         self.loading.clear()
         self.first = rows
+        self.first_generation = generation
         self.max_id = max((r["id"] for r in rows), default=0)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if self._keep_id is None:
@@ -158,6 +161,7 @@ class FactTable(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.ids = ids
+        self.ids_generation = generation
         self.max_id = max(ids, default=0)
         self.pages[0] = {r["id"]: r for r in self.first}
         self.virtual_size = Size(self.size.width, len(ids) + 1)
