@@ -6,9 +6,13 @@ import sqlite_utils
 
 from .query import Filter
 
-# facet name -> the facts_flat column it counts
+# facet name -> the column of `facts` it groups by, and how a group is named
 FACETS = {
-    "claimant": "claimant", "subject": "subject", "unit": "unit", "source": "source", "status": "status",
+    "claimant": ("actor_id", "SELECT name FROM actors WHERE id = g.value"),
+    "subject": ("subject", None),
+    "unit": ("unit", None),
+    "source": ("source_id", "SELECT key FROM sources WHERE id = g.value"),
+    "status": ("status", None),
 }
 
 
@@ -19,17 +23,23 @@ class FacetValue:
 
 
 def facet_counts(db: sqlite_utils.Database, flt: Filter | None, facet: str, limit: int = 30) -> list[FacetValue]:
-    """The most common values of one facet among the facts the filter keeps."""
-    where, params = (flt or Filter()).where(db)
+    """The most common values of one facet among the facts the filter keeps.
+
+    Groups on the indexed columns of `facts` and names only the groups shown,
+    so that counting a million facts does not join a million names.
+    """
+    flt = flt or Filter()
+    where, params = flt.where(db)
     if facet == "tag":
-        sql = (f"SELECT tag, count(*) AS n FROM fact_tags WHERE fact_id IN (SELECT id FROM facts_flat WHERE {where}) "
-               "GROUP BY tag ORDER BY n DESC, tag LIMIT ?")
-    elif facet in FACETS:
-        column = FACETS[facet]
-        sql = (f"SELECT {column}, count(*) AS n FROM facts_flat WHERE {where} "
-               f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?")
-    else:
+        kept = "" if where == "1" else f"WHERE fact_id IN (SELECT id FROM facts WHERE {where})"
+        sql = f"SELECT tag, count(*) AS n FROM fact_tags {kept} GROUP BY tag ORDER BY n DESC, tag LIMIT ?"
+        return [FacetValue(value, n) for value, n in db.execute(sql, params + [limit])]
+    if facet not in FACETS:
         raise ValueError(f"no facet '{facet}' (one of: {', '.join([*FACETS, 'tag'])})")
+    column, name = FACETS[facet]
+    label = f"({name})" if name else "g.value"
+    sql = (f"SELECT {label} AS label, g.n FROM (SELECT {column} AS value, count(*) AS n FROM facts WHERE {where} "
+           f"GROUP BY {column} ORDER BY n DESC LIMIT ?) AS g ORDER BY g.n DESC, label")
     return [FacetValue(value, n) for value, n in db.execute(sql, params + [limit])]
 
 

@@ -53,7 +53,7 @@ class Filter:
         return out
 
     def where(self, db: sqlite_utils.Database) -> tuple[str, list]:
-        """A WHERE clause over facts_flat and its parameters."""
+        """A WHERE clause and its parameters, over columns that `facts` and facts_flat share."""
         clauses, params = [], []
         if self.actors:
             ids = sorted({resolve_actor(db, name) for name in self.actors})
@@ -69,7 +69,7 @@ class Filter:
             clauses.append(f"unit IN ({', '.join('?' * len(self.units))}) COLLATE NOCASE")
             params += self.units
         if self.sources:
-            clauses.append(f"source IN ({', '.join('?' * len(self.sources))})")
+            clauses.append(f"source_id IN (SELECT id FROM sources WHERE key IN ({', '.join('?' * len(self.sources))}))")
             params += [s.lower() for s in self.sources]
         if self.statuses:
             bad = [s for s in self.statuses if s not in STATUSES]
@@ -137,7 +137,7 @@ def list_facts(db: sqlite_utils.Database, flt: Filter | None = None, *, sort: st
 
 def count_facts(db: sqlite_utils.Database, flt: Filter | None = None) -> int:
     where, params = (flt or Filter()).where(db)
-    return db.execute(f"SELECT count(*) FROM facts_flat WHERE {where}", params).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM facts WHERE {where}", params).fetchone()[0]
 
 
 @dataclass
