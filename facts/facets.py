@@ -39,7 +39,7 @@ def facet_counts(db: sqlite_utils.Database, flt: Filter | None, facet: str, limi
     column, name = FACETS[facet]
     label = f"({name})" if name else "g.value"
     sql = (f"SELECT {label} AS label, g.n FROM (SELECT {column} AS value, count(*) AS n FROM facts WHERE {where} "
-           f"GROUP BY {column} ORDER BY n DESC LIMIT ?) AS g ORDER BY g.n DESC, label")
+           f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?) AS g ORDER BY g.n DESC, label")
     return [FacetValue(value, n) for value, n in db.execute(sql, params + [limit])]
 
 

@@ -75,12 +75,15 @@ class FilterBar(Vertical):
         self.query_one(Input).value = text
 
 
+FACET_WIDTH = 34
+
+
 class FacetPanel(OptionList):
     """Counts of claimants, subjects, units, sources, status and tags for the current filter."""
 
     DEFAULT_CSS = """
-    FacetPanel { width: 30; border: none; border-right: solid $panel; height: 1fr; }
-    """
+    FacetPanel { width: %d; border: none; border-right: solid $panel; height: 1fr; }
+    """ % FACET_WIDTH
 
     class Toggled(Message):
         def __init__(self, facet: str, value: str) -> None:
@@ -105,7 +108,8 @@ class FacetPanel(OptionList):
             for item in values:
                 mark = "●" if facet_term(facet, item.value) in selected else " "
                 line = Text(f"{mark}{item.count:>6,} ")
-                line.append(_fit(printable_line(item.value), self.size.width - len(line) - 2))
+                # The set width, not the laid-out one: counts can arrive before the first layout.
+                line.append(_fit(printable_line(item.value), FACET_WIDTH - len(line) - 9))  # border, scrollbar, padding
                 self.add_option(Option(line, id=f"{facet}\x1f{item.value}"))
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
