@@ -148,6 +148,8 @@ CREATE INDEX facts_unit ON facts(unit);
 CREATE INDEX facts_status ON facts(status);
 CREATE INDEX facts_confidence ON facts(confidence);
 CREATE INDEX facts_value ON facts(value);
+-- The ids alone, in order: reading every id of a million facts reads this, not the whole table.
+CREATE INDEX facts_id ON facts(id);
 
 -- References checked without PRAGMA foreign_keys; a quote checked against
 -- the stored text of its source.

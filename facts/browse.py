@@ -21,7 +21,7 @@ from .db import open_db
 from .confidence import likelihood_word
 from .display import format_date, format_quantity_unit
 from .errors import FactsError
-from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts
+from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
 from .query import FactDetail, Filter, count_facts, get_fact
 from .sources import cited_quotes, get_source, list_sources
 
@@ -114,7 +114,7 @@ class Reader:
 
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
         with self._db() as db:
-            return {name: facet_counts(db, query.filter, name, limit) for name in names}
+            return facet_counts_many(db, query.filter, names, limit)
 
     def fact(self, fact_id: int) -> FactDetail:
         with self._db() as db:

@@ -60,3 +60,13 @@ def test_data_version_moves_when_another_connection_writes(db, tmp_path):
     writer = open_db(path)
     writer.execute("INSERT INTO actors (name) VALUES ('Someone New')")
     assert data_version(reader) != before
+
+
+@pytest.mark.parametrize("where", ["", "date:2022", "unit:troops", "status:disputed russia", "conf>=likely"])
+def test_facets_counted_together_agree_with_one_by_one(db, where):
+    from facts.facets import facet_counts_many
+    flt = parse_where(where)
+    names = ("claimant", "subject", "unit", "source", "status", "tag")
+    together = facet_counts_many(db, flt, names, limit=5)
+    for name in names:
+        assert together[name] == facet_counts(db, flt, name, limit=5), name
