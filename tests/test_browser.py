@@ -243,3 +243,31 @@ def test_usable_at_80x24(seeded_path):
         await pilot.press("f")
         assert app.query_one(FacetPanel).display
     browse(seeded_path, scenario, size=(80, 24))
+
+
+def test_click_a_row_highlights_it(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.click(FactTable, offset=(2, 3))  # the header is line 0: line 3 is the third row
+        await settle(pilot, app)
+        assert table(app).highlighted_id() == 3
+        assert "Fact #3" in text_of(app.query_one("#detail-body"))
+    browse(seeded_path, scenario)
+
+
+def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import tui.app as app_module
+    from tui.entry import cli
+    opened = []
+    monkeypatch.setattr(app_module, "run", lambda path, where: opened.append((path, where)))
+    path = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["--db", str(path), "browse", "--where", "actor:nato"])
+    assert result.exit_code == 0, result.output
+    assert opened == [(path, "actor:nato")]
+    assert open_db(path).execute("SELECT count(*) FROM facts").fetchone()[0] == 58
+    # Not a facts database: one line, no browser.
+    other = tmp_path / "other.db"
+    other.write_bytes(b"not sqlite" * 200)
+    result = CliRunner().invoke(cli, ["--db", str(other), "browse"])
+    assert result.exit_code == 1 and "not a facts database" in result.output and len(opened) == 1
