@@ -450,4 +450,46 @@ FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
 
+-- One row per subject and unit: how far its estimates spread, and who made them.
+CREATE VIEW subject_spread AS
+SELECT
+    f.subject,
+    f.unit,
+    count(*) AS claims,
+    count(DISTINCT f.actor_id) AS claimant_count,
+    min(coalesce(f.low, f.value)) AS lowest,
+    max(coalesce(f.high, f.value)) AS highest,
+    round(max(coalesce(f.high, f.value)) / nullif(min(coalesce(f.low, f.value)), 0), 2) AS ratio,
+    min(f.date_start) AS first_date,
+    max(f.date_end) AS last_date,
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT a.name FROM facts f2 JOIN actors a ON a.id = f2.actor_id
+        WHERE f2.subject = f.subject AND f2.unit IS f.unit AND f2.qualifier IS NOT NULL
+        ORDER BY a.name)) AS claimants
+FROM facts f
+WHERE f.qualifier IS NOT NULL
+GROUP BY f.subject, f.unit;
+
+-- Every annotation with the fact it is on.
+CREATE VIEW annotations_flat AS
+SELECT
+    an.id,
+    an.fact_id,
+    an.kind,
+    an.body,
+    an.tag,
+    an.confidence,
+    an.status,
+    an.superseded_by,
+    an.author,
+    an.created_at,
+    f.claim,
+    f.subject,
+    a.name AS claimant,
+    s.key AS source
+FROM annotations an
+JOIN facts f ON f.id = an.fact_id
+JOIN actors a ON a.id = f.actor_id
+JOIN sources s ON s.id = f.source_id;
+
 PRAGMA user_version = 1;

@@ -463,6 +463,44 @@ def show(ctx, fact_id, as_json):
     console().print(render_fact(detail))
 
 
+# --- SQL and export ------------------------------------------------------------------
+
+@cli.command()
+@click.argument("sql")
+@click.option("-p", "--param", "params", type=(str, str), multiple=True, help="A named parameter: -p name value.")
+@output_options
+@click.pass_context
+def query(ctx, sql, params, fmt):
+    """Run read-only SQL against the database (writes are refused)."""
+    from .export import run_query
+    from .output import write_rows
+    columns, rows = run_query(ctx.obj["db"], sql, dict(params))
+    if columns:
+        write_rows((dict(zip(columns, row)) for row in rows), fmt)
+
+
+@cli.command("export")
+@click.argument("name", default="facts_flat")
+@click.option("--shape", type=click.Choice(["objects", "arrays", "array"]), default="objects", show_default=True,
+              help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
+@click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
+@click.option("--csv", "as_csv", is_flag=True, help="Datasette's streamed CSV.")
+@click.option("-o", "--output", "path", help="Write to this file (whole or not at all) instead of stdout.")
+@filter_options
+@click.pass_context
+def export_(ctx, name, shape, nl, as_csv, path, **filters):
+    """Write a table or view (default facts_flat), or the facts that filters keep, as Datasette serves them."""
+    from .db import open_db
+    from .export import export, output
+    if nl and as_csv:
+        raise FactsError("choose one of --nl and --csv")
+    flt = build_filter(**filters)
+    db = open_db(ctx.obj["db"], readonly=True)
+    database = Path(ctx.obj["db"]).stem
+    with output(path) as out:
+        export(db, name, out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, database=database)
+
+
 # --- annotations -----------------------------------------------------------------
 
 def _annotate(ctx, **fields) -> int:
