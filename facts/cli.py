@@ -480,25 +480,79 @@ def query(ctx, sql, params, fmt):
 
 
 @cli.command("export")
-@click.argument("name", default="facts_flat")
+@click.argument("name", required=False)
 @click.option("--shape", type=click.Choice(["objects", "arrays", "array"]), default="objects", show_default=True,
               help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
 @click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
 @click.option("--csv", "as_csv", is_flag=True, help="Datasette's streamed CSV.")
 @click.option("-o", "--output", "path", help="Write to this file (whole or not at all) instead of stdout.")
+@click.option("--metadata", "metadata_path", help="Write Datasette's metadata.json for the database to this file.")
+@click.option("--site", "site", help="Write a static copy of what Datasette serves into this folder.")
+@click.option("--title", default="facts", show_default=True, help="Title in metadata.json.")
+@click.option("--license", "license_", help="License in metadata.json (e.g. CC-BY-4.0).")
+@click.option("--license-url", help="License URL in metadata.json.")
+@click.option("--data-source", "source_", help="Source in metadata.json: where the data comes from.")
+@click.option("--data-source-url", "source_url", help="Source URL in metadata.json.")
 @filter_options
 @click.pass_context
-def export_(ctx, name, shape, nl, as_csv, path, **filters):
-    """Write a table or view (default facts_flat), or the facts that filters keep, as Datasette serves them."""
+def export_(ctx, name, shape, nl, as_csv, path, metadata_path, site, title, license_, license_url, source_,
+            source_url, **filters):
+    """Write a table or view (default facts_flat), or the facts that filters keep, as Datasette serves them.
+
+    With --metadata, write metadata.json for `datasette DB -m metadata.json`; with --site DIR, a static
+    copy laid out by Datasette's URLs: DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json.
+    """
     from .db import open_db
-    from .export import export, output
+    from .export import export, output, write_site
+    from .metadata import build_metadata
     if nl and as_csv:
         raise FactsError("choose one of --nl and --csv")
     flt = build_filter(**filters)
     db = open_db(ctx.obj["db"], readonly=True)
     database = Path(ctx.obj["db"]).stem
+    meta = lambda: build_metadata(db, database, title=title, license=license_, license_url=license_url,  # noqa: E731
+                                  source=source_, source_url=source_url)
+    if metadata_path or site:
+        if name or path:
+            raise FactsError("--metadata and --site write whole databases: give no table and no -o")
+        if metadata_path:
+            import json
+            with output(metadata_path) as out:
+                out.write(json.dumps(meta(), indent=2, ensure_ascii=False) + "\n")
+        if site:
+            count = write_site(db, Path(ctx.obj["db"]), Path(site), meta())
+            click.echo(f"Wrote {site}: {count} tables and views", err=True)
+        return
     with output(path) as out:
-        export(db, name, out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, database=database)
+        export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt,
+               database=database)
+
+
+@cli.command()
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.pass_context
+def serve(ctx, port, host):
+    """Serve the database with Datasette (pip install 'facts[datasette]'), with its metadata."""
+    import importlib.util
+    import json
+    import subprocess
+    import tempfile
+
+    from .db import open_db
+    from .metadata import build_metadata
+    if importlib.util.find_spec("datasette") is None:
+        raise FactsError("facts serve needs Datasette: pip install 'facts[datasette]' (or pip install 'datasette<0.66')")
+    path = Path(ctx.obj["db"])
+    meta = build_metadata(open_db(path, readonly=True), path.stem, title="facts")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(meta, f)
+    command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", f.name, "--host", host, "--port", str(port)]
+    click.echo(f"Serving {path} at http://{host}:{port}/ (ctrl+c stops)", err=True)
+    try:
+        sys.exit(subprocess.run(command).returncode)
+    finally:
+        Path(f.name).unlink(missing_ok=True)
 
 
 # --- annotations -----------------------------------------------------------------

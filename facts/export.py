@@ -161,6 +161,35 @@ def write_csv(out: IO[str], columns: list[str], rows: Iterable[tuple]) -> int:
     return count
 
 
+def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata: dict) -> int:
+    """A static copy of what Datasette serves: DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json."""
+    database = db_path.stem
+    if folder.exists() and not folder.is_dir():
+        raise FactsError(f"{folder}: not a folder")
+    (folder / database).mkdir(parents=True, exist_ok=True)
+    # The database itself, copied whole (the backup API gives a consistent copy) and renamed into place.
+    copy = folder / f"{database}.db"
+    fd, temp = tempfile.mkstemp(prefix=f".{copy.name}.", dir=folder)
+    os.close(fd)
+    try:
+        target = sqlite3.connect(temp)
+        db.conn.backup(target)
+        target.close()
+        os.replace(temp, copy)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    tables, views = exportable(db)
+    for name in tables + views:
+        with output(str(folder / database / f"{name}.json")) as out:
+            export(db, name, out, shape="objects", database=database)
+        with output(str(folder / database / f"{name}.csv")) as out:
+            export(db, name, out, shape="csv", database=database)
+    with output(str(folder / "metadata.json")) as out:
+        out.write(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    return len(tables) + len(views)
+
+
 @contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
     """stdout, or a file written whole or not at all (a temporary file renamed into place)."""

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,95 @@ def test_documented_queries_run_in_the_sqlite3_shell(db):
         result = subprocess.run([shell, "-bail", "-json", str(db)], input=sql, capture_output=True, text=True)
         assert result.returncode == 0, (sql, result.stderr)
         assert json.loads(result.stdout or "[]"), f"no rows from:\n{sql}"
+
+
+# --- metadata.json, the static site, facts serve ---------------------------------------------
+
+def metadata(db, tmp_path, *extra) -> dict:
+    path = tmp_path / "metadata.json"
+    result = run(db, "export", "--metadata", str(path), "--license", "CC-BY-4.0", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(path.read_text())
+
+
+def test_metadata_describes_every_column_of_every_table_and_view(db, tmp_path):
+    meta = metadata(db, tmp_path)
+    tables = meta["databases"]["facts"]["tables"]
+    conn = open_db(db)
+    for name in names(db):
+        assert tables[name]["description"]
+        assert list(tables[name]["columns"]) == [c.name for c in conn[name].columns], name
+        assert all(tables[name]["columns"].values()), name
+    assert meta["license"] == "CC-BY-4.0" and meta["title"] == "facts"
+    assert tables["facts_flat"]["facets"] == ["claimant", "subject", "unit", "status"]
+    assert tables["facts_flat"]["fts_table"] == "facts_fts"
+
+
+def test_datasette_serves_the_metadata(db, tmp_path):
+    meta = metadata(db, tmp_path)
+
+    async def fetch():
+        ds = Datasette([str(db)], metadata=meta)
+        served = (await ds.client.get("/-/metadata.json")).json()
+        flat = (await ds.client.get("/facts/facts_flat.json")).json()
+        search = (await ds.client.get("/facts/facts_flat.json?_search=porotnikov&_shape=array")).json()
+        page = (await ds.client.get("/facts/facts_flat")).text
+        return served, flat, search, page
+    served, flat, search, page = asyncio.run(fetch())
+    assert (served["title"], served["license"]) == ("facts", "CC-BY-4.0")
+    for name, table in meta["databases"]["facts"]["tables"].items():
+        assert served["databases"]["facts"]["tables"][name]["columns"] == table["columns"], name
+    assert set(flat["facet_results"]) == {"claimant", "subject", "unit", "status"}
+    counts = {r["value"]: r["count"] for r in flat["facet_results"]["claimant"]["results"]}
+    assert counts["Jens Stoltenberg"] == 2
+    assert [r["claimant"] for r in search] == ["Andrey Porotnikov"]
+    assert "Who claims it (canonical name)" in page
+
+
+def test_the_datasette_command_accepts_the_metadata_file(db, tmp_path):
+    metadata(db, tmp_path)
+    result = subprocess.run([sys.executable, "-m", "datasette", "serve", str(db), "-m", str(tmp_path / "metadata.json"),
+                             "--get", "/facts/subject_spread.json?_shape=array"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    troops = [r for r in rows if r["subject"] == "Russian troops in Belarus"][0]
+    assert (troops["lowest"], troops["highest"], troops["claims"]) == (1000, 30000, 7)
+
+
+def test_static_site_gives_the_same_answers_as_datasette(db, tmp_path):
+    site = tmp_path / "site"
+    result = run(db, "export", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert (site / "facts.db").exists() and (site / "metadata.json").exists()
+    for name in names(db):
+        assert (site / "facts" / f"{name}.csv").exists()
+    served = subprocess.run([sys.executable, "-m", "datasette", "serve", str(site / "facts.db"), "-m",
+                             str(site / "metadata.json"), "--get", "/facts/facts_flat.json?_shape=objects&_size=max"],
+                            capture_output=True, text=True)
+    assert served.returncode == 0, served.stderr
+    theirs = json.loads(served.stdout)
+    ours = json.loads((site / "facts" / "facts_flat.json").read_text())
+    assert ours["rows"] == theirs["rows"] and ours["columns"] == theirs["columns"]
+    assert (site / "facts" / "facts.csv").read_bytes() == exported(db, "facts", "--csv").encode()
+
+
+def test_serve_says_how_to_install_datasette(db, monkeypatch):
+    import importlib.util
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a))
+    result = run(db, "serve")
+    assert result.exit_code == 1 and "pip install 'facts[datasette]'" in result.output
+
+
+def test_serve_starts_datasette_with_the_metadata(db, monkeypatch):
+    seen = {}
+
+    def fake_run(command, *args, **kwargs):
+        seen["command"] = command
+        seen["metadata"] = json.loads(Path(command[command.index("-m", 3) + 1]).read_text())
+        return subprocess.CompletedProcess(command, 0)
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    result = run(db, "serve", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert seen["command"][1:4] == ["-m", "datasette", "serve"] and str(db) in seen["command"]
+    assert "8123" in seen["command"] and "facts_flat" in seen["metadata"]["databases"]["facts"]["tables"]

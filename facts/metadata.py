@@ -1,0 +1,176 @@
+"""metadata.json for Datasette: descriptions of every column, facets, sorting, search, labels."""
+
+import sqlite_utils
+
+from .errors import FactsError
+
+_FACT_COLUMNS = {
+    "id": "The fact's number",
+    "claim": "The statement in one sentence",
+    "subject": "What is measured; competing claims share it",
+    "value": "The best figure (for a range, the stated best if any)",
+    "low": "The lower bound (exact: the value; at_least: the value)",
+    "high": "The upper bound (exact: the value; at_most: the value)",
+    "unit": "What the figure counts or measures: troops, km, ...",
+    "qualifier": "exact, approx, at_least, at_most or range",
+    "as_stated": "The figure in the source's words",
+    "date_start": "First day the claim holds (ISO date)",
+    "date_end": "Last day the claim holds (ISO date)",
+    "date_precision": "day, month or year: how precisely the source dates it",
+    "stated_on": "When the claimant said it: YYYY, YYYY-MM or YYYY-MM-DD",
+    "actor_id": "The claimant (actors.id)",
+    "source_id": "The document (sources.id)",
+    "quote": "The exact words in the source",
+    "quote_start": "Where the quote starts in the source text (code points)",
+    "quote_end": "Where the quote ends in the source text (code points)",
+    "quote_prefix": "Up to 32 characters before the quote, to find it again",
+    "quote_suffix": "Up to 32 characters after the quote, to find it again",
+    "confidence": "Likelihood that the claim is true, 0..1 (ICD 203: likely = 0.55-0.80)",
+    "credibility": "Admiralty information credibility: 1 confirmed ... 6 cannot be judged",
+    "status": "active, disputed, retracted or superseded",
+    "status_reason": "Why the status is what it is",
+    "superseded_by": "The fact that supersedes this one (facts.id)",
+    "created_at": "When the fact was entered (UTC)",
+    "created_by": "Who entered it",
+    "updated_at": "When it last changed (UTC)",
+    "updated_by": "Who changed it last",
+}
+
+DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "facts": ("One claim by one claimant in one source.", _FACT_COLUMNS),
+    "facts_flat": ("One row per fact with the names of its claimant and source: the thing to query or export.", {
+        **{k: v for k, v in _FACT_COLUMNS.items() if k not in ("quote_prefix", "quote_suffix")},
+        "claimant": "Who claims it (canonical name)",
+        "claimant_kind": "person, organization, state, media or other",
+        "about": "The actors the claim is about, separated by '; '",
+        "source": "The source's key",
+        "source_title": "The source's title",
+        "source_publisher": "Who published the source",
+        "source_published": "When the source was published",
+        "source_reliability": "Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged",
+        "tags": "Current tags, separated by '; '",
+        "annotation_count": "Number of annotations on the fact",
+    }),
+    "sources": ("The documents facts are read in, with their full text.", {
+        "id": "The source's number",
+        "key": "A short name for the source",
+        "title": "The document's title",
+        "publisher": "Who published it",
+        "author": "Who wrote it",
+        "url": "Where it was found",
+        "published": "When it was published: YYYY, YYYY-MM or YYYY-MM-DD",
+        "retrieved": "When it was retrieved",
+        "reliability": "Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged",
+        "description": "What the document is",
+        "text": "The full text; quote offsets count code points into it",
+        "sha256": "sha256 of the text encoded as UTF-8",
+        "added_at": "When it was added (UTC)",
+        "added_by": "Who added it",
+    }),
+    "actors": ("Claimants and those claims are about.", {
+        "id": "The actor's number",
+        "name": "The canonical name",
+        "kind": "person, organization, state, media or other",
+        "description": "Who or what the actor is",
+        "added_at": "When it was added (UTC)",
+    }),
+    "aliases": ("Every spelling that names an actor (case-insensitive; the canonical name too).", {
+        "alias": "A spelling",
+        "actor_id": "The actor it names (actors.id)",
+    }),
+    "fact_about": ("The actors a fact is about.", {
+        "fact_id": "The fact (facts.id)",
+        "actor_id": "An actor it is about (actors.id)",
+    }),
+    "annotations": ("Notes, tags, re-ratings and status changes: append-only.", {
+        "id": "The annotation's number",
+        "fact_id": "The fact it is on (facts.id)",
+        "kind": "note, tag, untag, rate, status or flag",
+        "body": "The note, or the reason for a re-rating, status or flag",
+        "tag": "The tag (tag and untag)",
+        "confidence": "The new confidence (rate)",
+        "status": "The new status (status)",
+        "superseded_by": "The superseding fact (status superseded)",
+        "author": "Who wrote it",
+        "created_at": "When (UTC)",
+    }),
+    "fact_tags": ("Current tags, kept from tag and untag annotations.", {
+        "fact_id": "The fact (facts.id)",
+        "tag": "The tag",
+    }),
+    "fact_history": ("Every change to a fact: old and new values of the columns that changed.", {
+        "id": "The change's number",
+        "fact_id": "The fact that changed",
+        "action": "update or delete",
+        "changed_at": "When (UTC)",
+        "changed_by": "Who (when the writer said)",
+        "old": "The changed columns before, as a JSON object",
+        "new": "The changed columns after, as a JSON object (none for a delete)",
+    }),
+    "subject_spread": ("One row per subject and unit: how far its estimates spread.", {
+        "subject": "What is measured",
+        "unit": "In what",
+        "claims": "Claims with a figure",
+        "claimant_count": "Different claimants",
+        "lowest": "The lowest bound or value claimed",
+        "highest": "The highest bound or value claimed",
+        "ratio": "highest / lowest",
+        "first_date": "The earliest day any claim holds",
+        "last_date": "The latest day any claim holds",
+        "claimants": "Who made the claims, separated by '; '",
+    }),
+    "annotations_flat": ("Every annotation with the fact it is on.", {
+        "id": "The annotation's number",
+        "fact_id": "The fact it is on",
+        "kind": "note, tag, untag, rate, status or flag",
+        "body": "The note or reason",
+        "tag": "The tag",
+        "confidence": "The new confidence (rate)",
+        "status": "The new status",
+        "superseded_by": "The superseding fact",
+        "author": "Who wrote it",
+        "created_at": "When (UTC)",
+        "claim": "The fact's claim",
+        "subject": "The fact's subject",
+        "claimant": "The fact's claimant",
+        "source": "The fact's source key",
+    }),
+}
+
+_SEARCH = {"fts_table": "facts_fts", "fts_pk": "id"}
+_EXTRA = {
+    "facts_flat": {"facets": ["claimant", "subject", "unit", "status"], "sort": "id",
+                   "sortable_columns": ["id", "date_start", "claimant", "subject", "value", "confidence", "source",
+                                        "status", "annotation_count"], **_SEARCH},
+    "facts": {"facets": ["subject", "unit", "status"], "sort": "id",
+              "sortable_columns": ["id", "date_start", "subject", "value", "confidence", "status"], **_SEARCH},
+    "subject_spread": {"facets": ["unit"], "sortable_columns": ["subject", "claims", "lowest", "highest", "ratio"]},
+    "annotations_flat": {"facets": ["kind", "author"]},
+    "actors": {"label_column": "name", "facets": ["kind"]},
+    "sources": {"label_column": "title", "facets": ["reliability", "publisher"]},
+}
+
+
+def build_metadata(db: sqlite_utils.Database, database: str, *, title: str, description: str | None = None,
+                   source: str | None = None, source_url: str | None = None, license: str | None = None,
+                   license_url: str | None = None) -> dict:
+    """metadata.json for `datasette DB -m metadata.json`; every column of every table and view described."""
+    tables: dict[str, dict] = {}
+    for name in [t for t in db.table_names() if not t.startswith("facts_fts")] + db.view_names():
+        if name not in DESCRIPTIONS:
+            raise FactsError(f"no description for table or view '{name}'")
+        text, columns = DESCRIPTIONS[name]
+        actual = [c.name for c in db[name].columns]
+        missing = [c for c in actual if c not in columns]
+        if missing:
+            raise FactsError(f"no description for {name}.{missing[0]}")
+        tables[name] = {"description": text, "columns": {c: columns[c] for c in actual}, **_EXTRA.get(name, {})}
+    meta = {"title": title,
+            "description": description or "Who claimed what number, about what, as of when, in which source, "
+                                          "and how far to trust it.",
+            "databases": {database: {"tables": tables}}}
+    for key, value in (("source", source), ("source_url", source_url), ("license", license),
+                       ("license_url", license_url)):
+        if value:
+            meta[key] = value
+    return meta
