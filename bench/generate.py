@@ -21,7 +21,6 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import random
 import re
 import resource
@@ -40,6 +39,7 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from facts.quotes import CONTEXT  # characters of quote prefix/suffix kept for re-anchoring
 from facts.vocab import LIKELIHOOD_BANDS
 
 # --- the calendar: every day from 1990 to 2026, as text, computed once ---------------------------
@@ -459,7 +459,6 @@ FACT_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "quali
                 "date_start", "date_end", "date_precision", "stated_on", "actor_id", "source_id",
                 "quote", "quote_start", "quote_end", "quote_prefix", "quote_suffix", "confidence", "credibility",
                 "status", "status_reason", "superseded_by", "created_at", "created_by")
-CONTEXT = 32  # characters of quote prefix/suffix, as facts.quotes keeps them
 
 
 def slug(text: str) -> str:
@@ -1269,12 +1268,16 @@ def check_db(path: Path, sample: int, seed: int) -> list[str]:
     print(f"check: PRAGMA integrity_check: {', '.join(result)} ({time.perf_counter() - t:.1f} s)")
     if result != ["ok"]:
         problems.append(f"integrity_check: {result[:5]}")
-    t = time.perf_counter()
-    try:
-        conn.execute("INSERT INTO facts_fts(facts_fts) VALUES('integrity-check')")
-        print(f"check: facts_fts integrity-check: ok ({time.perf_counter() - t:.1f} s)")
-    except Exception as e:  # noqa: BLE001 - reported, not raised
-        problems.append(f"facts_fts integrity-check: {e}")
+    # For an external-content FTS5 table, plain 'integrity-check' only checks the index's own
+    # structure; with rank 1 it also compares the index with the facts table.
+    for sql, what in (("INSERT INTO facts_fts(facts_fts) VALUES('integrity-check')", "the index itself"),
+                      ("INSERT INTO facts_fts(facts_fts, rank) VALUES('integrity-check', 1)", "against facts")):
+        t = time.perf_counter()
+        try:
+            conn.execute(sql)
+            print(f"check: facts_fts integrity-check ({what}): ok ({time.perf_counter() - t:.1f} s)")
+        except Exception as e:  # noqa: BLE001 - reported, not raised
+            problems.append(f"facts_fts integrity-check ({what}): {e}")
     t = time.perf_counter()
     top = conn.execute("SELECT max(id) FROM facts").fetchone()[0] or 0
     ids = sorted(random.Random(seed).sample(range(1, top + 1), min(sample, top)))
@@ -1363,7 +1366,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="make and write facts in one process (default: a forked child makes the next batches)")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
     parser.add_argument("--check", action="store_true",
-                        help="afterwards: integrity_check, FTS integrity-check, 200 facts back through FactIn")
+                        help="afterwards: integrity_check, FTS integrity-checks, 200 facts back through FactIn")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     if args.facts < 0:
