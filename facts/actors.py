@@ -4,6 +4,7 @@ import sqlite_utils
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
+from .db import utc_now
 from .errors import FactsError
 from .models import Actor
 
@@ -63,8 +64,8 @@ def add_actor(db: sqlite_utils.Database, actor: Actor) -> tuple[int, bool]:
             owner = _alias_owner(db, alias)
             if owner is not None:
                 raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
-        cursor = db.execute("INSERT INTO actors (name, kind, description) VALUES (?, ?, ?)",
-                            [actor.name, actor.kind, actor.description])
+        cursor = db.execute("INSERT INTO actors (name, kind, description, added_at) VALUES (?, ?, ?, ?)",
+                            [actor.name, actor.kind, actor.description, actor.added_at or utc_now()])
         actor_id, created = cursor.lastrowid, True
     else:
         actor_id, created = existing, False

@@ -17,16 +17,28 @@ def annotate(db: sqlite_utils.Database, **fields) -> int:
     except ValidationError as e:
         raise FieldProblems(describe_errors(e)) from None
     with transaction(db):
-        for fact_id in {annotation.fact_id, annotation.superseded_by} - {None}:
-            if not db.execute("SELECT 1 FROM facts WHERE id = ?", [fact_id]).fetchone():
-                raise FactsError(f"no fact #{fact_id}")
-        if annotation.kind == "untag" and not db.execute(
-                "SELECT 1 FROM fact_tags WHERE fact_id = ? AND tag = ?", [annotation.fact_id, annotation.tag]).fetchone():
-            raise FactsError(f"fact #{annotation.fact_id} has no tag '{annotation.tag}'")
-        cursor = db.execute(
-            """INSERT INTO annotations (fact_id, kind, body, tag, confidence, status, superseded_by, author,
-                                       created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [annotation.fact_id, annotation.kind, annotation.body, annotation.tag, annotation.confidence,
-             annotation.status, annotation.superseded_by, annotation.author, db_module.utc_now()])
-        return cursor.lastrowid
+        return insert_annotation(db, annotation)[0]
+
+
+_COLUMNS = ("fact_id", "kind", "body", "tag", "confidence", "status", "superseded_by", "author", "created_at")
+
+
+def insert_annotation(db: sqlite_utils.Database, annotation: Annotation) -> tuple[int, bool]:
+    """Append a validated annotation inside the caller's transaction: (id, created).
+
+    The same annotation again (same fact, kind, contents, author and time) is not added twice.
+    """
+    for fact_id in {annotation.fact_id, annotation.superseded_by} - {None}:
+        if not db.execute("SELECT 1 FROM facts WHERE id = ?", [fact_id]).fetchone():
+            raise FactsError(f"no fact #{fact_id}")
+    values = [getattr(annotation, c) for c in _COLUMNS[:-1]] + [annotation.created_at or db_module.utc_now()]
+    same = db.execute("SELECT id FROM annotations WHERE " + " AND ".join(f"{c} IS ?" for c in _COLUMNS),
+                      values).fetchone()
+    if same:
+        return same[0], False
+    if annotation.kind == "untag" and not db.execute(
+            "SELECT 1 FROM fact_tags WHERE fact_id = ? AND tag = ?", [annotation.fact_id, annotation.tag]).fetchone():
+        raise FactsError(f"fact #{annotation.fact_id} has no tag '{annotation.tag}'")
+    cursor = db.execute(f"INSERT INTO annotations ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                        values)
+    return cursor.lastrowid, True

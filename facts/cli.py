@@ -334,6 +334,7 @@ def import_(ctx, files, fmt, dry_run, create_actors):
     verb = "Would add" if dry_run else "Added"
     click.echo(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
                f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"
+               + (f", {_count(result.annotations_added, 'annotation')}" if result.annotations_added else "")
                + (" — dry run, nothing written" if dry_run else ""))
 
 
@@ -485,6 +486,8 @@ def query(ctx, sql, params, fmt):
               help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
 @click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
 @click.option("--csv", "as_csv", is_flag=True, help="Datasette's streamed CSV.")
+@click.option("--format", "fmt", type=click.Choice(["datasette", "facts-jsonl"]), default="datasette",
+              show_default=True, help="facts-jsonl: every actor, source, fact and annotation, for facts import.")
 @click.option("-o", "--output", "path", help="Write to this file (whole or not at all) instead of stdout.")
 @click.option("--metadata", "metadata_path", help="Write Datasette's metadata.json for the database to this file.")
 @click.option("--site", "site", help="Write a static copy of what Datasette serves into this folder.")
@@ -495,7 +498,7 @@ def query(ctx, sql, params, fmt):
 @click.option("--data-source-url", "source_url", help="Source URL in metadata.json.")
 @filter_options
 @click.pass_context
-def export_(ctx, name, shape, nl, as_csv, path, metadata_path, site, title, license_, license_url, source_,
+def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title, license_, license_url, source_,
             source_url, **filters):
     """Write a table or view (default facts_flat), or the facts that filters keep, as Datasette serves them.
 
@@ -512,6 +515,14 @@ def export_(ctx, name, shape, nl, as_csv, path, metadata_path, site, title, lice
     database = Path(ctx.obj["db"]).stem
     meta = lambda: build_metadata(db, database, title=title, license=license_, license_url=license_url,  # noqa: E731
                                   source=source_, source_url=source_url)
+    if fmt == "facts-jsonl":
+        if name or flt != build_filter():
+            raise FactsError("--format facts-jsonl writes the whole collection: give no table and no filters")
+        from .fidelity import write_collection
+        with output(path) as out:
+            counts = write_collection(db, out)
+        click.echo(", ".join(f"{n} {kind}s" for kind, n in counts.items()), err=True)
+        return
     if metadata_path or site:
         if name or path:
             raise FactsError("--metadata and --site write whole databases: give no table and no -o")

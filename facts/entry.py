@@ -4,6 +4,7 @@ One path for every way a fact comes in (facts add, facts import, the seed
 collection, the browser's form).
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -45,6 +46,11 @@ class PreparedFact:
     about: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     note: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    # A full-fidelity record carries the values a fact was entered with; later changes come as
+    # annotations. Importing it again compares with those, not with the values of today.
+    as_entered: bool = False
 
 
 class Resolver:
@@ -56,6 +62,7 @@ class Resolver:
         self._actors: dict[str, int] = {}
         self._sources: dict[str, tuple[int, str | None]] = {}
         self.actors_created = 0
+        self.refs: dict[object, int] = {}  # file-local fact refs -> ids, in a full-fidelity import
 
     def actor(self, name: str) -> int:
         key = name.casefold()
@@ -145,7 +152,8 @@ def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
         "confidence": fact.confidence, "credibility": fact.credibility, "status": fact.status,
         "status_reason": fact.status_reason, "superseded_by": fact.superseded_by,
     }
-    return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note)
+    return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note, fact.created_at,
+                        fact.created_by)
 
 
 def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
@@ -156,6 +164,8 @@ def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> t
         + " AND ".join(f"{c} = ?" for c in NATURAL_KEY), [row[c] for c in NATURAL_KEY]).fetchone()
     if existing:
         stored = dict(zip(FACT_COLUMNS, existing[1:]))
+        if fact.as_entered:
+            stored = entered_values(db, existing[0], stored)
         differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
         if differ:
             detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
@@ -163,8 +173,8 @@ def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> t
                                             f"with different values ({detail}); change that fact instead")])
         return existing[0], False
     try:
-        now = db_module.utc_now()
-        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [author, now])
+        now = fact.created_at or db_module.utc_now()
+        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [fact.created_by or author, now])
     except sqlite3.IntegrityError as e:
         raise FieldProblems([("record", f"refused by the database: {e}")]) from None
     fact_id = cursor.lastrowid
@@ -177,6 +187,19 @@ def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> t
         db.execute("INSERT INTO annotations (fact_id, kind, body, author, created_at) VALUES (?, 'note', ?, ?, ?)",
                    [fact_id, fact.note, author, now])
     return fact_id, True
+
+
+def entered_values(db: sqlite_utils.Database, fact_id: int, current: dict) -> dict:
+    """A fact's columns as first entered: the current values with every recorded change undone."""
+    values = dict(current)
+    seen: set[str] = set()
+    for (old,) in db.execute("SELECT old FROM fact_history WHERE fact_id = ? AND action = 'update' ORDER BY id",
+                             [fact_id]):
+        for column, value in json.loads(old).items():
+            if column not in seen:
+                seen.add(column)
+                values[column] = value
+    return values
 
 
 def _show(value: object) -> str:

@@ -1,8 +1,12 @@
 """Importing files of facts (YAML, JSON, JSONL, CSV): all or nothing, every problem named.
 
 A YAML or JSON file holds either a list of facts or a collection:
-{actors: [...], sources: [...], facts: [...]}. A source may give its text
-inline (`text`) or as `text_file`, a path relative to the file.
+{actors: [...], sources: [...], facts: [...], annotations: [...]}. A source
+may give its text inline (`text`) or as `text_file`, a path relative to the
+file. In JSONL a line is a fact, or any record with a "type" (actor, source,
+fact, annotation): the full-fidelity format of `facts export --format
+facts-jsonl`, where facts carry a file-local `ref` that annotations and
+`superseded_by` point to.
 """
 
 import csv
@@ -20,11 +24,13 @@ from .actors import add_actor
 from .db import transaction
 from .entry import FieldProblems, Resolver, insert_fact, validate_fact
 from .errors import FactsError, RecordErrors
-from .models import Actor, Source, describe_errors
+from .annotations import insert_annotation
+from .models import Actor, Annotation, Source, describe_errors
 from .sources import add_source
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-SECTIONS = ("actors", "sources", "facts")
+SECTIONS = ("actors", "sources", "facts", "annotations")
+TYPES = {"actor": "actors", "source": "sources", "fact": "facts", "annotation": "annotations"}
 # CSV columns that hold lists, separated by ';'.
 _CSV_LISTS = ("about", "tags", "aliases")
 _CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
@@ -45,6 +51,7 @@ class Record:
 class ImportResult:
     facts_added: int = 0
     facts_unchanged: int = 0
+    annotations_added: int = 0
     actors_added: int = 0
     sources_added: int = 0
     fact_ids: list[int] = field(default_factory=list)
@@ -246,7 +253,14 @@ def _read_jsonl(path: str, text: str) -> list[Record]:
         item, end = _decode(path, line, _skip(line, 0), first_line=number)
         if _skip(line, end) != len(line):
             raise RecordErrors([f"{path}:{number}: not valid JSON: extra data after the record"])
-        records.append(Record(path, number, "facts", item))
+        section = "facts"
+        if isinstance(item, dict) and "type" in item:
+            item = dict(item)
+            kind = item.pop("type")
+            if kind not in TYPES:
+                raise RecordErrors([f"{path}:{number}: type: '{kind}' is not one of {', '.join(TYPES)}"])
+            section = TYPES[kind]
+        records.append(Record(path, number, section, item))
     return records
 
 
@@ -351,8 +365,21 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
         elif record.section == "sources":
             _, created = add_source(db, Source.model_validate(_source_text(record)), author)
             result.sources_added += created
+        elif record.section == "annotations":
+            _, created = insert_annotation(db, _annotation(data, resolver, author))
+            result.annotations_added += created
         else:
-            fact_id, created = insert_fact(db, validate_fact(data, resolver), author)
+            data = dict(data)
+            ref = data.pop("ref", None)
+            if ref is not None:
+                data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
+            prepared = validate_fact(data, resolver)
+            prepared.as_entered = ref is not None
+            fact_id, created = insert_fact(db, prepared, author)
+            if ref is not None:
+                if not isinstance(ref, int) or isinstance(ref, bool):
+                    raise FieldProblems([("ref", "must be a whole number")])
+                resolver.refs[ref] = fact_id
             result.fact_ids.append(fact_id)
             if created:
                 result.facts_added += 1
@@ -360,6 +387,25 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
                 result.facts_unchanged += 1
     except ValidationError as e:
         raise FieldProblems(describe_errors(e)) from None
+
+
+def _by_ref(resolver: Resolver, ref: object, field: str) -> int | None:
+    """The fact a file-local ref names (facts given earlier in the same import)."""
+    if ref is None:
+        return None
+    if ref not in resolver.refs:
+        raise FieldProblems([(field, f"no fact with ref {ref!r} earlier in the import")])
+    return resolver.refs[ref]
+
+
+def _annotation(data: dict, resolver: Resolver, author: str) -> Annotation:
+    data = dict(data)
+    if "fact" not in data:
+        raise FieldProblems([("fact", "is required (the ref of a fact in the same import)")])
+    data["fact_id"] = _by_ref(resolver, data.pop("fact"), "fact")
+    data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
+    data.setdefault("author", author)
+    return Annotation.model_validate(data)
 
 
 def _source_text(record: Record) -> dict:

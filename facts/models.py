@@ -6,6 +6,7 @@ one the database accepts.
 
 import datetime as dt
 import hashlib
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -54,7 +55,19 @@ def _no_bool(value: object) -> object:
     return value
 
 
+def _timestamp(value: object) -> object:
+    """A UTC time as the database writes it: 2026-11-22T09:00:00.000Z."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z", value):
+        raise ValueError("must be a UTC time written YYYY-MM-DDTHH:MM:SS.fffZ")
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a time in the calendar") from None
+    return value
+
+
 Name = Annotated[str, _line(200)]
+Timestamp = Annotated[str, BeforeValidator(_timestamp)]
 Claim = Annotated[str, _line(2000)]
 Subject = Annotated[str, _line(200)]
 Unit = Annotated[str, _line(100)]
@@ -164,6 +177,8 @@ class Source(Model):
     reliability: Annotated[Reliability, BeforeValidator(_upper)] | None = None
     description: Note | None = None
     text: Annotated[str, _para(5_000_000, strip=False)] | None = None
+    added_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
+    added_by: Name | None = None
 
     @property
     def sha256(self) -> str | None:
@@ -175,6 +190,7 @@ class Actor(Model):
     kind: Annotated[ActorKind, BeforeValidator(_lower)] = "other"
     aliases: list[Name] = []
     description: Note | None = None
+    added_at: Timestamp | None = None
 
     @field_validator("aliases", mode="before")
     @classmethod
@@ -203,6 +219,8 @@ class FactIn(Model):
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
     tags: list[Tag] = []
     note: Note | None = None
+    created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
+    created_by: Name | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -253,6 +271,7 @@ class Annotation(Model):
     status: Annotated[Status, BeforeValidator(_lower)] | None = None
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
     author: Name
+    created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
 
     @model_validator(mode="after")
     def _kind_rules(self) -> "Annotation":

@@ -3,6 +3,7 @@
 import sqlite_utils
 from rapidfuzz import process
 
+from .db import utc_now
 from .errors import FactsError
 from .models import Source
 
@@ -22,10 +23,11 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[
         return row[0], False
     cursor = db.execute(
         """INSERT INTO sources (key, title, publisher, author, url, published, retrieved, reliability,
-                                description, text, sha256, added_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                description, text, sha256, added_by, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [source.key, source.title, source.publisher, source.author, source.url, source.published,
-         values["retrieved"], source.reliability, source.description, source.text, source.sha256, author])
+         values["retrieved"], source.reliability, source.description, source.text, source.sha256,
+         source.added_by or author, source.added_at or utc_now()])
     return cursor.lastrowid, True
 
 
