@@ -116,6 +116,7 @@ def test_export_to_a_file_is_whole_or_nothing(db, tmp_path):
     (["export", "nope"], "no table or view 'nope'"),
     (["export", "sources", "--unit", "km"], "filters apply to facts and facts_flat"),
     (["export", "facts", "--actor", "natoo"], "unknown actor 'natoo'"),
+    (["export", "facts", "--where", "colour:red"], "unknown field 'colour'"),
     (["query", "DELETE FROM facts"], "read-only"),
     (["query", "INSERT INTO actors (name) VALUES ('x')"], "read-only"),
     (["query", "SELEC 1"], "syntax error"),
