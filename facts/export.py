@@ -198,6 +198,11 @@ def output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout): write into it, never rename over it.
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            yield f
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FactsError(f"{path}: folder {folder} does not exist")

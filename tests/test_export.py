@@ -242,3 +242,10 @@ def test_serve_starts_datasette_with_the_metadata(db, monkeypatch):
     assert result.exit_code == 0, result.output
     assert seen["command"][1:4] == ["-m", "datasette", "serve"] and str(db) in seen["command"]
     assert "8123" in seen["command"] and "facts_flat" in seen["metadata"]["databases"]["facts"]["tables"]
+
+
+def test_export_into_a_device_writes_into_it(db):
+    devnull = Path("/dev/null")
+    assert devnull.is_char_device()
+    assert run(db, "export", "facts", "--csv", "-o", str(devnull)).exit_code == 0
+    assert devnull.is_char_device()  # still the device, not a file renamed over it
