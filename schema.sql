@@ -450,6 +450,23 @@ FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
 
+-- What a person decided about a candidate that `facts extract` proposed, so that
+-- a rejected candidate is not proposed again and an accepted one points at its fact.
+CREATE TABLE candidate_decisions (
+    id         INTEGER PRIMARY KEY,
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('quantity', 'date', 'claimant')),
+    start      INTEGER NOT NULL CHECK (start >= 0),
+    end        INTEGER NOT NULL CHECK (end > start),
+    text       TEXT NOT NULL,
+    decision   TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+    fact_id    INTEGER REFERENCES facts(id),
+    author     TEXT NOT NULL,
+    decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (source_id, kind, start, end),
+    CHECK ((decision = 'accepted') = (fact_id IS NOT NULL))
+) STRICT;
+
 -- One row per subject and unit: how far its estimates spread, and who made them.
 CREATE VIEW subject_spread AS
 SELECT

@@ -566,6 +566,65 @@ def serve(ctx, port, host):
         Path(f.name).unlink(missing_ok=True)
 
 
+# --- extraction ------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["quantity", "date", "claimant"]),
+              help="Only these kinds (repeatable; default all).")
+@click.option("--published", help="The document's date (YYYY-MM-DD), to complete dates that give no year.")
+@click.option("--all", "include_decided", is_flag=True, help="Also the candidates already accepted or rejected.")
+@click.option("--reject", "rejects", multiple=True, metavar="START-END",
+              help="Record that the quantity candidate at this span is not a fact (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="One object per candidate.")
+@click.option("--yaml", "as_yaml", is_flag=True, help="A draft fact file for facts import (after editing).")
+@click.pass_context
+def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as_yaml):
+    """Propose candidate facts from a source (a key, or a text file): quantities, dates, claimants."""
+    import json
+
+    from .candidates import candidates, decide, load_document, write_draft
+    from .db import open_db, transaction
+    path = Path(ctx.obj["db"])
+    db = open_db(path) if path.exists() else None
+    doc = load_document(db, source, published)
+    found = candidates(db, doc, kinds=tuple(kinds) or ("quantity", "date", "claimant"),
+                       include_decided=include_decided)
+    if rejects:
+        if db is None:
+            raise FactsError("--reject needs the database the source is stored in")
+        spans = {f"{c.start}-{c.end}": c for c in found if c.kind == "quantity"}
+        unknown = [r for r in rejects if r not in spans]
+        if unknown:
+            raise FactsError(f"--reject {unknown[0]}: no pending quantity candidate at that span")
+        with transaction(db):
+            for r in rejects:
+                decide(db, doc, spans[r], "rejected", _author())
+        click.echo(f"Rejected {len(rejects)} candidate{'s' if len(rejects) != 1 else ''}", err=True)
+        return
+    if as_json:
+        click.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=1))
+    elif as_yaml:
+        write_draft(doc, found, sys.stdout)
+    else:
+        from .output import write_rows
+        write_rows((c.as_dict() for c in found), "table", columns=[
+            ("kind", "left", lambda c: c["kind"], False),
+            ("span", "right", lambda c: f"{c['start']}-{c['end']}", False),
+            ("text", "left", lambda c: c["text"], True),
+            ("reading", "left", _reading, True)])
+
+
+def _reading(c: dict) -> str:
+    if c["kind"] == "quantity":
+        from .display import format_quantity_unit
+        return f"{format_quantity_unit(c)} ({c['qualifier']})"
+    if c["kind"] == "date":
+        from .dates import format_span
+        return format_span(c["date_start"], c["date_end"], c["precision"]) + (" (year assumed)" if c.get("year_inferred") else "")
+    return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
+
+
 # --- annotations -----------------------------------------------------------------
 
 def _annotate(ctx, **fields) -> int:

@@ -107,6 +107,18 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "old": "The changed columns before, as a JSON object",
         "new": "The changed columns after, as a JSON object (none for a delete)",
     }),
+    "candidate_decisions": ("What a person decided about a candidate facts extract proposed.", {
+        "id": "The decision's number",
+        "source_id": "The source the candidate was found in (sources.id)",
+        "kind": "quantity, date or claimant",
+        "start": "Where the candidate starts in the source text (code points)",
+        "end": "Where it ends",
+        "text": "The candidate's words",
+        "decision": "accepted or rejected",
+        "fact_id": "The fact made from an accepted candidate (facts.id)",
+        "author": "Who decided",
+        "decided_at": "When (UTC)",
+    }),
     "subject_spread": ("One row per subject and unit: how far its estimates spread.", {
         "subject": "What is measured",
         "unit": "In what",

@@ -10,6 +10,8 @@ STATUSES = ("active", "disputed", "retracted", "superseded")
 ACTOR_KINDS = ("person", "organization", "state", "media", "other")
 RELIABILITIES = ("A", "B", "C", "D", "E", "F")
 ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag")
+CANDIDATE_KINDS = ("quantity", "date", "claimant")
+DECISIONS = ("accepted", "rejected")
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {

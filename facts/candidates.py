@@ -1,0 +1,125 @@
+"""Candidates of a source: extracted, minus those a person already decided, and draft fact files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import sqlite_utils
+import yaml
+
+from .dates import span_text
+from .errors import FactsError
+from .extract import Candidate, extract
+from .sources import get_source
+
+
+@dataclass
+class Document:
+    key: str | None  # the source key, or None for a text file not stored
+    source_id: int | None
+    text: str
+    published: str | None
+
+
+def load_document(db: sqlite_utils.Database | None, target: str, published: str | None = None) -> Document:
+    """A stored source by key, or a text file (UTF-8)."""
+    path = Path(target)
+    if path.is_file():
+        raw = path.read_bytes()
+        if b"\x00" in raw[:8192]:
+            raise FactsError(f"{target}: a binary file, not text")
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as e:
+            raise FactsError(f"{target}: not valid UTF-8 (byte {e.start})") from None
+        return Document(None, None, text, published)
+    if db is None:
+        raise FactsError(f"{target}: no such file, and no database to look up a source key in")
+    source = get_source(db, target)
+    if not source["text"]:
+        raise FactsError(f"source '{source['key']}' has no stored text")
+    return Document(source["key"], source["id"], source["text"], published or source["published"])
+
+
+def known_aliases(db: sqlite_utils.Database | None) -> dict[str, str]:
+    """casefolded alias -> canonical actor name."""
+    if db is None:
+        return {}
+    return {alias.casefold(): name for alias, name in db.execute(
+        "SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id")}
+
+
+def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[str, ...] = ("quantity", "date",
+               "claimant"), include_decided: bool = False) -> list[Candidate]:
+    """The candidates of a document, without those already accepted or rejected (unless asked)."""
+    found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db)) if c.kind in kinds]
+    if include_decided or db is None or doc.source_id is None:
+        return found
+    decided = {(k, s, e) for k, s, e in db.execute(
+        "SELECT kind, start, end FROM candidate_decisions WHERE source_id = ?", [doc.source_id])}
+    return [c for c in found if (c.kind, c.start, c.end) not in decided]
+
+
+def decide(db: sqlite_utils.Database, doc: Document, candidate: Candidate, decision: str, author: str,
+           fact_id: int | None = None) -> None:
+    """Record that a person accepted (as a fact) or rejected a candidate; deciding again replaces it."""
+    if doc.source_id is None:
+        raise FactsError("decisions are kept for stored sources only: add the text with facts sources add")
+    db.execute("""INSERT INTO candidate_decisions (source_id, kind, start, end, text, decision, fact_id, author)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (source_id, kind, start, end) DO UPDATE SET
+                      decision = excluded.decision, fact_id = excluded.fact_id, author = excluded.author,
+                      decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
+               [doc.source_id, candidate.kind, candidate.start, candidate.end, candidate.text, decision, fact_id,
+                author])
+
+
+def progress(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = ("quantity",)) -> dict[str, int]:
+    """accepted / rejected / pending counts of a source's candidates."""
+    every = candidates(db, doc, kinds=kinds, include_decided=True)
+    spans = {(c.kind, c.start, c.end) for c in every}
+    counts = {"accepted": 0, "rejected": 0}
+    for kind, start, end, decision in db.execute(
+            "SELECT kind, start, end, decision FROM candidate_decisions WHERE source_id = ?", [doc.source_id]):
+        if (kind, start, end) in spans:
+            counts[decision] += 1
+    counts["pending"] = len(spans) - counts["accepted"] - counts["rejected"]
+    return counts
+
+
+DECIDE = "DECIDE"  # marks a field the person must fill in before importing
+
+
+def draft(doc: Document, found: list[Candidate]) -> dict:
+    """A draft fact file: one fact per quantity candidate, filled where known, DECIDE where not."""
+    facts = []
+    dates = [c for c in found if c.kind == "date"]
+    for q in (c for c in found if c.kind == "quantity"):
+        in_sentence = [d for d in dates if d.sentence_start == q.sentence_start]
+        date = span_text(in_sentence[0].date_start, in_sentence[0].date_end, in_sentence[0].precision) \
+            if in_sentence else (doc.published or DECIDE)
+        quantity = {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high),
+                                       ("qualifier", q.qualifier), ("as_stated", q.number)) if v is not None}
+        facts.append({
+            "claim": q.sentence if len(q.sentence) <= 2000 else DECIDE,
+            "subject": DECIDE,
+            "quantity": quantity,
+            "unit": q.unit or DECIDE,
+            "date": date,
+            "actor": q.claimants[0] if len(q.claimants) == 1 else DECIDE,
+            "source": doc.key or DECIDE,
+            "quote": q.text,
+            "quote_start": q.start,
+            "confidence": DECIDE,
+        })
+    return {"facts": facts}
+
+
+def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
+    data = draft(doc, found)
+    out.write(f"# Draft facts from {doc.key or 'a text file'}: edit every {DECIDE}, check the rest, delete what\n"
+              f"# is not a fact, then: facts import THIS_FILE\n")
+    yaml.safe_dump(data, out, sort_keys=False, allow_unicode=True, width=100)
+    return len(data["facts"])

@@ -1,0 +1,327 @@
+"""Candidate facts in a text: quantities, dates and claimants, each pinned to its span.
+
+Nothing here becomes a fact: a person accepts, corrects or rejects each
+candidate. Spans are code points into the text as stored. Pure Python:
+regular expressions, the number words of facts.numbers, and the phrases that
+qualify a number (the same table `facts add` reads "about 30,000" with).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+from .numbers import _PHRASES, NUMBER_WORDS, parse_number
+
+# --- sentences -----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    out, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        _add_sentence(out, text, pos, m.start())
+        pos = m.end()
+    _add_sentence(out, text, pos, len(text))
+    return out
+
+
+def _add_sentence(out: list, text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+# --- candidates ----------------------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    kind: str  # quantity, date, claimant
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    # quantities
+    number: str | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    # dates
+    date_start: str | None = None
+    date_end: str | None = None
+    precision: str | None = None
+    year_inferred: bool | None = None
+    # claimants
+    actor: str | None = None
+    verb: str | None = None
+    claimants: list[str] = field(default_factory=list)  # known actors in the sentence (quantities)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None and v != []}
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+_WORDS = "|".join(re.escape(w) for w in NUMBER_WORDS if w not in ("a dozen",))
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s+(?:hundred|thousand|million|billion)\b|(?<=\d)(?:k|m|bn)\b)"
+_ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
+_NUMBER = re.compile(
+    rf"(?<![\w.\-/”’\"')\]])(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
+    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
+    re.IGNORECASE)
+
+UNITS = {
+    "troops", "soldiers", "servicemen", "personnel", "people", "demonstrators", "protesters", "men", "officers",
+    "km", "kilometers", "kilometres", "miles", "meters", "metres", "days", "weeks", "months", "years", "hours",
+    "times", "regiments", "battalions", "brigades", "divisions", "units", "fighters", "jets", "aircraft", "planes",
+    "helicopters", "tanks", "vehicles", "trains", "missiles", "systems", "airfields", "ranges", "bases", "cases",
+    "percent", "%", "prisoners", "casualties", "refugees", "drones", "ships", "guns", "launchers", "weapons",
+}
+_UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "percent": "%", "per cent": "%"}
+_STOP = {
+    "of", "in", "to", "and", "at", "from", "on", "with", "that", "which", "for", "by", "near", "as", "or", "than",
+    "have", "has", "had", "are", "is", "was", "were", "will", "would", "could", "should", "may", "might", "be",
+    "been", "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "who", "when", "where",
+    "while", "during", "since", "into", "across", "over", "under", "about", "after", "before", "should", "not",
+}
+_TRAILING = {"at most": "at_most", "at maximum": "at_most", "at the most": "at_most", "at least": "at_least",
+             "or more": "at_least", "or so": "approx", "or less": "at_most"}
+_TIME = re.compile(r"\d+[.:]\d+\s*(?:am|pm)\b", re.IGNORECASE)
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", text))
+
+
+def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Candidate]:
+    out = []
+    base = sentence.start
+    s = sentence.text
+    for m in _NUMBER.finditer(s):
+        a, b = m.group("a"), m.group("b")
+        start, end = base + m.start(), base + m.end()
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue  # part of a date
+        if not b and _is_year(a):
+            continue  # a year: the dates pass reads it
+        if _TIME.match(s, m.start("a")):
+            continue
+        word_only = not re.search(r"\d", m.group(0))
+        if word_only and (a.lower() == "one" or not _unit_after(s, m.end(), known_only=True)[0]):
+            continue  # "two countries", "one of": a number word counts a figure only before a known unit
+        try:
+            low = parse_number(a)
+            high = parse_number(b) if b else None
+        except ValueError:
+            continue
+        if b and low == high:
+            continue
+        if b and low > high:
+            continue
+        unit, unit_end = _unit_after(s, m.end())
+        if m.group("pct"):
+            unit, unit_end = "%", m.end()
+        if m.group("glued"):
+            unit, unit_end = m.group("glued"), m.end()
+        qualifier, q_start = _qualifier_before(s, m.start())
+        trailing, t_end = _qualifier_after(s, unit_end if unit else m.end())
+        if b:
+            value, qualifier = None, "range"
+        else:
+            value = low
+            qualifier = qualifier or trailing or "exact"
+            if re.match(r"\s+times\b", s[m.end():], re.IGNORECASE):
+                unit = "times"
+        span_start = base + q_start
+        span_end = base + max(unit_end if unit else m.end(), t_end or 0)
+        lo = low if qualifier in ("exact", "at_least", "range") else None
+        hi = (high if b else low) if qualifier in ("exact", "at_most", "range") else None
+        out.append(Candidate(
+            "quantity", text[span_start:span_end], span_start, span_end, sentence.text, sentence.start,
+            number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit, qualifier=qualifier))
+    return out
+
+
+def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
+    before = s[:pos].rstrip().lower()
+    for phrase, qualifier in _PHRASES:
+        if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
+            start = len(s[:pos].rstrip()) - len(phrase)
+            return qualifier, start
+    return None, pos
+
+
+def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
+    after = s[pos:].lower()
+    for phrase, qualifier in _TRAILING.items():
+        m = re.match(rf"\s+{re.escape(phrase)}\b", after)
+        if m:
+            return qualifier, pos + m.end()
+    return None, None
+
+
+_UNIT_WORD = re.compile(r"\s+([A-Za-z][\w\-]*|%)")
+
+
+def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None, int]:
+    """The counted noun after a number: up to five words, ending at the last known unit word."""
+    words, ends, cursor = [], [], pos
+    if re.match(r"\s*%", s[pos:]):
+        return "%", pos + re.match(r"\s*%", s[pos:]).end()
+    for _ in range(5):
+        m = _UNIT_WORD.match(s, cursor)
+        if not m or m.group(1).lower() in _STOP:
+            break
+        words.append(m.group(1))
+        ends.append(m.end())
+        cursor = m.end()
+    known = [i for i, w in enumerate(words) if w.lower().rstrip(".") in UNITS or w.lower().endswith("ers")]
+    if known:
+        last = known[-1]
+        unit = " ".join(words[: last + 1])
+        return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
+    if not known_only and words and words[0].lower().endswith("s") and words[0][0].islower():
+        return words[0], ends[0]  # a plural noun: probably what is counted
+    return None, pos
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_DATE_PATTERNS = [
+    # 10 to 20 February (2022) / from 10 to 20 February
+    re.compile(rf"(?:from\s+)?{_DAY.format(n='d1')}\s*(?:-|–|to)\s*{_DAY.format(n='d2')}\s+(?P<month>{_MONTH})"
+               rf"(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
+    # February 10 to 20 (2022)
+    re.compile(rf"(?P<month>{_MONTH})\s+{_DAY.format(n='d1')}\s*(?:-|–|to)\s*{_DAY.format(n='d2')}"
+               rf"(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
+    # 9 February 2022 / 9 February
+    re.compile(rf"{_DAY.format(n='d1')}\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
+    # February 9, 2022 / February 20
+    re.compile(rf"(?P<month>{_MONTH})\s+{_DAY.format(n='d1')}(?!\d)(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
+    # September 2020
+    re.compile(rf"(?P<month>{_MONTH})\s+(?P<year>(?:1[89]|20)\d\d)\b"),
+    # 1994 (a year standing alone after a word that dates, or before an event)
+    re.compile(r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bthe )|(?<=\bof )"
+               r"|(?<=\bbefore )|(?<=\bafter )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?P<year>(?:1[89]|20)\d\d)\b"
+               r"(?!\s*(?:troops|soldiers|people|km))"),
+]
+
+
+def dates(text: str, sentence: Sentence, year: int | None) -> list[Candidate]:
+    out: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(sentence.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            candidate = _date(m, year)
+            if candidate is None:
+                continue
+            first, last, precision, inferred = candidate
+            out.append(Candidate("date", text[start:end], start, end, sentence.text, sentence.start,
+                                 date_start=first.isoformat(), date_end=last.isoformat(), precision=precision,
+                                 year_inferred=inferred))
+            taken.append((start, end))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _date(m: re.Match, default_year: int | None):
+    groups = m.groupdict()
+    year_text = groups.get("year")
+    inferred = year_text is None
+    year = int(year_text) if year_text else default_year
+    if year is None:
+        return None
+    month_text = groups.get("month")
+    try:
+        if month_text is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", False
+        month = _MONTHS[month_text.lower().rstrip(".")]
+        if groups.get("d1") is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1), dt.date(year, month, last), "month", False
+        first = dt.date(year, month, int(groups["d1"]))
+        last = dt.date(year, month, int(groups["d2"])) if groups.get("d2") else first
+        if last < first:
+            return None
+        return first, last, "day", inferred
+    except (ValueError, KeyError):
+        return None
+
+
+# --- claimants -------------------------------------------------------------------------------
+
+SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "estimate", "claimed", "claims", "claim",
+          "believes", "believed", "reported", "reports", "announced", "announces", "stated", "states", "told",
+          "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied")
+_SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b", re.IGNORECASE)
+
+
+def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: re.Pattern | None) -> list[Candidate]:
+    if pattern is None:
+        return []
+    verbs = [(m.start(), m.group(1).lower()) for m in _SPEECH.finditer(sentence.text)]
+    out = []
+    for m in pattern.finditer(sentence.text):
+        actor = aliases[m.group(0).casefold()]
+        start, end = sentence.start + m.start(), sentence.start + m.end()
+        verb = min(verbs, key=lambda v: abs(v[0] - m.start()))[1] if verbs else None
+        out.append(Candidate("claimant", text[start:end], start, end, sentence.text, sentence.start,
+                             actor=actor, verb=verb))
+    return out
+
+
+def alias_pattern(aliases: dict[str, str]) -> re.Pattern | None:
+    """One regex for every alias, longest first, whole words, any case."""
+    if not aliases:
+        return None
+    names = sorted(aliases, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)", re.IGNORECASE)
+
+
+# --- everything ------------------------------------------------------------------------------
+
+def extract(text: str, *, published: str | None = None, aliases: dict[str, str] | None = None) -> list[Candidate]:
+    """Every candidate in a text, in order. `aliases`: casefolded alias -> actor name."""
+    year = int(published[:4]) if published else _latest_year(text)
+    aliases = aliases or {}
+    pattern = alias_pattern(aliases)
+    out: list[Candidate] = []
+    for sentence in sentences(text):
+        found_dates = dates(text, sentence, year)
+        found_claimants = claimants(text, sentence, aliases, pattern)
+        names = list(dict.fromkeys(c.actor for c in found_claimants))
+        found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
+        for q in found_quantities:
+            q.claimants = names
+        out += found_dates + found_claimants + found_quantities
+    return sorted(out, key=lambda c: (c.start, c.kind))
+
+
+def _latest_year(text: str) -> int | None:
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)]
+    return max(years) if years else None
