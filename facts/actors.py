@@ -107,3 +107,45 @@ def list_actors(db: sqlite_utils.Database) -> list[dict]:
                   (SELECT count(*) FROM facts WHERE actor_id = actors.id) AS claims,
                   actors.description
            FROM actors ORDER BY actors.name COLLATE NOCASE""")]
+
+
+def merge_actors(db: sqlite_utils.Database, keep: str, merge: str, author: str, now: str) -> tuple[int, int]:
+    """Fold the actor `merge` into `keep`: every alias and fact moves, each fact's change kept in its history.
+
+    Returns (facts moved, aliases moved). Runs inside the caller's transaction.
+    """
+    keep_id, merge_id = resolve_actor(db, keep), resolve_actor(db, merge)
+    if keep_id == merge_id:
+        raise FactsError(f"'{keep}' and '{merge}' are already the same actor ({actor_name(db, keep_id)})")
+    moved = db.execute("UPDATE facts SET actor_id = ?, updated_at = ?, updated_by = ? WHERE actor_id = ?",
+                       [keep_id, now, author, merge_id]).rowcount
+    # A fact about both keeps one row; the others move.
+    db.execute("DELETE FROM fact_about WHERE actor_id = ? AND fact_id IN "
+               "(SELECT fact_id FROM fact_about WHERE actor_id = ?)", [merge_id, keep_id])
+    db.execute("UPDATE fact_about SET actor_id = ? WHERE actor_id = ?", [keep_id, merge_id])
+    aliases = db.execute("UPDATE aliases SET actor_id = ? WHERE actor_id = ?", [keep_id, merge_id]).rowcount
+    description = db.execute("SELECT description FROM actors WHERE id = ?", [merge_id]).fetchone()[0]
+    if description and not db.execute("SELECT description FROM actors WHERE id = ?", [keep_id]).fetchone()[0]:
+        db.execute("UPDATE actors SET description = ? WHERE id = ?", [description, keep_id])
+    db.execute("DELETE FROM actors WHERE id = ?", [merge_id])
+    return moved, aliases
+
+
+def suggest_duplicates(db: sqlite_utils.Database, threshold: float = 85) -> list[tuple[str, str, float]]:
+    """Pairs of actors whose names or aliases read alike once transliterated: (name, name, score)."""
+    rows = db.execute("SELECT aliases.alias, actors.id, actors.name FROM aliases "
+                      "JOIN actors ON actors.id = aliases.actor_id").fetchall()
+    folded = [fold(alias) for alias, _, _ in rows]
+    best: dict[tuple[int, int], tuple[str, str, float]] = {}
+    for i, (alias, actor_id, name) in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            other_id, other_name = rows[j][1], rows[j][2]
+            if other_id == actor_id:
+                continue
+            score = fuzz.ratio(folded[i], folded[j])
+            if score >= threshold:
+                pair = tuple(sorted((actor_id, other_id)))
+                names = tuple(sorted((name, other_name)))
+                if pair not in best or best[pair][2] < score:
+                    best[pair] = (names[0], names[1], round(score, 1))
+    return sorted(best.values(), key=lambda p: (-p[2], p[0], p[1]))

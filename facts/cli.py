@@ -232,6 +232,33 @@ def actors_alias(ctx, name, alias):
     click.echo(f"{'Added' if created else 'Already an alias:'} {alias} → {actor_name(db, actor_id)}")
 
 
+@actors.command("merge")
+@click.argument("keep")
+@click.argument("merge")
+@click.pass_context
+def actors_merge(ctx, keep, merge):
+    """Fold actor MERGE into KEEP: its aliases and facts move to KEEP (each fact's change kept in history)."""
+    from .actors import actor_name, merge_actors, resolve_actor
+    from .db import transaction, utc_now
+    db = _db(ctx)
+    with transaction(db):
+        name, gone = actor_name(db, resolve_actor(db, keep)), actor_name(db, resolve_actor(db, merge))
+        facts_moved, aliases_moved = merge_actors(db, keep, merge, _author(), utc_now())
+    click.echo(f"Merged {gone} into {name}: {_count(facts_moved, 'fact')} and {_count(aliases_moved, 'alias')} moved")
+
+
+@actors.command("suggest")
+@click.option("--threshold", default=85.0, show_default=True, help="Least similarity (0-100) to list a pair.")
+@output_options
+@click.pass_context
+def actors_suggest(ctx, threshold, fmt):
+    """List actors that look like the same one spelled twice (Lukashenka / Lukashenko), with scores."""
+    from .actors import suggest_duplicates
+    from .output import write_rows
+    pairs = suggest_duplicates(_db(ctx), threshold)
+    write_rows(({"actor": a, "looks_like": b, "score": score} for a, b, score in pairs), fmt)
+
+
 # --- add and import --------------------------------------------------------------
 
 PROMPTED = [
@@ -339,7 +366,7 @@ def import_(ctx, files, fmt, dry_run, create_actors):
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith('s') else 's'}"
 
 
 class _progress:
