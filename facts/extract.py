@@ -129,13 +129,13 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         if _TIME.match(s, m.start("a")):
             continue
         word_only = not re.search(r"\d", m.group(0))
-        if word_only and (a.lower() == "one" or not _unit_after(s, m.end(), known_only=True)[0]):
-            continue  # "two countries", "one of": a number word counts a figure only before a known unit
         try:
             low = parse_number(a)
             high = parse_number(b) if b else None
         except ValueError:
             continue
+        if word_only and (a.lower() == "one" or not _unit_after(s, m.end(), known_only=low < 3)[0]):
+            continue  # "two countries", "one of": a small number word counts a figure only before a known unit
         if b and low == high:
             continue
         if b and low > high:
@@ -202,8 +202,9 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         last = known[-1]
         unit = " ".join(words[: last + 1])
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
-    if not known_only and words and words[0].lower().endswith("s") and words[0][0].islower():
-        return words[0], ends[0]  # a plural noun: probably what is counted
+    plurals = [i for i, w in enumerate(words[:3]) if w[0].islower() and w.endswith("s")]
+    if not known_only and plurals:
+        return " ".join(words[: plurals[-1] + 1]), ends[plurals[-1]]  # a plural noun: probably what is counted
     return None, pos
 
 
@@ -223,14 +224,22 @@ _DATE_PATTERNS = [
     re.compile(rf"(?P<month>{_MONTH})\s+{_DAY.format(n='d1')}(?!\d)(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
     # September 2020
     re.compile(rf"(?P<month>{_MONTH})\s+(?P<year>(?:1[89]|20)\d\d)\b"),
+    # in October (a month standing alone, after a word that dates it)
+    re.compile(rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\buntil )|(?<=\bby )|(?<=\bduring )|(?<=\bearly )|(?<=\blate )"
+               rf"|(?<=\bmid-)|(?<=\bend of )|(?<=\bstart of ))(?P<month>{_MONTH})(?!\s+\d)\b"),
+    # the August election
+    re.compile(rf"(?<=\bthe )(?P<month>{_MONTH})(?=\s+(?:election|elections|vote|referendum|protests|summit|"
+               rf"offensive|talks|drills|exercises)\b)"),
     # 1994 (a year standing alone after a word that dates, or before an event)
-    re.compile(r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bthe )|(?<=\bof )"
+    re.compile(r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bof )|(?<=\bfor )"
                r"|(?<=\bbefore )|(?<=\bafter )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?P<year>(?:1[89]|20)\d\d)\b"
                r"(?!\s*(?:troops|soldiers|people|km))"),
+    re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)(?=\s+(?:presidential|parliamentary|general|local|election|elections|"
+               r"protests|referendum|census|campaign|war|crisis|invasion|offensive|exercises|drills)\b)"),
 ]
 
 
-def dates(text: str, sentence: Sentence, year: int | None) -> list[Candidate]:
+def dates(text: str, sentence: Sentence, year: int | None, published: dt.date | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     taken: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:
@@ -241,6 +250,11 @@ def dates(text: str, sentence: Sentence, year: int | None) -> list[Candidate]:
             candidate = _date(m, year)
             if candidate is None:
                 continue
+            if candidate[3] and published and candidate[0] > published + dt.timedelta(days=62):
+                # "in November" in a March article: last November, not next.
+                candidate = _date(m, year - 1)
+                if candidate is None:
+                    continue
             first, last, precision, inferred = candidate
             out.append(Candidate("date", text[start:end], start, end, sentence.text, sentence.start,
                                  date_start=first.isoformat(), date_end=last.isoformat(), precision=precision,
@@ -263,7 +277,7 @@ def _date(m: re.Match, default_year: int | None):
         month = _MONTHS[month_text.lower().rstrip(".")]
         if groups.get("d1") is None:
             last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last), "month", False
+            return dt.date(year, month, 1), dt.date(year, month, last), "month", inferred
         first = dt.date(year, month, int(groups["d1"]))
         last = dt.date(year, month, int(groups["d2"])) if groups.get("d2") else first
         if last < first:
@@ -308,11 +322,12 @@ def alias_pattern(aliases: dict[str, str]) -> re.Pattern | None:
 def extract(text: str, *, published: str | None = None, aliases: dict[str, str] | None = None) -> list[Candidate]:
     """Every candidate in a text, in order. `aliases`: casefolded alias -> actor name."""
     year = int(published[:4]) if published else _latest_year(text)
+    published_day = _day(published)
     aliases = aliases or {}
     pattern = alias_pattern(aliases)
     out: list[Candidate] = []
     for sentence in sentences(text):
-        found_dates = dates(text, sentence, year)
+        found_dates = dates(text, sentence, year, published_day)
         found_claimants = claimants(text, sentence, aliases, pattern)
         names = list(dict.fromkeys(c.actor for c in found_claimants))
         found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
@@ -320,6 +335,15 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
             q.claimants = names
         out += found_dates + found_claimants + found_quantities
     return sorted(out, key=lambda c: (c.start, c.kind))
+
+
+def _day(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published) if len(published) == 10 else None
+    except ValueError:
+        return None
 
 
 def _latest_year(text: str) -> int | None:

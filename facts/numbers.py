@@ -23,9 +23,11 @@ NUMBER_WORDS = sorted(list(_SMALL) + [s for s in _SCALES if len(s) > 2], key=len
 # Qualifier phrases before a number, longest first so "only about" wins over "about".
 _QUALIFIER_PHRASES = {
     "approx": ["only about", "approximately", "an estimated", "estimated", "roughly", "around",
-               "about", "some", "circa", "close to", "nearly", "almost", "c.", "ca.", "~", "≈"],
-    "at_most": ["as many as", "as much as", "no more than", "not more than", "fewer than",
-                "less than", "up to", "at most", "under", "below", "max.", "≤", "<=", "<"],
+               "about", "some", "circa", "close to", "closer to", "c.", "ca.", "~", "≈"],
+    # "almost seven times" is below seven: a bound, not an estimate around it.
+    "at_most": ["as many as", "as much as", "no more than", "not more than", "fewer than", "just under",
+                "less than", "up to", "at most", "under", "below", "nearly", "almost", "within", "max.",
+                "≤", "<=", "<"],
     "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than",
                  "just over", "at least", "upwards of", "over", "above", "min.", "≥", ">=", ">"],
 }
