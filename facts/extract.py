@@ -212,8 +212,8 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
 
 _DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 _DATE_PATTERNS = [
-    # 10 to 20 February (2022) / from 10 to 20 February
-    re.compile(rf"(?:from\s+)?{_DAY.format(n='d1')}\s*(?:-|–|to)\s*{_DAY.format(n='d2')}\s+(?P<month>{_MONTH})"
+    # 10 to 20 February (2022); a leading "from" stays out of the span
+    re.compile(rf"{_DAY.format(n='d1')}\s*(?:-|–|to)\s*{_DAY.format(n='d2')}\s+(?P<month>{_MONTH})"
                rf"(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
     # February 10 to 20 (2022)
     re.compile(rf"(?P<month>{_MONTH})\s+{_DAY.format(n='d1')}\s*(?:-|–|to)\s*{_DAY.format(n='d2')}"

@@ -1,0 +1,216 @@
+"""facts extract: each pattern, spans on the exact words, bad input, drafts, decisions; actors merge/suggest."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from support import copy_db, snapshot
+
+from facts.cli import cli
+from facts.extract import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one(text, kind="quantity", **kw):
+    found = [c for c in extract(text, **kw) if c.kind == kind]
+    assert len(found) == 1, [c.text for c in found]
+    c = found[0]
+    assert text[c.start:c.end] == c.text  # the span lands exactly on the words
+    return c
+
+
+@pytest.mark.parametrize("text, span, value, low, high, unit, qualifier", [
+    ("NATO says 30,000 troops are there.", "30,000 troops", 30000, 30000, 30000, "troops", "exact"),
+    ("Only about 2,500 people took part.", "Only about 2,500 people", 2500, None, None, "people", "approx"),
+    ("Roughly 30,000 troops arrived.", "Roughly 30,000 troops", 30000, None, None, "troops", "approx"),
+    ("It drew approximately 150,000 soldiers.", "approximately 150,000 soldiers", 150000, None, None, "soldiers", "approx"),
+    ("It drew in as many as 30,000 personnel.", "as many as 30,000 personnel", 30000, None, 30000, "personnel", "at_most"),
+    ("Posting it is punishable by up to 15 years in prison.", "up to 15 years", 15, None, 15, "years", "at_most"),
+    ("Kiev is just over 90 kilometers from the border.", "just over 90 kilometers", 90, 90, None, "km", "at_least"),
+    ("There were more than 400 wagons.", "more than 400 wagons", 400, 400, None, "wagons", "at_least"),
+    ("Troops stood only 40-50 km from the border.", "40-50 km", None, 40, 50, "km", "range"),
+    ("A war would last three or four days at maximum.", "three or four days", None, 3, 4, "days", "range"),
+    ("The drills ran from 10 to 20 missions.", "from 10 to 20 missions", None, 10, 20, "missions", "range"),
+    ("Twelve Su-35 air superiority fighters came.", "Twelve Su-35 air superiority fighters", 12, 12, 12,
+     "Su-35 air superiority fighters", "exact"),
+    ("It will not be needed for a hundred years.", "a hundred years", 100, 100, 100, "years", "exact"),
+    ("Almost seven times more trains should arrive.", "Almost seven times", 7, None, 7, "times", "at_most"),
+    ("He said the word 36 times.", "36 times", 36, 36, 36, "times", "exact"),
+    ("The army will grow to 1.5 million personnel.", "1.5 million personnel", 1.5e6, 1.5e6, 1.5e6, "personnel", "exact"),
+    ("They stood roughly 200km from Kyiv.", "roughly 200km", 200, None, None, "km", "approx"),
+    ("Reservists make up 12% of them.", "12%", 12, 12, 12, "%", "exact"),
+])
+def test_quantity_patterns(text, span, value, low, high, unit, qualifier):
+    c = one(text)
+    assert c.text.startswith(span) and (c.value, c.low, c.high, c.qualifier) == (value, low, high, qualifier)
+    assert c.unit == unit
+
+
+@pytest.mark.parametrize("text", [
+    "The two countries opened a centre.", "Two states, one people.", "It was the lesser of two evils.",
+    "The Su-35 and the S-400 are there.", "Allied Resolve – 2022 began.", "Published at 10.10am today.",
+    "An observer said it is a sign “of the Kremlin’s suzerainty over Belarus.”238",
+])
+def test_not_quantities(text):
+    assert [c.text for c in extract(text) if c.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize("text, span, first, last, precision, inferred", [
+    ("The drills began on 9 February 2022.", "9 February 2022", "2022-02-09", "2022-02-09", "day", False),
+    ("They end on February 20.", "February 20", "2022-02-20", "2022-02-20", "day", True),
+    ("They run from 10 to 20 February.", "10 to 20 February", "2022-02-10", "2022-02-20", "day", True),
+    ("They ran February 10 to 20.", "February 10 to 20", "2022-02-10", "2022-02-20", "day", True),
+    ("Troops came in September 2020.", "September 2020", "2020-09-01", "2020-09-30", "month", False),
+    ("He has ruled since 1994.", "1994", "1994-01-01", "1994-12-31", "year", False),
+    ("After the 2020 presidential elections, protests grew.", "2020", "2020-01-01", "2020-12-31", "year", False),
+    ("Railway workers reported in January.", "January", "2022-01-01", "2022-01-31", "month", True),
+    ("Rolls peaked in November.", "November", "2021-11-01", "2021-11-30", "month", True),  # last November
+])
+def test_date_patterns(text, span, first, last, precision, inferred):
+    c = one(text, "date", published="2022-02-09")
+    assert (c.text, c.date_start, c.date_end, c.precision, c.year_inferred) == (span, first, last, precision, inferred)
+
+
+def test_claimants_and_speech_verbs():
+    aliases = {"nato": "NATO", "stoltenberg": "Jens Stoltenberg", "lukashenka": "Alexander Lukashenko"}
+    text = "Stoltenberg estimated that 30,000 troops are in Belarus. Lukashenka denied it."
+    found = extract(text, aliases=aliases)
+    claimants = [(c.text, c.actor, c.verb) for c in found if c.kind == "claimant"]
+    assert claimants == [("Stoltenberg", "Jens Stoltenberg", "estimated"), ("Lukashenka", "Alexander Lukashenko", "denied")]
+    quantity = [c for c in found if c.kind == "quantity"][0]
+    assert quantity.claimants == ["Jens Stoltenberg"]
+
+
+def test_gold_standard_recall_and_precision():
+    spec = importlib.util.spec_from_file_location("extract_eval", ROOT / "bench" / "extract_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    seeds, own = module.evaluate()
+    quantities, dates = module.totals(seeds, "quantity"), module.totals(seeds, "date")
+    assert quantities["recall"] >= 0.9 and quantities["precision"] >= 0.7
+    dated, _ = module.evaluate(assume=True)
+    assert module.totals(dated, "date")["recall"] >= 0.9
+    assert dates["recall"] >= 0.8  # the misses are the year of the two undated articles
+
+
+# --- the command --------------------------------------------------------------------------------
+
+@pytest.fixture
+def db(seed_template, tmp_path):
+    path = tmp_path / "facts.db"
+    copy_db(seed_template, path)
+    return path
+
+
+def run(db, *args):
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def test_extract_json_has_the_fields(db):
+    result = run(db, "extract", "odr-2022-02-09", "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    text = (ROOT / "seeds" / "texts" / "odr-2022-02-09.txt").read_text()
+    porotnikov = [c for c in found if c["kind"] == "quantity" and c["text"] == "about 10,000 Russian troops"][0]
+    assert text[porotnikov["start"]:porotnikov["end"]] == porotnikov["text"]
+    assert porotnikov["sentence"] in text and porotnikov["qualifier"] == "approx"
+    assert {"value", "unit", "start", "end", "sentence", "kind"} <= set(porotnikov)
+    assert "Andrey Porotnikov" in porotnikov["claimants"]
+    date = [c for c in found if c["kind"] == "date"][0]
+    assert {"date_start", "date_end", "precision"} <= set(date)
+
+
+def test_draft_imports_after_editing(db, tmp_path):
+    result = run(db, "extract", "ni-exercises-indefinite", "--yaml")
+    assert result.exit_code == 0, result.output
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(result.stdout)
+    refused = run(db, "import", str(draft))
+    assert refused.exit_code == 1 and "DECIDE" in refused.output  # nothing lands until the person decides
+    data = yaml.safe_load(result.stdout)
+    for i, fact in enumerate(data["facts"]):
+        fact.update(subject=f"Drafted subject {i}", confidence="likely", date="2022-02",
+                    actor="The National Interest" if fact["actor"] == "DECIDE" else fact["actor"])
+    draft.write_text(yaml.safe_dump(data))
+    result = run(db, "import", str(draft))
+    assert result.exit_code == 0, result.output
+    assert f"Added {len(data['facts'])} facts" in result.stdout
+    shown = json.loads(run(db, "list", "--json", "--subject", "Drafted subject").stdout)
+    assert all(f["quote_start"] is not None for f in shown)  # every quote anchored in the source
+
+
+def test_rejected_candidates_are_not_proposed_again(db):
+    found = json.loads(run(db, "extract", "ni-exercises-indefinite", "--json", "--kind", "quantity").stdout)
+    target = [c for c in found if c["text"] == "a hundred years"][0]
+    result = run(db, "extract", "ni-exercises-indefinite", "--reject", f"{target['start']}-{target['end']}")
+    assert result.exit_code == 0, result.output
+    again = json.loads(run(db, "extract", "ni-exercises-indefinite", "--json", "--kind", "quantity").stdout)
+    assert target["text"] not in [c["text"] for c in again] and len(again) == len(found) - 1
+    everything = json.loads(run(db, "extract", "ni-exercises-indefinite", "--json", "--kind", "quantity",
+                                "--all").stdout)
+    assert len(everything) == len(found)
+    bad = run(db, "extract", "ni-exercises-indefinite", "--reject", "1-2")
+    assert bad.exit_code == 1 and "no pending quantity candidate" in bad.output
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p.write_text(""), None),
+    (lambda p: p.write_bytes(b"\x00\x01\x02binary" * 100), "a binary file"),
+    (lambda p: p.write_bytes(b"caf\xe9 30,000 troops"), "not valid UTF-8"),
+])
+def test_bad_files(db, tmp_path, make, words):
+    path = tmp_path / "input.txt"
+    make(path)
+    result = run(db, "extract", str(path), "--json")
+    if words is None:
+        assert result.exit_code == 0 and json.loads(result.stdout) == []
+    else:
+        assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+
+
+def test_unknown_source_key(db):
+    result = run(db, "extract", "odr-2022-02-99")
+    assert result.exit_code == 1 and "unknown source 'odr-2022-02-99'" in result.output and "did you mean" in result.output
+
+
+def test_a_ten_megabyte_text_gives_a_result(db, tmp_path):
+    text = (ROOT / "seeds" / "texts" / "odr-2022-02-09.txt").read_text()
+    path = tmp_path / "big.txt"
+    path.write_text(text * (10_000_000 // len(text) + 1))
+    result = run(db, "extract", str(path), "--json", "--kind", "quantity")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) > 1000
+
+
+# --- actors ----------------------------------------------------------------------------------------
+
+def test_suggest_offers_transliterations_with_scores(db):
+    assert run(db, "actors", "add", "Alexandr Lukashenka", "--kind", "person").exit_code == 0
+    assert run(db, "actors", "add", "Kyiv Oblast").exit_code == 0
+    rows = json.loads(run(db, "actors", "suggest", "--json").stdout)
+    pair = [r for r in rows if {r["actor"], r["looks_like"]} == {"Alexander Lukashenko", "Alexandr Lukashenka"}]
+    assert pair and pair[0]["score"] > 90
+
+
+def test_merge_moves_facts_and_aliases_and_keeps_history(db):
+    assert run(db, "actors", "add", "Alexandr Lukashenka", "--alias", "A. Lukashenka").exit_code == 0
+    added = run(db, "add", "--claim", "A claim.", "--subject", "s", "--date", "2022", "--actor", "a. lukashenka",
+                "--about", "Alexandr Lukashenka", "--source", "odr-2022-02-09", "--confidence", "0.5",
+                "--no-interactive")
+    fact_id = int(added.stdout.strip().removeprefix("Added fact #"))
+    result = run(db, "actors", "merge", "Lukashenko", "Alexandr Lukashenka")
+    assert result.exit_code == 0 and "1 fact and 2 aliases moved" in result.stdout
+    shown = json.loads(run(db, "show", str(fact_id), "--json").stdout)
+    assert shown["claimant"] == "Alexander Lukashenko" and shown["about"] == "Alexander Lukashenko"
+    assert shown["history"][0]["old"].keys() == {"actor_id"}
+    listed = json.loads(run(db, "actors", "list", "--json").stdout)
+    lukashenko = [a for a in listed if a["name"] == "Alexander Lukashenko"][0]
+    assert "A. Lukashenka" in lukashenko["aliases"] and "Alexandr Lukashenka" in lukashenko["aliases"]
+    assert not [a for a in listed if a["name"] == "Alexandr Lukashenka"]
+    before = snapshot(db)
+    same = run(db, "actors", "merge", "Lukashenka", "Lukashenko")
+    assert same.exit_code == 1 and "already the same actor" in same.output and snapshot(db) == before
