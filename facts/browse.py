@@ -23,6 +23,10 @@ from .display import format_date, format_quantity_unit
 from .errors import FactsError
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
 from .query import FactDetail, Filter, count_facts, get_fact
+from .candidates import Document, candidates, decide, load_document, progress
+from .db import transaction
+from .entry import Resolver, insert_fact, validate_fact
+from .extract import Candidate
 from .sources import cited_quotes, get_source, list_sources
 
 # Sort name -> facts_flat columns, in an order that an index can serve where one exists.
@@ -133,6 +137,24 @@ class Reader:
         with self._db() as db:
             source = get_source(db, key)
             return source, cited_quotes(db, source["id"])
+
+    def inbox(self, key: str) -> tuple[Document, list[Candidate], dict[str, int]]:
+        """A source's pending quantity candidates (with the dates and claimants they need) and progress."""
+        with self._db() as db:
+            doc = load_document(db, key)
+            pending = candidates(db, doc)
+            return doc, pending, progress(db, doc)
+
+    def reject(self, doc: Document, candidate: Candidate, author: str) -> None:
+        with self._db() as db, transaction(db):
+            decide(db, doc, candidate, "rejected", author)
+
+    def accept(self, doc: Document, candidate: Candidate, data: dict, author: str) -> int:
+        """Write the fact a person made of a candidate, and record the decision, together."""
+        with self._db() as db, transaction(db):
+            fact_id, _ = insert_fact(db, validate_fact(data, Resolver(db)), author)
+            decide(db, doc, candidate, "accepted", author, fact_id)
+            return fact_id
 
     def version(self) -> int:
         """PRAGMA data_version: call it from one thread only (it is per connection)."""

@@ -92,29 +92,30 @@ def progress(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = 
 DECIDE = "DECIDE"  # marks a field the person must fill in before importing
 
 
+def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> dict:
+    """A fact record from a quantity candidate: filled where the text says, DECIDE where a person must."""
+    in_sentence = [d for d in found if d.kind == "date" and d.sentence_start == q.sentence_start]
+    date = span_text(in_sentence[0].date_start, in_sentence[0].date_end, in_sentence[0].precision) \
+        if in_sentence else (doc.published or DECIDE)
+    quantity = {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high),
+                                   ("qualifier", q.qualifier), ("as_stated", q.number)) if v is not None}
+    return {
+        "claim": q.sentence if len(q.sentence) <= 2000 else DECIDE,
+        "subject": DECIDE,
+        "quantity": quantity,
+        "unit": q.unit or DECIDE,
+        "date": date,
+        "actor": q.claimants[0] if len(q.claimants) == 1 else DECIDE,
+        "source": doc.key or DECIDE,
+        "quote": q.text,
+        "quote_start": q.start,
+        "confidence": DECIDE,
+    }
+
+
 def draft(doc: Document, found: list[Candidate]) -> dict:
     """A draft fact file: one fact per quantity candidate, filled where known, DECIDE where not."""
-    facts = []
-    dates = [c for c in found if c.kind == "date"]
-    for q in (c for c in found if c.kind == "quantity"):
-        in_sentence = [d for d in dates if d.sentence_start == q.sentence_start]
-        date = span_text(in_sentence[0].date_start, in_sentence[0].date_end, in_sentence[0].precision) \
-            if in_sentence else (doc.published or DECIDE)
-        quantity = {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high),
-                                       ("qualifier", q.qualifier), ("as_stated", q.number)) if v is not None}
-        facts.append({
-            "claim": q.sentence if len(q.sentence) <= 2000 else DECIDE,
-            "subject": DECIDE,
-            "quantity": quantity,
-            "unit": q.unit or DECIDE,
-            "date": date,
-            "actor": q.claimants[0] if len(q.claimants) == 1 else DECIDE,
-            "source": doc.key or DECIDE,
-            "quote": q.text,
-            "quote_start": q.start,
-            "confidence": DECIDE,
-        })
-    return {"facts": facts}
+    return {"facts": [draft_fact(doc, q, found) for q in found if q.kind == "quantity"]}
 
 
 def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:

@@ -271,3 +271,52 @@ def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
     other.write_bytes(b"not sqlite" * 200)
     result = CliRunner().invoke(cli, ["--db", str(other), "browse"])
     assert result.exit_code == 1 and "not a facts database" in result.output and len(opened) == 1
+
+
+def test_inbox_reject_and_accept_into_a_fact(seeded_path):
+    from textual.widgets import Input
+
+    from tui.form import FactForm
+    from tui.screens import InboxScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "i")  # ni-exercises-indefinite
+        await settle(pilot, app)
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen) and inbox.key == "ni-exercises-indefinite"
+        before = len(inbox.pending)
+        assert "0 accepted · 0 rejected" in text_of(inbox.query_one("#inbox-progress"))
+        rejected = inbox.candidate_at_cursor()
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert len(inbox.pending) == before - 1 and rejected.text not in [c.text for c in inbox.pending]
+        assert "1 rejected" in text_of(inbox.query_one("#inbox-progress"))
+        target = inbox.candidate_at_cursor()
+        await pilot.press("a")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, FactForm)
+        assert form.query_one("#field-quote", Input).value == target.text
+        assert form.query_one("#field-quote_start", Input).value == str(target.start)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form  # invalid: nothing written, the form stays with its text
+        assert "is required" in text_of(form.query_one("#error-subject"))
+        assert "is required" in text_of(form.query_one("#error-confidence"))
+        form.query_one("#field-subject", Input).value = "Allied Resolve 2022 airfields"
+        form.query_one("#field-confidence", Input).value = "likely"
+        form.query_one("#field-date", Input).value = "2022-02-10/2022-02-20"
+        form.query_one("#field-actor", Input).value = "National Interest"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is inbox
+        assert "1 accepted · 1 rejected" in text_of(inbox.query_one("#inbox-progress"))
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    fact = db.execute("SELECT f.id, f.quote, f.quote_start, s.text FROM facts f JOIN sources s ON s.id = f.source_id "
+                      "WHERE f.subject = 'Allied Resolve 2022 airfields'").fetchone()
+    assert fact is not None and fact[3][fact[2]:fact[2] + len(fact[1])] == fact[1]  # the quote is anchored
+    decisions = dict(db.execute("SELECT decision, count(*) FROM candidate_decisions GROUP BY decision").fetchall())
+    assert decisions == {"accepted": 1, "rejected": 1}

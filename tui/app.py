@@ -50,6 +50,8 @@ class FactsApp(App):
         self.seen_version: int | None = None
         self.total: int | None = None
         self._detail_timer = None
+        from facts.db import current_author
+        self.author = current_author()
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -6,16 +6,20 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from facts.browse import Reader
+from facts.candidates import draft_fact
 from facts.display import format_date, format_quantity_unit
 from facts.facets import Comparison
 from facts.numbers import format_number
+from facts.showing import quote_in_context
 from facts.text import printable, printable_line
+
+from .form import FactForm
 
 
 def _cell(value: object) -> Text:
@@ -109,7 +113,7 @@ class CompareScreen(Screen):
 class SourcesScreen(Screen):
     """Each source with its metadata and number of facts; enter opens its text."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"), Binding("i", "inbox", "Inbox")]
     DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
 
     def __init__(self, reader: Reader) -> None:
@@ -140,6 +144,12 @@ class SourcesScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(ReaderScreen(self.reader, str(event.row_key.value)))
 
+    def action_inbox(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(InboxScreen(self.reader, str(key)))
+
 
 class ReaderScreen(Screen):
     """A source's full text with every cited quote highlighted; enter jumps to the quote's fact."""
@@ -149,6 +159,7 @@ class ReaderScreen(Screen):
         Binding("n,tab", "move(1)", "Next quote"),
         Binding("p,shift+tab", "move(-1)", "Previous quote"),
         Binding("enter", "open", "Go to fact"),
+        Binding("i", "inbox", "Inbox"),
     ]
     DEFAULT_CSS = """
     ReaderScreen #reader-meta { padding: 0 1; color: $text-muted; height: auto; }
@@ -218,6 +229,109 @@ class ReaderScreen(Screen):
         if self.quotes:
             self.app.jump_to_fact(self.quotes[self.current]["id"])
 
+    def action_inbox(self) -> None:
+        self.app.push_screen(InboxScreen(self.reader, self.key))
+
+
+class InboxScreen(Screen):
+    """A source's pending candidate figures beside their text: accept into the fact form, or reject."""
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("a", "accept", "Accept"),
+        Binding("r", "reject", "Reject"),
+    ]
+    DEFAULT_CSS = """
+    InboxScreen #inbox-progress { padding: 0 1; color: $accent; height: auto; }
+    InboxScreen #inbox-body { height: 1fr; }
+    InboxScreen DataTable { width: 1fr; }
+    InboxScreen #inbox-context { width: 1fr; padding: 0 1; border-left: solid $panel; }
+    """
+
+    def __init__(self, reader: Reader, key: str) -> None:
+        super().__init__()
+        self.reader, self.key = reader, key
+        self.doc = None
+        self.found: list = []
+        self.pending: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("reading the source…"), id="inbox-progress")
+        with Horizontal(id="inbox-body"):
+            yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="inbox-context"):
+                yield Static(id="inbox-paragraph")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("span", 11), ("figure", 34), ("reading", 24)):
+            table.add_column(label, width=width)
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        doc, found, counts = self.reader.inbox(self.key)
+        self.app.call_from_thread(self._show, doc, found, counts)
+
+    def _show(self, doc, found, counts) -> None:
+        self.doc, self.found = doc, found
+        self.pending = [c for c in found if c.kind == "quantity"]
+        self.query_one("#inbox-progress", Static).update(Text(
+            f"{self.key}: {counts['accepted']} accepted · {counts['rejected']} rejected · {counts['pending']} pending"
+            "   a accepts into the fact form, r rejects"))
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in self.pending:
+            reading = f"{format_quantity_unit(c.as_dict())} ({c.qualifier})"
+            table.add_row(_cell(f"{c.start}-{c.end}"), _cell(c.text), _cell(reading), key=f"{c.start}-{c.end}")
+        table.focus()
+        self._show_paragraph()
+
+    def candidate_at_cursor(self):
+        table = self.query_one(DataTable)
+        if not self.pending or table.cursor_row is None or table.cursor_row >= len(self.pending):
+            return None
+        return self.pending[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_paragraph()
+
+    def _show_paragraph(self) -> None:
+        c = self.candidate_at_cursor()
+        body = self.query_one("#inbox-paragraph", Static)
+        if c is None or self.doc is None:
+            body.update(Text("Nothing pending.", style="dim"))
+            return
+        body.update(quote_in_context(self.doc.text, c.start, c.end))
+
+    def action_reject(self) -> None:
+        c = self.candidate_at_cursor()
+        if c is not None:
+            self._reject(c)
+
+    @work(thread=True, exclusive=True, group="decide")
+    def _reject(self, candidate) -> None:
+        self.reader.reject(self.doc, candidate, self.app.author)
+        self.app.call_from_thread(self._load)
+
+    def action_accept(self) -> None:
+        c = self.candidate_at_cursor()
+        if c is None:
+            return
+        values = draft_fact(self.doc, c, self.found)
+        doc, reader, author = self.doc, self.reader, self.app.author
+
+        def save(data: dict) -> int:
+            return reader.accept(doc, c, data, author)
+
+        def done(fact_id) -> None:
+            if fact_id is not None:
+                self.app.notify(f"Added fact #{fact_id}")
+                self._load()
+        self.app.push_screen(FactForm(f"New fact from {self.key}, characters {c.start}-{c.end}", values, save), done)
+
 
 HELP = """\
 Keys
@@ -226,6 +340,7 @@ Keys
   home/end g/G first / last           1-9        sort by column (again: reverse)
   s / S        next sort / reverse    click a header to sort
   c            compare the subject    o          sources and their text
+  i            (on a source) the inbox of candidate figures: a accepts, r rejects
   f            show/hide facets       r          refresh now
   ?            this help              ctrl+p     every action
   q            quit
