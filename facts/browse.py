@@ -25,7 +25,11 @@ from .facets import Comparison, FacetValue, compare_subject, data_version, facet
 from .query import FactDetail, Filter, count_facts, get_fact
 from .candidates import Document, candidates, decide, load_document, progress
 from .db import transaction
-from .entry import Resolver, insert_fact, validate_fact
+from .annotations import annotate
+from .entry import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
+                    revert_change, validate_fact)
+from .export import export, output
+from .fidelity import write_collection
 from .extract import Candidate
 from .sources import cited_quotes, get_source, list_sources
 
@@ -149,12 +153,53 @@ class Reader:
         with self._db() as db, transaction(db):
             decide(db, doc, candidate, "rejected", author)
 
-    def accept(self, doc: Document, candidate: Candidate, data: dict, author: str) -> int:
+    def accept(self, doc: Document, candidate: Candidate, data: dict, author: str,
+               allow_duplicate: bool = False) -> int:
         """Write the fact a person made of a candidate, and record the decision, together."""
         with self._db() as db, transaction(db):
+            if not allow_duplicate:
+                same = find_duplicate(db, data)
+                if same is not None:
+                    raise DuplicateFact(same)
             fact_id, _ = insert_fact(db, validate_fact(data, Resolver(db)), author)
             decide(db, doc, candidate, "accepted", author, fact_id)
             return fact_id
+
+    def add(self, data: dict, author: str, allow_duplicate: bool = False) -> int:
+        """Write a new fact; one like an existing fact (source, quote, value, claimant) only when allowed."""
+        with self._db() as db:
+            if not allow_duplicate:
+                same = find_duplicate(db, data)
+                if same is not None:
+                    raise DuplicateFact(same)
+            return add_fact(db, data, author)[0]
+
+    def export_view(self, query: Query, shape: str, path: str) -> int:
+        """What the table shows, written as facts export would (facts-jsonl: the whole collection)."""
+        with self._db() as db, output(path) as out:
+            if shape == "facts-jsonl":
+                return write_collection(db, out)["fact"]
+            return export(db, "facts_flat", out, shape=shape, flt=query.filter)
+
+    def record(self, fact_id: int) -> dict:
+        with self._db() as db:
+            return fact_record(db, fact_id)
+
+    def edit(self, fact_id: int, data: dict, author: str) -> list[str]:
+        with self._db() as db:
+            return edit_fact(db, fact_id, data, author)
+
+    def revert(self, history_id: int, author: str) -> int:
+        with self._db() as db:
+            return revert_change(db, history_id, author)
+
+    def duplicate(self, data: dict) -> int | None:
+        with self._db() as db:
+            return find_duplicate(db, data)
+
+    def annotate(self, **fields) -> int:
+        with self._db() as db:
+            return annotate(db, **fields)
 
     def version(self) -> int:
         """PRAGMA data_version: call it from one thread only (it is per connection)."""

@@ -227,3 +227,97 @@ def validate_fact(data: object, resolver: Resolver) -> PreparedFact:
         named = {f for f, _ in problems}
         raise FieldProblems(problems + [p for p in unresolved if p[0] not in named]) from None
     return prepare_fact(fact, resolver)
+
+
+def fact_record(db: sqlite_utils.Database, fact_id: int) -> dict:
+    """A stored fact as an input record (names and keys), to fill a form for editing."""
+    rows = list(db.query("SELECT * FROM facts_flat WHERE id = ?", [fact_id]))
+    if not rows:
+        raise FactsError(f"no fact #{fact_id}")
+    f = rows[0]
+    from .dates import span_text
+    quantity = None
+    if f["qualifier"]:
+        quantity = {k: f[k] for k in ("value", "low", "high", "qualifier", "as_stated") if f[k] is not None}
+    record = {
+        "claim": f["claim"], "subject": f["subject"], "quantity": quantity, "unit": f["unit"],
+        "date": span_text(f["date_start"], f["date_end"], f["date_precision"]), "stated_on": f["stated_on"],
+        "actor": f["claimant"], "about": f["about"].split("; ") if f["about"] else [], "source": f["source"],
+        "quote": f["quote"], "quote_start": f["quote_start"], "confidence": f["confidence"],
+        "credibility": f["credibility"], "status": f["status"], "status_reason": f["status_reason"],
+        "superseded_by": f["superseded_by"],
+    }
+    return {k: v for k, v in record.items() if v not in (None, [])}
+
+
+_EDITABLE = [c for c in FACT_COLUMNS if c not in ("status", "status_reason", "superseded_by")]
+
+
+def edit_fact(db: sqlite_utils.Database, fact_id: int, data: dict, author: str) -> list[str]:
+    """Change a fact to a validated record; every change lands in its history. Returns the columns changed.
+
+    Status changes go through annotations (facts status), not here; tags and notes likewise.
+    """
+    if not db.execute("SELECT 1 FROM facts WHERE id = ?", [fact_id]).fetchone():
+        raise FactsError(f"no fact #{fact_id}")
+    data = {k: v for k, v in data.items() if k not in ("tags", "note", "status", "status_reason", "superseded_by")}
+    with transaction(db):
+        prepared = validate_fact(data, Resolver(db))
+        current = dict(zip(_EDITABLE, db.execute(f"SELECT {', '.join(_EDITABLE)} FROM facts WHERE id = ?",
+                                                 [fact_id]).fetchone()))
+        changed = [c for c in _EDITABLE if current[c] != prepared.row[c]]
+        if changed:
+            try:
+                db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ? "
+                           "WHERE id = ?", [prepared.row[c] for c in changed] + [db_module.utc_now(), author, fact_id])
+            except sqlite3.IntegrityError as e:
+                if "UNIQUE" in str(e):
+                    raise FieldProblems([("claim", "another fact already says this (same source, claimant, subject, "
+                                                   "claim and dates)")]) from None
+                raise FieldProblems([("record", f"refused by the database: {e}")]) from None
+        about = sorted(set(prepared.about))
+        stored = sorted(r[0] for r in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))
+        if about != stored:
+            db.execute("DELETE FROM fact_about WHERE fact_id = ?", [fact_id])
+            db.executemany("INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)", [(fact_id, a) for a in about])
+            changed.append("about")
+        return changed
+
+
+def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> int:
+    """Put back the values one recorded change replaced; the revert is itself a new change. Returns the fact id."""
+    row = db.execute("SELECT fact_id, action, old FROM fact_history WHERE id = ?", [history_id]).fetchone()
+    if row is None:
+        raise FactsError(f"no change #{history_id} in the history")
+    fact_id, action, old = row
+    if action != "update":
+        raise FactsError(f"change #{history_id} deleted a fact; it cannot be reverted here")
+    values = {k: v for k, v in json.loads(old).items() if k in FACT_COLUMNS}
+    with transaction(db):
+        try:
+            db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ?, updated_by = ? "
+                       "WHERE id = ?", list(values.values()) + [db_module.utc_now(), author, fact_id])
+        except sqlite3.IntegrityError as e:
+            raise FactsError(f"cannot revert change #{history_id}: {e}") from None
+    return fact_id
+
+
+class DuplicateFact(FactsError):
+    """A fact with the same source, quote, value and claimant is already stored."""
+
+    def __init__(self, fact_id: int):
+        self.fact_id = fact_id
+        super().__init__(f"fact #{fact_id} already has this source, quote, value and claimant")
+
+
+def find_duplicate(db: sqlite_utils.Database, data: dict) -> int | None:
+    """An existing fact with the same source, quote, value and claimant as a record, if any."""
+    try:
+        prepared = validate_fact(data, Resolver(db))
+    except FactsError:
+        return None
+    row = prepared.row
+    found = db.execute("SELECT id FROM facts WHERE source_id = ? AND actor_id = ? AND quote IS ? AND value IS ? "
+                       "AND low IS ? AND high IS ?", [row["source_id"], row["actor_id"], row["quote"], row["value"],
+                                                      row["low"], row["high"]]).fetchone()
+    return found[0] if found else None

@@ -18,6 +18,8 @@ from facts.where import WhereError, parse_where
 
 from .fact_table import COLUMNS, FactTable
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
+from .curate import AnnotateScreen, ExportScreen, HistoryScreen
+from .form import FactForm
 from .screens import CompareScreen, HelpScreen, SourcesScreen
 
 REFRESH_SECONDS = 1.0
@@ -30,13 +32,21 @@ class FactsApp(App):
     TITLE = "facts"
     CSS_PATH = "app.tcss"
     BINDINGS = [
+        Binding("question_mark", "help", "Help"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "focus_table", "Table", show=False),
         Binding("c", "compare", "Compare"),
         Binding("o", "sources", "Sources"),
         Binding("f", "toggle_facets", "Facets"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("question_mark", "help", "Help"),
+        Binding("n", "new_fact", "New"),
+        Binding("e", "edit_fact", "Edit"),
+        Binding("a", "annotate('note')", "Note"),
+        Binding("t", "annotate('tag')", "Tag"),
+        Binding("r", "annotate('rate')", "Rate"),
+        Binding("d", "annotate('status')", "Status"),
+        Binding("h", "history", "History", show=False),
+        Binding("x", "export", "Export", show=False),
+        Binding("ctrl+r", "refresh", "Refresh", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -173,7 +183,8 @@ class FactsApp(App):
 
     # --- actions ------------------------------------------------------------------------
 
-    MAIN_ONLY = {"focus_filter", "focus_table", "compare", "sources", "toggle_facets", "refresh", "sort"}
+    MAIN_ONLY = {"focus_filter", "focus_table", "compare", "sources", "toggle_facets", "refresh", "sort",
+                 "new_fact", "edit_fact", "annotate", "history", "export"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The table's keys mean nothing over another screen (and are not shown there).
@@ -198,6 +209,66 @@ class FactsApp(App):
             self.notify("No fact highlighted", severity="warning")
             return
         self.push_screen(CompareScreen(self.reader, row["subject"], row["unit"]))
+
+    # --- curating ---------------------------------------------------------------------
+
+    def _written(self, result) -> None:
+        """After a write: read the database again, keeping the cursor on the same fact."""
+        if result is not None:
+            self.action_refresh()
+
+    def action_new_fact(self) -> None:
+        reader, author = self.reader, self.author
+
+        def save(data: dict, allow_duplicate: bool) -> int:
+            return reader.add(data, author, allow_duplicate)
+
+        def done(fact_id) -> None:
+            if fact_id is not None:
+                self.notify(f"Added fact #{fact_id}")
+                self.action_refresh()
+                self.query_one(FactTable).select_fact(fact_id)
+        self.push_screen(FactForm("New fact", {}, save), done)
+
+    def action_edit_fact(self) -> None:
+        fact_id = self.query_one(FactTable).highlighted_id()
+        if fact_id is None:
+            return
+        reader, author = self.reader, self.author
+
+        def save(data: dict, allow_duplicate: bool) -> int:
+            reader.edit(fact_id, data, author)
+            return fact_id
+        self.push_screen(FactForm(f"Edit fact #{fact_id}", reader.record(fact_id), save), self._written)
+
+    def action_annotate(self, kind: str) -> None:
+        fact_id = self.query_one(FactTable).highlighted_id()
+        if fact_id is None:
+            return
+        reader, author = self.reader, self.author
+
+        def save(fields: dict) -> int:
+            if kind == "tag" and fields.get("tag", "").startswith("-"):
+                return reader.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
+            return reader.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
+        tags = [f.value for f in self.reader.facets(Query(), ("tag",), 200)["tag"]] if kind == "tag" else []
+        self.push_screen(AnnotateScreen(kind, fact_id, save, tags), self._written)
+
+    def action_history(self) -> None:
+        fact_id = self.query_one(FactTable).highlighted_id()
+        if fact_id is None:
+            return
+        reader, author = self.reader, self.author
+        self.push_screen(HistoryScreen(fact_id, reader.fact(fact_id).history,
+                                       lambda history_id: reader.revert(history_id, author)), self._written)
+
+    def action_export(self) -> None:
+        query, reader = self.query_state, self.reader
+
+        def done(result) -> None:
+            if result:
+                self.notify(f"Wrote {result[1]:,} facts to {result[0]}")
+        self.push_screen(ExportScreen(lambda shape, path: reader.export_view(query, shape, path)), done)
 
     def action_sources(self) -> None:
         self.push_screen(SourcesScreen(self.reader))
@@ -225,7 +296,15 @@ class FactsApp(App):
         yield SystemCommand("Compare", "Every claim on the highlighted fact's subject (c)", self.action_compare)
         yield SystemCommand("Sources", "Sources and their full text (o)", self.action_sources)
         yield SystemCommand("Facets", "Show or hide the facets (f)", self.action_toggle_facets)
-        yield SystemCommand("Refresh", "Read the database again (r)", self.action_refresh)
+        yield SystemCommand("Refresh", "Read the database again (ctrl+r)", self.action_refresh)
+        yield SystemCommand("New fact", "A new fact through the form (n)", self.action_new_fact)
+        yield SystemCommand("Edit fact", "Change the highlighted fact (e)", self.action_edit_fact)
+        yield SystemCommand("Note", "A note on the highlighted fact (a)", lambda: self.action_annotate("note"))
+        yield SystemCommand("Tag", "Tag the highlighted fact; -tag removes (t)", lambda: self.action_annotate("tag"))
+        yield SystemCommand("Re-rate", "Change the confidence, with a reason (r)", lambda: self.action_annotate("rate"))
+        yield SystemCommand("Status", "Mark disputed, retracted or superseded (d)", lambda: self.action_annotate("status"))
+        yield SystemCommand("History", "The fact's changes; revert one (h)", self.action_history)
+        yield SystemCommand("Export", "Write what the table shows to a file (x)", self.action_export)
         yield SystemCommand("Help", "Keys and the filter language (?)", self.action_help)
         yield SystemCommand("Reverse sort", "Sort the other way (S)", self.query_one(FactTable).action_reverse)
         for column in COLUMNS:

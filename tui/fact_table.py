@@ -75,8 +75,8 @@ class FactTable(ScrollView, can_focus=True):
         Binding("pagedown,space", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("s", "sort_next", "Sort"),
-        Binding("S", "reverse", "Reverse"),
+        Binding("s", "sort_next", "Sort", show=False),
+        Binding("S", "reverse", "Reverse", show=False),
     ] + [Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)]
 
     cursor_row = reactive(0, always_update=True)

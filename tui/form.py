@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from facts.entry import DuplicateFact
 from facts.errors import FactsError
 from facts.numbers import format_number
 from facts.text import printable_line
@@ -51,7 +52,10 @@ def quantity_text(quantity: dict | None) -> str:
 
 
 class FactForm(ModalScreen):
-    """A new fact. `save(data)` writes it (in a worker) and returns its id, or raises with the problems."""
+    """A fact. `save(data, allow_duplicate)` writes it (in a worker) and returns its id, or raises.
+
+    A duplicate (DuplicateFact) is reported and saved only if the person saves again.
+    """
 
     BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
@@ -68,11 +72,12 @@ class FactForm(ModalScreen):
     FactForm #form-buttons { height: auto; align-horizontal: right; padding: 0 1; }
     """
 
-    def __init__(self, title: str, values: dict, save: Callable[[dict], int]) -> None:
+    def __init__(self, title: str, values: dict, save: Callable[[dict, bool], int]) -> None:
         super().__init__()
         self.title_text = title
         self.values = values
         self.save = save
+        self.allow_duplicate = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -148,7 +153,12 @@ class FactForm(ModalScreen):
     @work(thread=True, exclusive=True, group="save")
     def _save(self, data: dict) -> None:
         try:
-            fact_id = self.save(data)
+            fact_id = self.save(data, self.allow_duplicate)
+        except DuplicateFact as e:
+            self.allow_duplicate = True
+            self.app.call_from_thread(self.show_problems, [("record", f"{e}: save again to add a second one, "
+                                                                      "or escape to leave it")])
+            return
         except FactsError as e:
             problems = getattr(e, "problems", None) or [("record", str(e))]
             self.app.call_from_thread(self.show_problems, problems)

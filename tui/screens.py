@@ -323,8 +323,8 @@ class InboxScreen(Screen):
         values = draft_fact(self.doc, c, self.found)
         doc, reader, author = self.doc, self.reader, self.app.author
 
-        def save(data: dict) -> int:
-            return reader.accept(doc, c, data, author)
+        def save(data: dict, allow_duplicate: bool) -> int:
+            return reader.accept(doc, c, data, author, allow_duplicate)
 
         def done(fact_id) -> None:
             if fact_id is not None:
@@ -340,8 +340,11 @@ Keys
   home/end g/G first / last           1-9        sort by column (again: reverse)
   s / S        next sort / reverse    click a header to sort
   c            compare the subject    o          sources and their text
+  n / e        new fact / edit it     h          its history; enter reverts a change
+  a t r d      note, tag (-tag removes), re-rate, status (with a reason)
+  x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
-  f            show/hide facets       r          refresh now
+  f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
   q            quit
 

@@ -1,0 +1,198 @@
+"""Curating in the browser (Pilot): the fact form, edits and reverts, annotations, duplicates, export, a locked database."""
+
+import sqlite3
+
+import pytest
+from textual.widgets import Input, Select
+
+from facts.db import open_db
+from tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from tui.form import FactForm
+
+from test_browser import browse, settle, table, text_of, type_filter
+
+GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russian troops in Belarus",
+            quantity="30,000 troops", date="2022-02", actor="nato", source="odr-2022-02-09", confidence="likely",
+            quote="he estimates the number of Russian troops in Belarus at 30,000")
+
+
+async def open_form(pilot, app, key="n"):
+    await pilot.press(key)
+    await settle(pilot, app)
+    assert isinstance(app.screen, FactForm)
+    return app.screen
+
+
+def fill(form, **values):
+    for name, value in values.items():
+        form.query_one(f"#field-{name}", Input).value = value
+
+
+def count(path):
+    return open_db(path).execute("SELECT count(*) FROM facts").fetchone()[0]
+
+
+def test_new_fact_through_the_form(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **GOOD)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm)
+        await pilot.pause(0.3)
+        await settle(pilot, app)
+        assert table(app).total == 59
+    browse(seeded_path, scenario)
+    fact = open_db(seeded_path).execute("SELECT claim, unit, quote_start FROM facts WHERE id = 59").fetchone()
+    assert fact[0] == GOOD["claim"] and fact[1] == "troops" and fact[2] is not None
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("date", "2022-02-30", "not a date in the calendar"),
+    ("actor", "Stoltenbreg", "did you mean Jens Stoltenberg"),
+    ("quote", "words that are not in the article", "does not occur in the source text"),
+    ("confidence", "fairly sure", "neither a number from 0 to 1 nor a likelihood word"),
+    ("quantity", "50-40", "lower to the higher"),
+    ("source", "odr-2022-02-99", "unknown source"),
+])
+def test_each_bad_input_shows_at_its_field_and_writes_nothing(seeded_path, field, value, words):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **{**GOOD, field: value})
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form
+        assert words in text_of(form.query_one(f"#error-{field}"))
+        assert form.query_one(f"#field-{field}", Input).value == value  # nothing typed is lost
+    browse(seeded_path, scenario)
+    assert count(seeded_path) == 58
+
+
+def test_edit_then_revert(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5
+        await settle(pilot, app)
+        form = await open_form(pilot, app, "e")
+        assert form.query_one("#field-claim", Input).value.startswith("Andrey Porotnikov")
+        fill(form, unit="soldiers", confidence="0.6")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        detail = app.reader.fact(5)
+        assert detail.fact["unit"] == "soldiers" and detail.history[-1]["old"] == {"unit": "troops", "confidence": 0.5}
+        await pilot.press("h")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("enter")  # revert the highlighted (only) change
+        await settle(pilot, app)
+        detail = app.reader.fact(5)
+        assert detail.fact["unit"] == "troops" and detail.fact["confidence"] == 0.5
+        assert len(detail.history) == 2  # the revert is itself a change
+    browse(seeded_path, scenario)
+
+
+@pytest.mark.parametrize("key, values, check", [
+    ("a", {"body": "Compare with rail data"}, lambda d: d.annotations[-1]["body"] == "Compare with rail data"),
+    ("t", {"tag": "checked"}, lambda d: "checked" in d.fact["tags"]),
+    ("t", {"tag": "-troop-estimate"}, lambda d: "troop-estimate" not in (d.fact["tags"] or "")),
+    ("r", {"confidence": "very likely", "body": "Rail counts agree"}, lambda d: d.fact["confidence"] == 0.875),
+    ("d", {"body": "Withdrawn by the author"}, lambda d: d.fact["status"] == "disputed"),
+])
+def test_each_annotation_kind(seeded_path, key, values, check):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")
+        await settle(pilot, app)
+        await pilot.press(key)
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, AnnotateScreen)
+        for name, value in values.items():
+            screen.query_one(f"#field-{name}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, AnnotateScreen)
+        detail = app.reader.fact(5)
+        assert check(detail) and detail.annotations[-1]["author"] == app.author
+    browse(seeded_path, scenario)
+
+
+def test_superseded_needs_the_superseding_fact(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down")  # fact 2
+        await settle(pilot, app)
+        await pilot.press("d")
+        await settle(pilot, app)
+        screen = app.screen
+        screen.query_one("#field-status", Select).value = "superseded"
+        screen.query_one("#field-body", Input).value = "Restated later"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and "supersedes" in text_of(screen.query_one("#error-superseded_by"))
+        screen.query_one("#field-superseded_by", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.reader.fact(2).fact["superseded_by"] == 4
+    browse(seeded_path, scenario)
+
+
+def test_duplicate_guard_asks_before_a_second(seeded_path):
+    duplicate = dict(GOOD, claim="Stoltenberg's estimate again.", actor="Jens Stoltenberg", quantity="30,000")
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **duplicate)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form and "fact #4 already has this source, quote, value and claimant" in \
+            text_of(form.query_one("#form-error"))
+        assert count(seeded_path) == 58
+        await pilot.press("ctrl+s")  # saving again means: yes, a second one
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm)
+    browse(seeded_path, scenario)
+    assert count(seeded_path) == 59
+
+
+def test_export_the_filtered_view(seeded_path, tmp_path):
+    target = tmp_path / "view.csv"
+
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "unit:troops")
+        await pilot.press("escape", "x")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ExportScreen)
+    browse(seeded_path, scenario)
+    lines = target.read_bytes().split(b"\r\n")
+    troops = open_db(seeded_path).execute("SELECT count(*) FROM facts WHERE unit = 'troops'").fetchone()[0]
+    assert lines[0].startswith(b"id,claim,") and len([line for line in lines[1:] if line]) == troops < 58
+
+
+def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch):
+    import facts.db
+    monkeypatch.setattr(facts.db, "BUSY_TIMEOUT_MS", 300)
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **GOOD)
+        blocker = sqlite3.connect(seeded_path, timeout=0.1)
+        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+        try:
+            await pilot.press("ctrl+s")
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if text_of(form.query_one("#form-error")).strip():
+                    break
+            assert app.screen is form
+            assert "locked" in text_of(form.query_one("#form-error")) or "busy" in text_of(form.query_one("#form-error"))
+            assert form.query_one("#field-claim", Input).value == GOOD["claim"]
+        finally:
+            blocker.rollback()
+            blocker.close()
+        await pilot.press("ctrl+s")  # once the other writer is done, the same form saves
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm)
+    browse(seeded_path, scenario)
+    assert count(seeded_path) == 59
