@@ -154,25 +154,25 @@ class Reader:
             decide(db, doc, candidate, "rejected", author)
 
     def accept(self, doc: Document, candidate: Candidate, data: dict, author: str,
-               allow_duplicate: bool = False) -> int:
+               allow_duplicate: bool = False, create_actors: bool = False) -> int:
         """Write the fact a person made of a candidate, and record the decision, together."""
         with self._db() as db, transaction(db):
             if not allow_duplicate:
                 same = find_duplicate(db, data)
                 if same is not None:
                     raise DuplicateFact(same)
-            fact_id, _ = insert_fact(db, validate_fact(data, Resolver(db)), author)
+            fact_id, _ = insert_fact(db, validate_fact(data, Resolver(db, create_actors)), author)
             decide(db, doc, candidate, "accepted", author, fact_id)
             return fact_id
 
-    def add(self, data: dict, author: str, allow_duplicate: bool = False) -> int:
+    def add(self, data: dict, author: str, allow_duplicate: bool = False, create_actors: bool = False) -> int:
         """Write a new fact; one like an existing fact (source, quote, value, claimant) only when allowed."""
         with self._db() as db:
             if not allow_duplicate:
                 same = find_duplicate(db, data)
                 if same is not None:
                     raise DuplicateFact(same)
-            return add_fact(db, data, author)[0]
+            return add_fact(db, data, author, create_actors=create_actors)[0]
 
     def export_view(self, query: Query, shape: str, path: str) -> int:
         """What the table shows, written as facts export would (facts-jsonl: the whole collection)."""
@@ -200,6 +200,16 @@ class Reader:
     def annotate(self, **fields) -> int:
         with self._db() as db:
             return annotate(db, **fields)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """What the fact form completes from: actor names and aliases, subjects, source keys, tags."""
+        with self._db() as db:
+            return {
+                "actor": [r[0] for r in db.execute("SELECT alias FROM aliases ORDER BY alias COLLATE NOCASE")],
+                "subject": [r[0] for r in db.execute("SELECT DISTINCT subject FROM facts ORDER BY subject LIMIT 5000")],
+                "source": [r[0] for r in db.execute("SELECT key FROM sources ORDER BY key")],
+                "tags": [r[0] for r in db.execute("SELECT DISTINCT tag FROM fact_tags ORDER BY tag LIMIT 5000")],
+            }
 
     def version(self) -> int:
         """PRAGMA data_version: call it from one thread only (it is per connection)."""

@@ -196,3 +196,31 @@ def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch)
         assert not isinstance(app.screen, FactForm)
     browse(seeded_path, scenario)
     assert count(seeded_path) == 59
+
+
+def test_form_completes_actors_subjects_and_sources(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        assert await form.query_one("#field-actor", Input).suggester.get_suggestion("lukashen") in (
+            "Lukashenka", "Lukashenko")
+        assert await form.query_one("#field-subject", Input).suggester.get_suggestion("russian troops in b") == \
+            "Russian troops in Belarus"
+        assert await form.query_one("#field-source", Input).suggester.get_suggestion("odr") == "odr-2022-02-09"
+    browse(seeded_path, scenario)
+
+
+def test_unknown_actor_is_refused_unless_asked_to_create_it(seeded_path):
+    from textual.widgets import Checkbox
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **dict(GOOD, actor="Brand New Monitoring Group"))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form and "tick 'Create actors'" in text_of(form.query_one("#error-actor"))
+        form.query_one("#create-actors", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm)
+    browse(seeded_path, scenario)
+    assert open_db(seeded_path).execute("SELECT kind FROM actors WHERE name = 'Brand New Monitoring Group'").fetchone()

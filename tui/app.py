@@ -220,15 +220,15 @@ class FactsApp(App):
     def action_new_fact(self) -> None:
         reader, author = self.reader, self.author
 
-        def save(data: dict, allow_duplicate: bool) -> int:
-            return reader.add(data, author, allow_duplicate)
+        def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
+            return reader.add(data, author, allow_duplicate, create_actors)
 
         def done(fact_id) -> None:
             if fact_id is not None:
                 self.notify(f"Added fact #{fact_id}")
                 self.action_refresh()
                 self.query_one(FactTable).select_fact(fact_id)
-        self.push_screen(FactForm("New fact", {}, save), done)
+        self.push_screen(FactForm("New fact", {}, save, reader.vocabulary()), done)
 
     def action_edit_fact(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
@@ -236,10 +236,11 @@ class FactsApp(App):
             return
         reader, author = self.reader, self.author
 
-        def save(data: dict, allow_duplicate: bool) -> int:
+        def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             reader.edit(fact_id, data, author)
             return fact_id
-        self.push_screen(FactForm(f"Edit fact #{fact_id}", reader.record(fact_id), save), self._written)
+        self.push_screen(FactForm(f"Edit fact #{fact_id}", reader.record(fact_id), save, reader.vocabulary()),
+                         self._written)
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()

@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from facts.entry import DuplicateFact
 from facts.errors import FactsError
@@ -52,7 +53,7 @@ def quantity_text(quantity: dict | None) -> str:
 
 
 class FactForm(ModalScreen):
-    """A fact. `save(data, allow_duplicate)` writes it (in a worker) and returns its id, or raises.
+    """A fact. `save(data, allow_duplicate, create_actors)` writes it (in a worker) and returns its id, or raises.
 
     A duplicate (DuplicateFact) is reported and saved only if the person saves again.
     """
@@ -72,12 +73,14 @@ class FactForm(ModalScreen):
     FactForm #form-buttons { height: auto; align-horizontal: right; padding: 0 1; }
     """
 
-    def __init__(self, title: str, values: dict, save: Callable[[dict, bool], int]) -> None:
+    def __init__(self, title: str, values: dict, save: Callable[[dict, bool, bool], int],
+                 vocabulary: dict[str, list[str]] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.values = values
         self.save = save
         self.allow_duplicate = False
+        self.vocabulary = vocabulary or {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -87,8 +90,11 @@ class FactForm(ModalScreen):
                 for name, label, placeholder in FIELDS:
                     with Horizontal(classes="field"):
                         yield Label(label)
-                        yield Input(value=self._initial(name), placeholder=placeholder, id=f"field-{name}")
+                        words = self.vocabulary.get({"about": "actor"}.get(name, name))
+                        yield Input(value=self._initial(name), placeholder=placeholder, id=f"field-{name}",
+                                    suggester=SuggestFromList(words, case_sensitive=False) if words else None)
                     yield Static(id=f"error-{name}", classes="error")
+                yield Checkbox("Create actors that are not known yet (instead of refusing them)", id="create-actors")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
@@ -102,6 +108,10 @@ class FactForm(ModalScreen):
         if isinstance(value, list):
             return "; ".join(value)
         return str(value)
+
+    @property
+    def create_actors(self) -> bool:
+        return self.query_one("#create-actors", Checkbox).value
 
     def data(self) -> dict:
         """What the person typed, as a record (empty fields left out)."""
@@ -126,6 +136,8 @@ class FactForm(ModalScreen):
         shown: dict[str, list[str]] = {}
         for field, reason in problems:
             name = field.split(".")[0]
+            if name in ("actor", "about") and reason.startswith("unknown actor"):
+                reason += " - or tick 'Create actors' below"
             if name in known:
                 shown.setdefault(name, []).append(reason)
             else:
@@ -153,7 +165,7 @@ class FactForm(ModalScreen):
     @work(thread=True, exclusive=True, group="save")
     def _save(self, data: dict) -> None:
         try:
-            fact_id = self.save(data, self.allow_duplicate)
+            fact_id = self.save(data, self.allow_duplicate, self.create_actors)
         except DuplicateFact as e:
             self.allow_duplicate = True
             self.app.call_from_thread(self.show_problems, [("record", f"{e}: save again to add a second one, "

@@ -323,14 +323,15 @@ class InboxScreen(Screen):
         values = draft_fact(self.doc, c, self.found)
         doc, reader, author = self.doc, self.reader, self.app.author
 
-        def save(data: dict, allow_duplicate: bool) -> int:
-            return reader.accept(doc, c, data, author, allow_duplicate)
+        def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
+            return reader.accept(doc, c, data, author, allow_duplicate, create_actors)
 
         def done(fact_id) -> None:
             if fact_id is not None:
                 self.app.notify(f"Added fact #{fact_id}")
                 self._load()
-        self.app.push_screen(FactForm(f"New fact from {self.key}, characters {c.start}-{c.end}", values, save), done)
+        self.app.push_screen(FactForm(f"New fact from {self.key}, characters {c.start}-{c.end}", values, save,
+                                      self.reader.vocabulary()), done)
 
 
 HELP = """\
