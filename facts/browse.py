@@ -23,7 +23,7 @@ from .display import format_date, format_quantity_unit
 from .errors import FactsError
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
 from .query import FactDetail, Filter, count_facts, get_fact
-from .candidates import Document, candidates, decide, load_document, progress
+from .candidates import Document, candidates, decide, draft_from_passage, load_document, progress
 from .db import transaction
 from .annotations import annotate
 from .entry import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
@@ -200,6 +200,10 @@ class Reader:
     def annotate(self, **fields) -> int:
         with self._db() as db:
             return annotate(db, **fields)
+
+    def passage_draft(self, key: str, start: int, end: int) -> dict:
+        with self._db() as db:
+            return draft_from_passage(db, key, start, end)
 
     def vocabulary(self) -> dict[str, list[str]]:
         """What the fact form completes from: actor names and aliases, subjects, source keys, tags."""

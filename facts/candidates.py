@@ -11,7 +11,7 @@ import yaml
 
 from .dates import span_text
 from .errors import FactsError
-from .extract import Candidate, extract
+from .extract import Candidate, extract, likely_claimant
 from .sources import get_source
 
 
@@ -105,7 +105,7 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> dict:
         "quantity": quantity,
         "unit": q.unit or DECIDE,
         "date": date,
-        "actor": q.claimants[0] if len(q.claimants) == 1 else DECIDE,
+        "actor": likely_claimant(found, q.sentence, q.sentence_start) or DECIDE,
         "source": doc.key or DECIDE,
         "quote": q.text,
         "quote_start": q.start,
@@ -124,3 +124,27 @@ def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
               f"# is not a fact, then: facts import THIS_FILE\n")
     yaml.safe_dump(data, out, sort_keys=False, allow_unicode=True, width=100)
     return len(data["facts"])
+
+
+def draft_from_passage(db: sqlite_utils.Database, key: str, start: int, end: int) -> dict:
+    """A fact record for a passage a person picked in a source: the passage as the quote, with the figure,
+    date and claimant the extraction assistant finds in it; DECIDE where it finds none."""
+    doc = load_document(db, key)
+    if not 0 <= start < end <= len(doc.text):
+        raise FactsError(f"characters {start}-{end} are not in source '{key}'")
+    passage = doc.text[start:end]
+    found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db))
+             if start <= c.start and c.end <= end]
+    figures = [c for c in found if c.kind == "quantity"]
+    if figures:
+        record = draft_fact(doc, figures[0], found)
+    else:
+        dates = [c for c in found if c.kind == "date"]
+        claimant = likely_claimant(found, doc.text[start:end], start) if found else None
+        record = {"claim": DECIDE, "subject": DECIDE,
+                  "date": span_text(dates[0].date_start, dates[0].date_end, dates[0].precision) if dates
+                  else (doc.published or DECIDE),
+                  "actor": claimant or DECIDE, "source": doc.key, "confidence": DECIDE}
+    one_line = " ".join(passage.split())
+    record.update(quote=passage, quote_start=start, claim=one_line if len(one_line) <= 2000 else DECIDE)
+    return record

@@ -349,3 +349,23 @@ def _day(published: str | None) -> dt.date | None:
 def _latest_year(text: str) -> int | None:
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)]
     return max(years) if years else None
+
+
+def likely_claimant(found: list[Candidate], sentence: str, sentence_start: int) -> str | None:
+    """Who a sentence says is claiming: the actor after "according to", else the first actor before a
+    speech verb ("Porotnikov, head of the Belarus Security Blog, believes ..."), else the only one named."""
+    actors = sorted((c for c in found if c.kind == "claimant" and c.sentence_start == sentence_start),
+                    key=lambda c: c.start)
+    if not actors:
+        return None
+    for m in _SPEECH.finditer(sentence):
+        at = sentence_start + m.start()
+        if m.group(1).lower() == "according to":
+            after = [c for c in actors if c.start >= at + len(m.group(1))]
+            if after:
+                return after[0].actor
+        before = [c for c in actors if c.end <= at]
+        if before:
+            return before[0].actor
+    names = list(dict.fromkeys(c.actor for c in actors))
+    return names[0] if len(names) == 1 else None

@@ -29,13 +29,26 @@ def browse(path, scenario, size=(120, 40)):
     asyncio.run(main())
 
 
-async def settle(pilot, app, rounds: int = 40):
-    """Wait until the workers are done and the screen is up to date."""
+async def settle(pilot, app, rounds: int = 60):
+    """Wait until the workers are done and the screen is up to date.
+
+    Idle three times in a row (0.15 s): longer than the detail pane's wait for the cursor to rest.
+    """
+    idle = 0
     for _ in range(rounds):
         await pilot.pause(0.05)
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause(0.05)
+        idle = idle + 1 if not any(w.is_running for w in app.workers) else 0
+        if idle >= 3:
             return
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Wait for a condition the app reaches through its workers; fail after `timeout` seconds."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition()
 
 
 async def type_filter(pilot, app, text: str):

@@ -9,7 +9,7 @@ from facts.db import open_db
 from tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
 from tui.form import FactForm
 
-from test_browser import browse, settle, table, text_of, type_filter
+from test_browser import browse, settle, table, text_of, type_filter, until
 
 GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russian troops in Belarus",
             quantity="30,000 troops", date="2022-02", actor="nato", source="odr-2022-02-09", confidence="likely",
@@ -18,8 +18,8 @@ GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russia
 
 async def open_form(pilot, app, key="n"):
     await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, FactForm))
     await settle(pilot, app)
-    assert isinstance(app.screen, FactForm)
     return app.screen
 
 
@@ -60,9 +60,8 @@ def test_each_bad_input_shows_at_its_field_and_writes_nothing(seeded_path, field
         form = await open_form(pilot, app)
         fill(form, **{**GOOD, field: value})
         await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await until(pilot, lambda: words in text_of(form.query_one(f"#error-{field}")))
         assert app.screen is form
-        assert words in text_of(form.query_one(f"#error-{field}"))
         assert form.query_one(f"#field-{field}", Input).value == value  # nothing typed is lost
     browse(seeded_path, scenario)
     assert count(seeded_path) == 58
@@ -108,8 +107,7 @@ def test_each_annotation_kind(seeded_path, key, values, check):
         for name, value in values.items():
             screen.query_one(f"#field-{name}", Input).value = value
         await pilot.press("ctrl+s")
-        await settle(pilot, app)
-        assert not isinstance(app.screen, AnnotateScreen)
+        await until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
         detail = app.reader.fact(5)
         assert check(detail) and detail.annotations[-1]["author"] == app.author
     browse(seeded_path, scenario)
@@ -141,7 +139,7 @@ def test_duplicate_guard_asks_before_a_second(seeded_path):
         form = await open_form(pilot, app)
         fill(form, **duplicate)
         await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await until(pilot, lambda: "fact #4 already has this" in text_of(form.query_one("#form-error")))
         assert app.screen is form and "fact #4 already has this source, quote, value and claimant" in \
             text_of(form.query_one("#form-error"))
         assert count(seeded_path) == 58
@@ -224,3 +222,47 @@ def test_unknown_actor_is_refused_unless_asked_to_create_it(seeded_path):
         assert not isinstance(app.screen, FactForm)
     browse(seeded_path, scenario)
     assert open_db(seeded_path).execute("SELECT kind FROM actors WHERE name = 'Brand New Monitoring Group'").fetchone()
+
+
+def test_a_fact_from_a_sentence_in_the_source_reader(seeded_path):
+    from tui.screens import ReaderScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot, app)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        # Move the sentence cursor to Porotnikov's estimate.
+        target = next(i for i, s in enumerate(reader.sentences) if "Porotnikov" in s.text)
+        await pilot.press("right_square_bracket")
+        while reader.sentence < target:
+            await pilot.press("right_square_bracket")
+        await pilot.press("f")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, FactForm)
+        sentence = reader.sentences[target]
+        assert form.query_one("#field-quote", Input).value == sentence.text
+        assert form.query_one("#field-quote_start", Input).value == str(sentence.start)
+        assert form.query_one("#field-quantity", Input).value == "about 10,000"
+        assert form.query_one("#field-actor", Input).value == "Andrey Porotnikov"
+        assert form.query_one("#field-date", Input).value == "2022-02-09"
+        fill(form, subject="Russian troops in Belarus", confidence="roughly even chance",
+             claim="Porotnikov counts about 10,000 Russian troops so far.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is reader
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    row = db.execute("SELECT f.quote, f.quote_start, s.text FROM facts f JOIN sources s ON s.id = f.source_id "
+                     "WHERE f.claim LIKE 'Porotnikov counts%'").fetchone()
+    assert row and row[2][row[1]:row[1] + len(row[0])] == row[0]
+
+
+def test_passage_draft_outside_the_text_is_refused(seeded_path):
+    from facts.candidates import draft_from_passage
+    from facts.errors import FactsError
+    with pytest.raises(FactsError, match="not in source"):
+        draft_from_passage(open_db(seeded_path), "odr-2022-02-09", 10, 10_000_000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -212,6 +212,16 @@ class FactsApp(App):
 
     # --- curating ---------------------------------------------------------------------
 
+    @work(thread=True, group="prepare")
+    def prepare(self, fetch: Callable[[], object], show: Callable[[object], None]) -> None:
+        """Read what a screen needs in a thread, then open it: no key waits on SQLite."""
+        try:
+            value = fetch()
+        except FactsError as e:
+            self.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.call_from_thread(show, value)
+
     def _written(self, result) -> None:
         """After a write: read the database again, keeping the cursor on the same fact."""
         if result is not None:
@@ -228,7 +238,7 @@ class FactsApp(App):
                 self.notify(f"Added fact #{fact_id}")
                 self.action_refresh()
                 self.query_one(FactTable).select_fact(fact_id)
-        self.push_screen(FactForm("New fact", {}, save, reader.vocabulary()), done)
+        self.prepare(reader.vocabulary, lambda words: self.push_screen(FactForm("New fact", {}, save, words), done))
 
     def action_edit_fact(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
@@ -239,8 +249,8 @@ class FactsApp(App):
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             reader.edit(fact_id, data, author)
             return fact_id
-        self.push_screen(FactForm(f"Edit fact #{fact_id}", reader.record(fact_id), save, reader.vocabulary()),
-                         self._written)
+        self.prepare(lambda: (reader.record(fact_id), reader.vocabulary()),
+                     lambda got: self.push_screen(FactForm(f"Edit fact #{fact_id}", got[0], save, got[1]), self._written))
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
@@ -252,16 +262,17 @@ class FactsApp(App):
             if kind == "tag" and fields.get("tag", "").startswith("-"):
                 return reader.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
             return reader.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
-        tags = [f.value for f in self.reader.facets(Query(), ("tag",), 200)["tag"]] if kind == "tag" else []
-        self.push_screen(AnnotateScreen(kind, fact_id, save, tags), self._written)
+        self.prepare(lambda: reader.vocabulary()["tags"] if kind == "tag" else [],
+                     lambda tags: self.push_screen(AnnotateScreen(kind, fact_id, save, tags), self._written))
 
     def action_history(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
         if fact_id is None:
             return
         reader, author = self.reader, self.author
-        self.push_screen(HistoryScreen(fact_id, reader.fact(fact_id).history,
-                                       lambda history_id: reader.revert(history_id, author)), self._written)
+        self.prepare(lambda: reader.fact(fact_id).history,
+                     lambda history: self.push_screen(HistoryScreen(fact_id, history, lambda history_id: reader.revert(
+                         history_id, author)), self._written))
 
     def action_export(self) -> None:
         query, reader = self.query_state, self.reader

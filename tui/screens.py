@@ -13,6 +13,7 @@ from textual_plotext import PlotextPlot
 
 from facts.browse import Reader
 from facts.candidates import draft_fact
+from facts.extract import sentences as split_sentences
 from facts.display import format_date, format_quantity_unit
 from facts.facets import Comparison
 from facts.numbers import format_number
@@ -152,13 +153,19 @@ class SourcesScreen(Screen):
 
 
 class ReaderScreen(Screen):
-    """A source's full text with every cited quote highlighted; enter jumps to the quote's fact."""
+    """A source's full text with every cited quote highlighted; enter jumps to the quote's fact.
+
+    ] and [ move a cursor over sentences; f starts a new fact from the sentence under it.
+    """
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("n,tab", "move(1)", "Next quote"),
         Binding("p,shift+tab", "move(-1)", "Previous quote"),
         Binding("enter", "open", "Go to fact"),
+        Binding("right_square_bracket", "sentence(1)", "Next sentence"),
+        Binding("left_square_bracket", "sentence(-1)", "Previous sentence"),
+        Binding("f", "new_fact", "Fact from sentence"),
         Binding("i", "inbox", "Inbox"),
     ]
     DEFAULT_CSS = """
@@ -172,6 +179,8 @@ class ReaderScreen(Screen):
         self.quotes: list[dict] = []
         self.text = ""
         self.current = 0
+        self.sentences: list = []
+        self.sentence: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -189,41 +198,88 @@ class ReaderScreen(Screen):
 
     def _show(self, source: dict, quotes: list[dict]) -> None:
         self.text, self.quotes = source["text"] or "", quotes
+        self.sentences = split_sentences(self.text)
         meta = f"{source['key']}: {source['title']}"
         for name in ("publisher", "author", "published"):
             if source[name]:
                 meta += f" · {source[name]}"
-        meta += f" · {len(quotes)} quoted facts · n/p moves between quotes, enter opens the fact"
+        meta += (f" · {len(quotes)} quoted facts · n/p between quotes, enter opens the fact; "
+                 "]/[ between sentences, f makes a fact of one")
         self.query_one("#reader-meta", Static).update(Text(printable_line(meta)))
-        # One widget a paragraph, so that a quote can be scrolled into view.
+        # One widget a paragraph, so that a quote can be scrolled into view (made once: the text is fixed).
         container = self.query_one("#reader-text", VerticalScroll)
-        container.remove_children()
-        container.mount_all(Static(id=f"para-{i}") for i in range(self.text.count("\n") + 1))
+        if not container.children:
+            container.mount_all(Static(id=f"para-{i}") for i in range(self.text.count("\n") + 1))
         self.call_after_refresh(self._draw_text)
 
     def _draw_text(self) -> None:
+        marks: dict[int, str] = {}  # a quote's end -> its marker
+        bounds = {0, len(self.text)}
+        for q in self.quotes:
+            bounds |= {q["quote_start"], q["quote_end"]}
+            marks.setdefault(q["quote_end"], "")
+            marks[q["quote_end"]] += f"[#{q['id']}]"
+        sentence = self.sentences[self.sentence] if self.sentence is not None else None
+        if sentence is not None:
+            bounds |= {sentence.start, sentence.end}
+        cuts = sorted(b for b in bounds if 0 <= b <= len(self.text))
         out = Text()
-        pos = 0
-        for i, q in enumerate(self.quotes):
-            start, end = max(q["quote_start"], pos), q["quote_end"]
-            if start >= end:
-                continue  # overlapping quotes: the first one keeps the shared text
-            out.append(printable(self.text[pos:start]))
-            style = "bold reverse" if i == self.current else "underline bold"
-            out.append(printable(self.text[start:end]), style=style)
-            out.append(f"[#{q['id']}]", style="dim")
-            pos = end
-        out.append(printable(self.text[pos:]))
+        for a, b in zip(cuts, cuts[1:]):
+            style = ""
+            for i, q in enumerate(self.quotes):
+                if q["quote_start"] <= a < q["quote_end"]:
+                    style = "bold reverse" if i == self.current and self.sentence is None else "underline bold"
+                    break
+            if sentence is not None and sentence.start <= a < sentence.end:
+                style = (style + " on dark_blue").strip()
+            out.append(printable(self.text[a:b]), style=style or None)
+            if b in marks:
+                out.append(marks[b], style="dim")
         for i, line in enumerate(out.split("\n", allow_blank=True)):
             self.query_one(f"#para-{i}", Static).update(line)
+
+    def _scroll_to(self, offset: int) -> None:
+        paragraph = self.text.count("\n", 0, offset)
+        self.query_one(f"#para-{paragraph}", Static).scroll_visible(animate=False, top=True)
 
     def action_move(self, step: int) -> None:
         if not self.quotes:
             return
+        self.sentence = None
         self.current = (self.current + step) % len(self.quotes)
         self._draw_text()
-        paragraph = self.text.count("\n", 0, self.quotes[self.current]["quote_start"])
-        self.query_one(f"#para-{paragraph}", Static).scroll_visible(animate=False, top=True)
+        self._scroll_to(self.quotes[self.current]["quote_start"])
+
+    def action_sentence(self, step: int) -> None:
+        if not self.sentences:
+            return
+        if self.sentence is None:
+            # Start from the sentence holding the current quote, if any.
+            at = self.quotes[self.current]["quote_start"] if self.quotes else 0
+            self.sentence = next((i for i, s in enumerate(self.sentences) if s.end > at), 0)
+        else:
+            self.sentence = max(0, min(len(self.sentences) - 1, self.sentence + step))
+        self._draw_text()
+        self._scroll_to(self.sentences[self.sentence].start)
+
+    def action_new_fact(self) -> None:
+        if self.sentence is None:
+            self.action_sentence(0)
+        if self.sentence is None:
+            return
+        passage = self.sentences[self.sentence]
+        reader, author, key = self.reader, self.app.author, self.key
+
+        def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
+            return reader.add(data, author, allow_duplicate, create_actors)
+
+        def done(fact_id) -> None:
+            if fact_id is not None:
+                self.app.notify(f"Added fact #{fact_id}")
+                self._load()
+        title = f"New fact from {key}, characters {passage.start}-{passage.end}"
+        self.app.prepare(lambda: (reader.passage_draft(key, passage.start, passage.end), reader.vocabulary()),
+                         lambda got: self.app.push_screen(FactForm(title, got[0], save, got[1]), done))
 
     def action_open(self) -> None:
         if self.quotes:
@@ -330,8 +386,9 @@ class InboxScreen(Screen):
             if fact_id is not None:
                 self.app.notify(f"Added fact #{fact_id}")
                 self._load()
-        self.app.push_screen(FactForm(f"New fact from {self.key}, characters {c.start}-{c.end}", values, save,
-                                      self.reader.vocabulary()), done)
+        title = f"New fact from {self.key}, characters {c.start}-{c.end}"
+        self.app.prepare(self.reader.vocabulary, lambda words: self.app.push_screen(FactForm(title, values, save, words),
+                                                                                     done))
 
 
 HELP = """\
@@ -345,6 +402,7 @@ Keys
   a t r d      note, tag (-tag removes), re-rate, status (with a reason)
   x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
+  ] [ and f    (reading a source) move over sentences; make a fact of one
   f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
   q            quit
