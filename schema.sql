@@ -214,7 +214,7 @@ END;
 CREATE TABLE annotations (
     id            INTEGER PRIMARY KEY,
     fact_id       INTEGER NOT NULL REFERENCES facts(id),
-    kind          TEXT NOT NULL CHECK (kind IN ('note', 'tag', 'untag', 'rate', 'status', 'flag')),
+    kind          TEXT NOT NULL CHECK (kind IN ('note', 'tag', 'untag', 'rate', 'status', 'flag', 'retraction')),
     -- The note, or the reason for a re-rating, a status or a flag.
     body          TEXT CHECK (body IS NULL OR (length(trim(body)) > 0 AND length(body) <= 10000 AND instr(CAST(body AS BLOB), x'00') = 0)),
     tag           TEXT COLLATE NOCASE
@@ -223,6 +223,8 @@ CREATE TABLE annotations (
     confidence    REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
     status        TEXT CHECK (status IS NULL OR status IN ('active', 'disputed', 'retracted', 'superseded')),
     superseded_by INTEGER REFERENCES facts(id),
+    -- A retraction withdraws an earlier annotation on the same fact (and undoes what it did).
+    retracts      INTEGER REFERENCES annotations(id),
     author        TEXT NOT NULL CHECK (length(trim(author)) > 0 AND length(author) <= 200
                          AND author NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(author AS BLOB), x'00') = 0),
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
@@ -233,7 +235,9 @@ CREATE TABLE annotations (
         OR (kind = 'status' AND status IS NOT NULL AND tag IS NULL AND confidence IS NULL
             AND (status = 'active' OR body IS NOT NULL)
             AND ((status = 'superseded') = (superseded_by IS NOT NULL)))
-    )
+        OR (kind = 'retraction' AND tag IS NULL AND confidence IS NULL AND status IS NULL AND superseded_by IS NULL)
+    ),
+    CHECK ((kind = 'retraction') = (retracts IS NOT NULL))
 ) STRICT;
 CREATE INDEX annotations_fact ON annotations(fact_id, created_at);
 
@@ -245,6 +249,13 @@ BEGIN
         WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
     SELECT RAISE(ABORT, 'annotations.superseded_by: a fact cannot supersede itself')
         WHERE new.superseded_by = new.fact_id;
+    SELECT RAISE(ABORT, 'annotations.retracts: no such annotation on this fact')
+        WHERE new.retracts IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM annotations WHERE id = new.retracts AND fact_id = new.fact_id);
+    SELECT RAISE(ABORT, 'annotations.retracts: a retraction cannot be retracted')
+        WHERE new.retracts IS NOT NULL AND (SELECT kind FROM annotations WHERE id = new.retracts) = 'retraction';
+    SELECT RAISE(ABORT, 'annotations.retracts: that annotation is already retracted')
+        WHERE new.retracts IS NOT NULL AND EXISTS (SELECT 1 FROM annotations WHERE retracts = new.retracts);
 END;
 
 CREATE TRIGGER annotations_no_update BEFORE UPDATE ON annotations
@@ -286,6 +297,36 @@ BEGIN
     UPDATE facts SET status = new.status, status_reason = new.body, superseded_by = new.superseded_by,
                      updated_at = new.created_at, updated_by = new.author
     WHERE id = new.fact_id;
+END;
+
+-- Undoing what a retracted annotation did: a tag comes off (or back), a re-rating or a status change
+-- is reversed to the values its change replaced (read from fact_history).
+CREATE TRIGGER annotations_retract_tag AFTER INSERT ON annotations
+WHEN new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('tag', 'untag')
+BEGIN
+    DELETE FROM fact_tags WHERE (SELECT kind FROM annotations WHERE id = new.retracts) = 'tag'
+        AND fact_id = new.fact_id AND tag = (SELECT tag FROM annotations WHERE id = new.retracts);
+    INSERT OR IGNORE INTO fact_tags (fact_id, tag)
+        SELECT new.fact_id, tag FROM annotations WHERE id = new.retracts AND kind = 'untag';
+END;
+
+CREATE TRIGGER annotations_retract_change AFTER INSERT ON annotations
+WHEN new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('rate', 'status')
+BEGIN
+    UPDATE facts SET
+        confidence = CASE WHEN json_type(h.old, '$.confidence') IS NULL THEN confidence
+                          ELSE json_extract(h.old, '$.confidence') END,
+        status = CASE WHEN json_type(h.old, '$.status') IS NULL THEN status ELSE json_extract(h.old, '$.status') END,
+        status_reason = CASE WHEN json_type(h.old, '$.status_reason') IS NULL THEN status_reason
+                             ELSE json_extract(h.old, '$.status_reason') END,
+        superseded_by = CASE WHEN json_type(h.old, '$.superseded_by') IS NULL THEN superseded_by
+                             ELSE json_extract(h.old, '$.superseded_by') END,
+        updated_at = new.created_at, updated_by = new.author
+    FROM (SELECT old FROM fact_history
+          WHERE fact_id = new.fact_id AND action = 'update'
+            AND changed_at = (SELECT created_at FROM annotations WHERE id = new.retracts)
+          ORDER BY id DESC LIMIT 1) AS h
+    WHERE facts.id = new.fact_id;
 END;
 
 -- Every change to a fact: the old and new values of the columns that changed.

@@ -1,5 +1,7 @@
 """Annotations: notes, tags, re-ratings and status changes, appended with author and time."""
 
+import sqlite3
+
 import sqlite_utils
 from pydantic import ValidationError
 
@@ -20,7 +22,8 @@ def annotate(db: sqlite_utils.Database, **fields) -> int:
         return insert_annotation(db, annotation)[0]
 
 
-_COLUMNS = ("fact_id", "kind", "body", "tag", "confidence", "status", "superseded_by", "author", "created_at")
+_COLUMNS = ("fact_id", "kind", "body", "tag", "confidence", "status", "superseded_by", "retracts", "author",
+            "created_at")
 
 
 def insert_annotation(db: sqlite_utils.Database, annotation: Annotation) -> tuple[int, bool]:
@@ -42,3 +45,14 @@ def insert_annotation(db: sqlite_utils.Database, annotation: Annotation) -> tupl
     cursor = db.execute(f"INSERT INTO annotations ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                         values)
     return cursor.lastrowid, True
+
+
+def retract(db: sqlite_utils.Database, annotation_id: int, author: str, reason: str | None = None) -> int:
+    """Withdraw an annotation by appending a retraction; what it did (a tag, a re-rating, a status) is undone."""
+    row = db.execute("SELECT fact_id FROM annotations WHERE id = ?", [annotation_id]).fetchone()
+    if row is None:
+        raise FactsError(f"no annotation #{annotation_id}")
+    try:
+        return annotate(db, fact_id=row[0], kind="retraction", retracts=annotation_id, body=reason, author=author)
+    except sqlite3.IntegrityError as e:
+        raise FactsError(str(e).removeprefix("annotations.retracts: ")) from None

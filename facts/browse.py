@@ -25,7 +25,7 @@ from .facets import Comparison, FacetValue, compare_subject, data_version, facet
 from .query import FactDetail, Filter, count_facts, get_fact
 from .candidates import Document, candidates, decide, draft_from_passage, load_document, progress
 from .db import transaction
-from .annotations import annotate
+from .annotations import annotate, retract
 from .entry import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
                     revert_change, validate_fact)
 from .export import export, output
@@ -200,6 +200,10 @@ class Reader:
     def annotate(self, **fields) -> int:
         with self._db() as db:
             return annotate(db, **fields)
+
+    def retract(self, annotation_id: int, author: str) -> int:
+        with self._db() as db:
+            return retract(db, annotation_id, author, "undone in the browser")
 
     def passage_draft(self, key: str, start: int, end: int) -> dict:
         with self._db() as db:

@@ -696,6 +696,17 @@ def rate(ctx, fact_id, confidence, reason):
 
 
 @cli.command()
+@click.argument("annotation_id", type=int)
+@click.option("--reason", help="Why it is withdrawn.")
+@click.pass_context
+def retract(ctx, annotation_id, reason):
+    """Withdraw an annotation (its number is in facts show): a tag, re-rating or status it made is undone."""
+    from .annotations import retract as retract_annotation
+    number = retract_annotation(_db(ctx), annotation_id, _author(), reason)
+    click.echo(f"Retracted annotation #{annotation_id} (retraction #{number})")
+
+
+@cli.command()
 @click.argument("fact_id", type=int)
 @click.argument("status", type=click.Choice(["active", "disputed", "retracted", "superseded"]))
 @click.option("--reason", help="Why (required for all but active).")

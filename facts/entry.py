@@ -63,6 +63,7 @@ class Resolver:
         self._sources: dict[str, tuple[int, str | None]] = {}
         self.actors_created = 0
         self.refs: dict[object, int] = {}  # file-local fact refs -> ids, in a full-fidelity import
+        self.annotation_refs: dict[object, int] = {}  # and annotation refs, for retractions
 
     def actor(self, name: str) -> int:
         key = name.casefold()

@@ -52,8 +52,9 @@ def write_collection(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
             "superseded_by": f["superseded_by"], "created_at": row["created_at"], "created_by": row["created_by"]})
         counts["fact"] += 1
     for a in db.query("SELECT * FROM annotations ORDER BY id"):
-        _line(out, {"type": "annotation", "fact": a["fact_id"], "kind": a["kind"], "body": a["body"], "tag": a["tag"],
-                    "confidence": a["confidence"], "status": a["status"], "superseded_by": a["superseded_by"],
-                    "author": a["author"], "created_at": a["created_at"]})
+        _line(out, {"type": "annotation", "ref": a["id"], "fact": a["fact_id"], "kind": a["kind"], "body": a["body"],
+                    "tag": a["tag"], "confidence": a["confidence"], "status": a["status"],
+                    "superseded_by": a["superseded_by"], "retracts": a["retracts"], "author": a["author"],
+                    "created_at": a["created_at"]})
         counts["annotation"] += 1
     return counts

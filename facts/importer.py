@@ -366,7 +366,15 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
             _, created = add_source(db, Source.model_validate(_source_text(record)), author)
             result.sources_added += created
         elif record.section == "annotations":
-            _, created = insert_annotation(db, _annotation(data, resolver, author))
+            data = dict(data)
+            ref = data.pop("ref", None)
+            if data.get("retracts") is not None:
+                if data["retracts"] not in resolver.annotation_refs:
+                    raise FieldProblems([("retracts", f"no annotation with ref {data['retracts']!r} earlier in the import")])
+                data["retracts"] = resolver.annotation_refs[data["retracts"]]
+            annotation_id, created = insert_annotation(db, _annotation(data, resolver, author))
+            if ref is not None:
+                resolver.annotation_refs[ref] = annotation_id
             result.annotations_added += created
         else:
             data = dict(data)

@@ -91,6 +91,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "confidence": "The new confidence (rate)",
         "status": "The new status (status)",
         "superseded_by": "The superseding fact (status superseded)",
+        "retracts": "The annotation a retraction withdraws (annotations.id)",
         "author": "Who wrote it",
         "created_at": "When (UTC)",
     }),

@@ -30,7 +30,7 @@ Precision = Literal["day", "month", "year"]
 Status = Literal["active", "disputed", "retracted", "superseded"]
 ActorKind = Literal["person", "organization", "state", "media", "other"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
-AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag"]
+AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
 
 
 def _line(max_length: int):
@@ -270,18 +270,20 @@ class Annotation(Model):
     confidence: Confidence | None = None
     status: Annotated[Status, BeforeValidator(_lower)] | None = None
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
+    retracts: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
     author: Name
     created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
 
     @model_validator(mode="after")
     def _kind_rules(self) -> "Annotation":
         needs = {"note": "body", "flag": "body", "tag": "tag", "untag": "tag", "rate": "confidence",
-                 "status": "status"}[self.kind]
+                 "status": "status", "retraction": "retracts"}[self.kind]
         if getattr(self, needs) is None:
             raise FieldError(needs, f"a {self.kind} annotation needs one")
         allowed = {"note": {"body"}, "flag": {"body"}, "tag": {"tag"}, "untag": {"tag"},
-                   "rate": {"confidence", "body"}, "status": {"status", "body", "superseded_by"}}[self.kind]
-        for name in ("body", "tag", "confidence", "status", "superseded_by"):
+                   "rate": {"confidence", "body"}, "status": {"status", "body", "superseded_by"},
+                   "retraction": {"retracts", "body"}}[self.kind]
+        for name in ("body", "tag", "confidence", "status", "superseded_by", "retracts"):
             if name not in allowed and getattr(self, name) is not None:
                 raise FieldError(name, f"a {self.kind} annotation has none")
         if self.kind == "rate" and self.body is None:

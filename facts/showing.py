@@ -80,9 +80,14 @@ def render_fact(detail: FactDetail) -> Group:
             parts.append(Text(printable(f["quote"])))
     parts.append(Text(""))
     parts.append(Text(f"Annotations ({len(detail.annotations)})", style="bold"))
+    retracted = {a["retracts"] for a in detail.annotations if a["kind"] == "retraction"}
     for a in detail.annotations:
-        parts.append(Text(f"  {a['created_at'][:16].replace('T', ' ')}  {printable_line(a['author'])}  "
-                          f"{describe_annotation(a)}"))
+        line = Text(f"  #{a['id']} {a['created_at'][:16].replace('T', ' ')}  {printable_line(a['author'])}  "
+                    f"{describe_annotation(a)}")
+        if a["id"] in retracted:
+            line.stylize("strike dim")
+            line.append(" (retracted)", style="dim")
+        parts.append(line)
     parts.append(Text(f"History ({len(detail.history)})", style="bold"))
     for h in detail.history:
         who = printable_line(h["changed_by"] or "someone")
@@ -93,6 +98,8 @@ def render_fact(detail: FactDetail) -> Group:
 
 def describe_annotation(a: dict) -> str:
     kind = a["kind"]
+    if kind == "retraction":
+        return printable_line(f"retracted annotation #{a['retracts']}" + (f": {a['body']}" if a["body"] else ""))
     if kind in ("note", "flag"):
         return printable_line(f"{kind}: {a['body']}")
     if kind in ("tag", "untag"):

@@ -9,7 +9,7 @@ PRECISIONS = ("day", "month", "year")
 STATUSES = ("active", "disputed", "retracted", "superseded")
 ACTOR_KINDS = ("person", "organization", "state", "media", "other")
 RELIABILITIES = ("A", "B", "C", "D", "E", "F")
-ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag")
+ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag", "retraction")
 CANDIDATE_KINDS = ("quantity", "date", "claimant")
 DECISIONS = ("accepted", "rejected")
 

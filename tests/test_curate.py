@@ -266,3 +266,21 @@ def test_passage_draft_outside_the_text_is_refused(seeded_path):
     from facts.errors import FactsError
     with pytest.raises(FactsError, match="not in source"):
         draft_from_passage(open_db(seeded_path), "odr-2022-02-09", 10, 10_000_000)
+
+
+def test_undo_appends_a_retraction(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5, confidence 0.5
+        await settle(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        app.screen.query_one("#field-confidence", Input).value = "0.9"
+        app.screen.query_one("#field-body", Input).value = "New counts"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        await until(pilot, lambda: app.reader.fact(5).fact["confidence"] == 0.9)
+        await pilot.press("u")
+        await until(pilot, lambda: app.reader.fact(5).fact["confidence"] == 0.5)
+        kinds = [a["kind"] for a in app.reader.fact(5).annotations]
+        assert kinds[-2:] == ["rate", "retraction"]  # nothing deleted: the retraction is appended
+    browse(seeded_path, scenario)

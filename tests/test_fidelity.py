@@ -36,6 +36,13 @@ def test_round_trip_gives_the_same_collection_back(seed_template, tmp_path):
     run(first, "tag", "3", "checked", "wanted")
     run(first, "tag", "1", "troop-estimate", "--remove")
     run(first, "annotate", "4", "A note with \"quotes\" and a\nsecond line")
+    # Withdraw the second re-rating and the 'wanted' tag: retractions refer to annotations.
+    conn = sqlite3.connect(first)
+    second_rate = conn.execute("SELECT max(id) FROM annotations WHERE kind = 'rate' AND fact_id = 5").fetchone()[0]
+    wanted = conn.execute("SELECT id FROM annotations WHERE tag = 'wanted'").fetchone()[0]
+    conn.close()
+    run(first, "retract", str(second_rate), "--reason", "too quick")
+    run(first, "retract", str(wanted))
     exported = tmp_path / "collection.jsonl"
     run(first, "export", "--format", "facts-jsonl", "-o", str(exported))
     lines = [json.loads(line) for line in exported.read_text().splitlines()]

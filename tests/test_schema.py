@@ -216,3 +216,23 @@ def test_other_files_are_refused(tmp_path):
         open_db(garbage)
     with pytest.raises(FactsError, match="no such database"):
         open_db(tmp_path / "missing.db")
+
+
+def test_a_retraction_in_the_shell_undoes_a_re_rating_and_a_tag(seeded):
+    result = shell(seeded, "INSERT INTO annotations (fact_id, kind, confidence, body, author, created_at) "
+                           "VALUES (5, 'rate', 0.9, 'why', 'ann', '2026-01-01T00:00:00.000Z');"
+                           "INSERT INTO annotations (fact_id, kind, tag, author) VALUES (5, 'tag', 'extra', 'ann');"
+                           "INSERT INTO annotations (fact_id, kind, retracts, author) "
+                           "  SELECT 5, 'retraction', id, 'ann' FROM annotations WHERE kind = 'rate' AND fact_id = 5;"
+                           "INSERT INTO annotations (fact_id, kind, retracts, author) "
+                           "  SELECT 5, 'retraction', id, 'ann' FROM annotations WHERE tag = 'extra';"
+                           "SELECT confidence FROM facts WHERE id = 5;"
+                           "SELECT count(*) FROM fact_tags WHERE fact_id = 5 AND tag = 'extra';")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0.5", "0"]
+    again = shell(seeded, "INSERT INTO annotations (fact_id, kind, retracts, author) "
+                          "SELECT 5, 'retraction', id, 'ann' FROM annotations WHERE tag = 'extra';")
+    assert again.returncode != 0 and "already retracted" in again.stderr
+    wrong_fact = shell(seeded, "INSERT INTO annotations (fact_id, kind, retracts, author) "
+                               "SELECT 6, 'retraction', id, 'ann' FROM annotations WHERE kind = 'note' AND fact_id = 5;")
+    assert wrong_fact.returncode != 0 and "no such annotation on this fact" in wrong_fact.stderr

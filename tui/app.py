@@ -45,6 +45,7 @@ class FactsApp(App):
         Binding("r", "annotate('rate')", "Rate"),
         Binding("d", "annotate('status')", "Status"),
         Binding("h", "history", "History", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("x", "export", "Export", show=False),
         Binding("ctrl+r", "refresh", "Refresh", show=False),
         Binding("q", "quit", "Quit"),
@@ -60,6 +61,7 @@ class FactsApp(App):
         self.seen_version: int | None = None
         self.total: int | None = None
         self._detail_timer = None
+        self.session_annotations: list[int] = []  # what u can undo, newest last
         from facts.db import current_author
         self.author = current_author()
 
@@ -184,7 +186,7 @@ class FactsApp(App):
     # --- actions ------------------------------------------------------------------------
 
     MAIN_ONLY = {"focus_filter", "focus_table", "compare", "sources", "toggle_facets", "refresh", "sort",
-                 "new_fact", "edit_fact", "annotate", "history", "export"}
+                 "new_fact", "edit_fact", "annotate", "history", "export", "undo"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The table's keys mean nothing over another screen (and are not shown there).
@@ -260,10 +262,26 @@ class FactsApp(App):
 
         def save(fields: dict) -> int:
             if kind == "tag" and fields.get("tag", "").startswith("-"):
-                return reader.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
-            return reader.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
+                number = reader.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
+            else:
+                number = reader.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
+            self.session_annotations.append(number)
+            return number
         self.prepare(lambda: reader.vocabulary()["tags"] if kind == "tag" else [],
                      lambda tags: self.push_screen(AnnotateScreen(kind, fact_id, save, tags), self._written))
+
+    def action_undo(self) -> None:
+        """Withdraw the last annotation made in this session by appending a retraction; nothing is deleted."""
+        if not self.session_annotations:
+            self.notify("Nothing to undo in this session", severity="warning")
+            return
+        number = self.session_annotations.pop()
+        reader, author = self.reader, self.author
+
+        def undone(retraction) -> None:
+            self.notify(f"Retracted annotation #{number}")
+            self.action_refresh()
+        self.prepare(lambda: reader.retract(number, author), undone)
 
     def action_history(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
@@ -316,6 +334,7 @@ class FactsApp(App):
         yield SystemCommand("Re-rate", "Change the confidence, with a reason (r)", lambda: self.action_annotate("rate"))
         yield SystemCommand("Status", "Mark disputed, retracted or superseded (d)", lambda: self.action_annotate("status"))
         yield SystemCommand("History", "The fact's changes; revert one (h)", self.action_history)
+        yield SystemCommand("Undo", "Retract the last annotation made in this session (u)", self.action_undo)
         yield SystemCommand("Export", "Write what the table shows to a file (x)", self.action_export)
         yield SystemCommand("Help", "Keys and the filter language (?)", self.action_help)
         yield SystemCommand("Reverse sort", "Sort the other way (S)", self.query_one(FactTable).action_reverse)

@@ -399,7 +399,7 @@ Keys
   s / S        next sort / reverse    click a header to sort
   c            compare the subject    o          sources and their text
   n / e        new fact / edit it     h          its history; enter reverts a change
-  a t r d      note, tag (-tag removes), re-rate, status (with a reason)
+  a t r d      note, tag (-tag removes), re-rate, status (with a reason); u undoes the last one
   x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
   ] [ and f    (reading a source) move over sentences; make a fact of one
