@@ -284,3 +284,33 @@ def test_undo_appends_a_retraction(seeded_path):
         kinds = [a["kind"] for a in app.reader.fact(5).annotations]
         assert kinds[-2:] == ["rate", "retraction"]  # nothing deleted: the retraction is appended
     browse(seeded_path, scenario)
+
+
+def test_the_cli_and_the_browser_write_at_the_same_time(seeded_path):
+    import threading
+
+    from click.testing import CliRunner
+
+    from facts.cli import cli
+    failures: list[str] = []
+
+    def cli_writer():
+        for i in range(15):
+            result = CliRunner().invoke(cli, ["--db", str(seeded_path), "annotate", "1", f"CLI note {i}"])
+            if result.exit_code != 0:
+                failures.append(result.output)
+
+    async def scenario(app, pilot):
+        writer = threading.Thread(target=cli_writer)
+        writer.start()
+        for i in range(3):
+            form = await open_form(pilot, app)
+            fill(form, **dict(GOOD, claim=f"Browser claim {i}.", quantity=f"{30000 + i} troops"))
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not isinstance(app.screen, FactForm))
+        writer.join()
+    browse(seeded_path, scenario)
+    assert failures == []
+    db = open_db(seeded_path)
+    assert db.execute("SELECT count(*) FROM facts WHERE claim LIKE 'Browser claim %'").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM annotations WHERE body LIKE 'CLI note %'").fetchone()[0] == 15
