@@ -2,8 +2,11 @@
 
 import re
 
-# C0 controls but tab/newline/carriage return, DEL, and C1 controls.
+# C0 controls but tab/newline/carriage return, DEL, and C1 controls (the single-byte CSI \x9b among them).
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that change how the text around them reads: bidi overrides and isolates, zero-width
+# spaces and joiners, the byte order mark. Shown by name, never obeyed.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _LINE_UNSAFE = re.compile(r"[\x00-\x1f]")
 
 
@@ -38,11 +41,15 @@ def describe_char(char: str) -> str:
 
 
 def printable(value: object) -> str:
-    """Text to put on a terminal: control characters shown, never obeyed."""
+    """Text to put on a terminal: control and invisible characters shown, never obeyed.
+
+    The one function every screen and table uses for text from the data; with rich Text objects
+    (never markup strings) it keeps "[bold]" and escape sequences from doing anything.
+    """
     if value is None:
         return ""
-    text = str(value)
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def printable_line(value: object) -> str:

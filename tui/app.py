@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input
 
 from facts.browse import Query, Reader
 from facts.errors import FactsError
+from facts.text import printable_line
 from facts.where import WhereError, parse_where
 
 from .fact_table import COLUMNS, FactTable
@@ -76,7 +77,7 @@ class FactsApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.db_path.name
+        self.sub_title = printable_line(self.db_path.name)
         self.query_one("#facets").display = self.size.width >= 150  # the table needs the room below that
         table = self.query_one(FactTable)
         table.focus()
@@ -120,7 +121,7 @@ class FactsApp(App):
 
     def _update_title(self) -> None:
         count = "counting…" if self.total is None else f"{self.total:,} facts"
-        self.sub_title = f"{self.db_path.name} · {count}"
+        self.sub_title = f"{printable_line(self.db_path.name)} · {count}"
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -208,7 +209,7 @@ class FactsApp(App):
     def action_compare(self) -> None:
         row = self.query_one(FactTable).highlighted_row()
         if row is None:
-            self.notify("No fact highlighted", severity="warning")
+            self.notify("No fact highlighted", severity="warning", markup=False)
             return
         self.push_screen(CompareScreen(self.reader, row["subject"], row["unit"]))
 
@@ -220,7 +221,8 @@ class FactsApp(App):
         try:
             value = fetch()
         except FactsError as e:
-            self.call_from_thread(self.notify, str(e), severity="error")
+            message = printable_line(str(e))
+            self.call_from_thread(lambda: self.notify(message, severity="error", markup=False))
             return
         self.call_from_thread(show, value)
 
@@ -237,7 +239,7 @@ class FactsApp(App):
 
         def done(fact_id) -> None:
             if fact_id is not None:
-                self.notify(f"Added fact #{fact_id}")
+                self.notify(f"Added fact #{fact_id}", markup=False)
                 self.action_refresh()
                 self.query_one(FactTable).select_fact(fact_id)
         self.prepare(reader.vocabulary, lambda words: self.push_screen(FactForm("New fact", {}, save, words), done))
@@ -273,13 +275,13 @@ class FactsApp(App):
     def action_undo(self) -> None:
         """Withdraw the last annotation made in this session by appending a retraction; nothing is deleted."""
         if not self.session_annotations:
-            self.notify("Nothing to undo in this session", severity="warning")
+            self.notify("Nothing to undo in this session", severity="warning", markup=False)
             return
         number = self.session_annotations.pop()
         reader, author = self.reader, self.author
 
         def undone(retraction) -> None:
-            self.notify(f"Retracted annotation #{number}")
+            self.notify(f"Retracted annotation #{number}", markup=False)
             self.action_refresh()
         self.prepare(lambda: reader.retract(number, author), undone)
 
@@ -297,7 +299,7 @@ class FactsApp(App):
 
         def done(result) -> None:
             if result:
-                self.notify(f"Wrote {result[1]:,} facts to {result[0]}")
+                self.notify(f"Wrote {result[1]:,} facts to {result[0]}", markup=False)
         self.push_screen(ExportScreen(lambda shape, path: reader.export_view(query, shape, path)), done)
 
     def action_sources(self) -> None:

@@ -275,7 +275,7 @@ class ReaderScreen(Screen):
 
         def done(fact_id) -> None:
             if fact_id is not None:
-                self.app.notify(f"Added fact #{fact_id}")
+                self.app.notify(f"Added fact #{fact_id}", markup=False)
                 self._load()
         title = f"New fact from {key}, characters {passage.start}-{passage.end}"
         self.app.prepare(lambda: (reader.passage_draft(key, passage.start, passage.end), reader.vocabulary()),
@@ -384,7 +384,7 @@ class InboxScreen(Screen):
 
         def done(fact_id) -> None:
             if fact_id is not None:
-                self.app.notify(f"Added fact #{fact_id}")
+                self.app.notify(f"Added fact #{fact_id}", markup=False)
                 self._load()
         title = f"New fact from {self.key}, characters {c.start}-{c.end}"
         self.app.prepare(self.reader.vocabulary, lambda words: self.app.push_screen(FactForm(title, values, save, words),

@@ -1,0 +1,130 @@
+"""Hostile text from the data is shown as text everywhere and never obeyed; injection is data."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from support import snapshot
+
+from facts.cli import cli
+from facts.db import open_db
+from facts.entry import add_fact
+from facts.text import printable
+from test_browser import browse, settle, until
+
+MARKUP = "[bold red]loud[/] [link=file:///etc/passwd]x[/link] [@click=app.quit]quit[/] [/]"
+ESCAPES = "\x1b[2J\x1b]52;c;aGVsbG8=\x07\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\\x9b31m"
+INVISIBLE = "abc\u202egnp.exe\u200d\u2066x\u2069\ufeff"
+# What must never reach a screen: escape and C1 bytes, bidi controls, zero-width characters.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def test_printable_shows_every_control_and_invisible_character():
+    shown = printable(ESCAPES + INVISIBLE)
+    assert not FORBIDDEN.search(shown)
+    assert "\\x1b[2J" in shown and "\\x9b31m" in shown and "<U+202E>" in shown and "<U+200D>" in shown
+
+
+@pytest.fixture
+def hostile(seeded_path):
+    """A source, an actor and a fact full of markup, escapes and bidi text."""
+    db = open_db(seeded_path)
+    runner = CliRunner()
+    source = seeded_path.parent / "hostile.txt"
+    source.write_text(f"Intro. {MARKUP} said 40,000 troops. {ESCAPES} More. {INVISIBLE} end.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["--db", str(seeded_path), "sources", "add", str(source), "--key", "hostile",
+                               "--title", f"[bold]Title[/bold] {INVISIBLE}"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(seeded_path), "actors", "add", f"[red]Actor[/red] {INVISIBLE}"]).exit_code == 0
+    add_fact(db, {"claim": f"{MARKUP} claim {INVISIBLE}", "subject": f"[b]Hostile subject[/b] {INVISIBLE}",
+                  "quantity": "40,000 troops", "date": "2022", "actor": f"[red]Actor[/red] {INVISIBLE}",
+                  "source": "hostile", "quote": f"{MARKUP} said 40,000 troops.", "confidence": 0.5,
+                  "note": f"note {ESCAPES}", "tags": [f"[i]tag[/i]{INVISIBLE}"]}, "tester")
+    return seeded_path
+
+
+def test_every_screen_shows_hostile_text_literally(hostile):
+    from textual.geometry import Region
+
+    from tui.fact_table import FactTable
+
+    async def scan(app) -> str:
+        screen = app.screen
+        lines = []
+        for widget in screen.query("*"):
+            if widget.size.area and widget.display:
+                try:
+                    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+                except Exception:
+                    continue
+                lines += [s.text for s in strips]
+        text = "\n".join(lines)
+        assert not FORBIDDEN.search(text), repr(FORBIDDEN.search(text).group())
+        return text
+
+    async def scenario(app, pilot):
+        await pilot.press("slash")
+        app.query_one("#filter-input").value = "hostile"
+        await settle(pilot, app)
+        assert app.query_one(FactTable).total == 1
+        await pilot.press("escape")
+        await settle(pilot, app)
+        text = await scan(app)
+        assert "[bold red]loud[/]" in text and "[@click=app.quit]" in text and "<U+202E>" in text
+        for key, screen_name in (("c", "CompareScreen"), ("o", "SourcesScreen")):
+            await pilot.press(key)
+            await until(pilot, lambda: type(app.screen).__name__ == screen_name)
+            await settle(pilot, app)
+            await scan(app)
+            if key == "o":
+                await pilot.press("down", "down", "enter")  # hostile: third by key
+                await until(pilot, lambda: type(app.screen).__name__ == "ReaderScreen")
+                await settle(pilot, app)
+                assert "[link=file:///etc/passwd]" in await scan(app)
+                await pilot.press("i")
+                await until(pilot, lambda: type(app.screen).__name__ == "InboxScreen")
+                await settle(pilot, app)
+                await scan(app)
+                await pilot.press("escape", "escape")
+            await pilot.press("escape")
+            await settle(pilot, app)
+        assert app.is_running  # [@click=app.quit] did nothing
+    browse(hostile, scenario, size=(160, 48))
+
+
+def test_cli_tables_and_show_print_hostile_text_literally(hostile):
+    runner = CliRunner()
+    for args in (["list", "-q", "hostile"], ["show", "59"], ["sources", "list"], ["actors", "list"]):
+        result = runner.invoke(cli, ["--db", str(hostile), *args], env={"COLUMNS": "300"})
+        assert result.exit_code == 0, result.output
+        assert not FORBIDDEN.search(result.output), (args, repr(FORBIDDEN.search(result.output).group()))
+    shown = runner.invoke(cli, ["--db", str(hostile), "show", "59"], env={"COLUMNS": "300"}).output
+    assert "[bold red]loud[/]" in shown and "\\x1b]52;c;" in shown
+
+
+def test_exports_are_byte_exact(hostile):
+    result = CliRunner().invoke(cli, ["--db", str(hostile), "export", "facts", "--shape", "array", "--where", "hostile"])
+    assert result.exit_code == 0, result.output
+    fact = json.loads(result.stdout)[0]
+    assert fact["claim"] == f"{MARKUP} claim {INVISIBLE}"
+    assert fact["quote"] == f"{MARKUP} said 40,000 troops."
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--subject", "'; DROP TABLE facts; --"],
+    ["list", "--where", 'subject:"x\'; DROP TABLE facts; --"'],
+    ["list", "-q", "\"') OR 1=1; --"],
+    ["list", "--tag", "x' OR '1'='1"],
+    ["export", "facts\"; DROP TABLE facts; --"],
+    ["export", "facts", "--source", "x' OR 1=1 --"],
+    ["query", "DROP TABLE facts"],
+    ["query", "SELECT 1; DROP TABLE facts"],
+])
+def test_injection_is_refused_or_treated_as_data(hostile, args):
+    before = snapshot(hostile)
+    result = CliRunner().invoke(cli, ["--db", str(hostile), *args])
+    assert "Traceback" not in result.output
+    if result.exit_code == 0 and args[0] == "list":
+        assert result.output.strip() in ("", "No facts match.") or "DROP" not in result.output
+    assert snapshot(hostile) == before
+    assert open_db(hostile).execute("SELECT count(*) FROM facts").fetchone()[0] == 59
