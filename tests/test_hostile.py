@@ -128,3 +128,23 @@ def test_injection_is_refused_or_treated_as_data(hostile, args):
         assert result.output.strip() in ("", "No facts match.") or "DROP" not in result.output
     assert snapshot(hostile) == before
     assert open_db(hostile).execute("SELECT count(*) FROM facts").fetchone()[0] == 59
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("deep.json", "[" * 10_000 + "]" * 10_000, "nested too deeply"),
+    ("deep.jsonl", '{"a": ' * 10_000 + "1" + "}" * 10_000 + "\n", "nested too deeply"),
+    ("bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                  "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "aliases (*name) are not accepted"),
+    ("object.yaml", "- !!python/object/apply:os.system ['echo owned']\n", "not valid YAML"),
+    ("huge.yaml", f"- claim: {'x' * 100_000}\n  subject: s\n  date: '2022'\n  actor: NATO\n  source: odr-2022-02-09\n"
+                  "  confidence: 0.5\n", "at most 2,000 are allowed"),
+    ("nul.jsonl", '{"claim": "a\\u0000b", "subject": "s", "date": "2022", "actor": "NATO", '
+                  '"source": "odr-2022-02-09", "confidence": 0.5}\n', "control characters"),
+])
+def test_malformed_files_are_one_line_each_and_write_nothing(seeded_path, tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = snapshot(seeded_path)
+    result = CliRunner().invoke(cli, ["--db", str(seeded_path), "import", str(path)])
+    assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+    assert snapshot(seeded_path) == before
