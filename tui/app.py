@@ -231,7 +231,8 @@ class FactsApp(App):
         if result is not None:
             self.action_refresh()
 
-    def action_new_fact(self) -> None:
+    def new_fact_form(self, title: str, fetch_values: Callable[[], dict], added: Callable[[int], None]) -> None:
+        """Open the form for a new fact, filled with what fetch_values reads (in a worker)."""
         reader, author = self.reader, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
@@ -240,9 +241,15 @@ class FactsApp(App):
         def done(fact_id) -> None:
             if fact_id is not None:
                 self.notify(f"Added fact #{fact_id}", markup=False)
-                self.action_refresh()
-                self.query_one(FactTable).select_fact(fact_id)
-        self.prepare(reader.vocabulary, lambda words: self.push_screen(FactForm("New fact", {}, save, words), done))
+                added(fact_id)
+        self.prepare(lambda: (fetch_values(), reader.vocabulary()),
+                     lambda got: self.push_screen(FactForm(title, got[0], save, got[1]), done))
+
+    def action_new_fact(self) -> None:
+        def added(fact_id: int) -> None:
+            self.action_refresh()
+            self.query_one(FactTable).select_fact(fact_id)
+        self.new_fact_form("New fact", dict, added)
 
     def action_edit_fact(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()

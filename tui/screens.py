@@ -268,18 +268,10 @@ class ReaderScreen(Screen):
         if self.sentence is None:
             return
         passage = self.sentences[self.sentence]
-        reader, author, key = self.reader, self.app.author, self.key
-
-        def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
-            return reader.add(data, author, allow_duplicate, create_actors)
-
-        def done(fact_id) -> None:
-            if fact_id is not None:
-                self.app.notify(f"Added fact #{fact_id}", markup=False)
-                self._load()
-        title = f"New fact from {key}, characters {passage.start}-{passage.end}"
-        self.app.prepare(lambda: (reader.passage_draft(key, passage.start, passage.end), reader.vocabulary()),
-                         lambda got: self.app.push_screen(FactForm(title, got[0], save, got[1]), done))
+        reader, key = self.reader, self.key
+        self.app.new_fact_form(f"New fact from {key}, characters {passage.start}-{passage.end}",
+                               lambda: reader.passage_draft(key, passage.start, passage.end),
+                               lambda fact_id: self._load())
 
     def action_open(self) -> None:
         if self.quotes:
