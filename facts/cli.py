@@ -32,6 +32,22 @@ def output_options(fn):
 class FactsGroup(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
+    def main(self, *args, **kwargs):
+        # Click's usage errors print the usage and a hint around the error; one line says it all.
+        kwargs.pop("standalone_mode", None)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as e:
+            command = e.ctx.command_path if e.ctx else "facts"
+            click.echo(f"Error: {e.format_message()} (see: {command} --help)", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as e:
+            click.echo(f"Error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

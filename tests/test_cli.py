@@ -771,3 +771,15 @@ def test_add_interactive_asks_again_for_a_quote_not_in_the_source(db):
     assert result.stderr.count("Exact quote") == 2
     fact_id = int(result.stdout.strip().removeprefix("Added fact #"))
     assert shown(db, fact_id)["quote"] == good
+
+
+@pytest.mark.parametrize("args, words", [
+    (["list", "--sort", "nope"], "Invalid value for '--sort'"),
+    (["bogus"], "No such command 'bogus'"),
+    (["rate", "5", "0.7"], "Missing option '--reason'"),
+])
+def test_usage_errors_are_one_line(db, args, words):
+    result = invoke(["--db", str(db), *args])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "--help" in lines[0]
