@@ -22,8 +22,8 @@ from .confidence import likelihood_word
 from .display import format_date, format_quantity_unit
 from .errors import FactsError
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
-from .query import FactDetail, Filter, count_facts, get_fact
-from .candidates import Document, candidates, decide, draft_from_passage, load_document, progress
+from .query import FactDetail, Filter, get_fact
+from .candidates import Document, decide, draft_from_passage, inbox, load_document
 from .db import transaction
 from .annotations import annotate, retract
 from .entry import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
@@ -116,10 +116,6 @@ class Reader:
         with self._db() as db:
             return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
 
-    def count(self, query: Query) -> int:
-        with self._db() as db:
-            return count_facts(db, query.filter)
-
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
         with self._db() as db:
             return facet_counts_many(db, query.filter, names, limit)
@@ -146,8 +142,8 @@ class Reader:
         """A source's pending quantity candidates (with the dates and claimants they need) and progress."""
         with self._db() as db:
             doc = load_document(db, key)
-            pending = candidates(db, doc)
-            return doc, pending, progress(db, doc)
+            pending, counts = inbox(db, doc)
+            return doc, pending, counts
 
     def reject(self, doc: Document, candidate: Candidate, author: str) -> None:
         with self._db() as db, transaction(db):

@@ -57,9 +57,14 @@ def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[
     found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db)) if c.kind in kinds]
     if include_decided or db is None or doc.source_id is None:
         return found
-    decided = {(k, s, e) for k, s, e in db.execute(
-        "SELECT kind, start, end FROM candidate_decisions WHERE source_id = ?", [doc.source_id])}
+    decided = _decisions(db, doc)
     return [c for c in found if (c.kind, c.start, c.end) not in decided]
+
+
+def _decisions(db: sqlite_utils.Database, doc: Document) -> dict[tuple[str, int, int], str]:
+    """(kind, start, end) -> accepted or rejected, for a stored source."""
+    return {(k, s, e): d for k, s, e, d in db.execute(
+        "SELECT kind, start, end, decision FROM candidate_decisions WHERE source_id = ?", [doc.source_id])}
 
 
 def decide(db: sqlite_utils.Database, doc: Document, candidate: Candidate, decision: str, author: str,
@@ -76,17 +81,18 @@ def decide(db: sqlite_utils.Database, doc: Document, candidate: Candidate, decis
                 author])
 
 
-def progress(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = ("quantity",)) -> dict[str, int]:
-    """accepted / rejected / pending counts of a source's candidates."""
-    every = candidates(db, doc, kinds=kinds, include_decided=True)
-    spans = {(c.kind, c.start, c.end) for c in every}
-    counts = {"accepted": 0, "rejected": 0}
-    for kind, start, end, decision in db.execute(
-            "SELECT kind, start, end, decision FROM candidate_decisions WHERE source_id = ?", [doc.source_id]):
-        if (kind, start, end) in spans:
-            counts[decision] += 1
+def inbox(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = ("quantity",)
+          ) -> tuple[list[Candidate], dict[str, int]]:
+    """The undecided candidates of a source (every kind: figures need their dates and claimants) and the
+    accepted / rejected / pending counts of `kinds`, from one reading of the text."""
+    every = candidates(db, doc, include_decided=True)
+    decided = _decisions(db, doc)
+    pending = [c for c in every if (c.kind, c.start, c.end) not in decided]
+    spans = {(c.kind, c.start, c.end) for c in every if c.kind in kinds}
+    counts = {d: sum(1 for span, made in decided.items() if made == d and span in spans)
+              for d in ("accepted", "rejected")}
     counts["pending"] = len(spans) - counts["accepted"] - counts["rejected"]
-    return counts
+    return pending, counts
 
 
 DECIDE = "DECIDE"  # marks a field the person must fill in before importing
