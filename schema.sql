@@ -550,4 +550,13 @@ JOIN facts f ON f.id = an.fact_id
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
 
-PRAGMA user_version = 1;
+-- Each schema version this file has had: made at one, upgraded to the next (with the copy kept).
+CREATE TABLE schema_log (
+    id           INTEGER PRIMARY KEY,
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    from_version INTEGER CHECK (from_version >= 1 AND from_version < version),
+    changed_at   TEXT NOT NULL,
+    backup       TEXT
+) STRICT;
+
+PRAGMA user_version = 2;

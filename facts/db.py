@@ -4,6 +4,7 @@ import datetime as dt
 import getpass
 import os
 import sqlite3
+import sys
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import Iterator
 
 import sqlite_utils
 
+from . import migrations
 from .errors import FactsError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 15_000
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -80,14 +82,40 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             conn.close()
             raise FactsError(f"{path}: empty database (create one with: facts init)")
         _create_schema(conn)
+    elif version < SCHEMA_VERSION:
+        if readonly:  # upgrade through a writing connection, then read as asked
+            conn.close()
+            open_db(path).conn.close()
+            return open_db(path, readonly=True)
+        _upgrade(conn, path, version)
+    else:
+        try:
+            migrations.check_tables(conn, path, schema_sql())
+        except FactsError:
+            conn.close()
+            raise
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
     return sqlite_utils.Database(conn)
 
 
+def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Migrate in place, saying so once on stderr: the user should know a backup was written."""
+    try:
+        backup = migrations.upgrade(conn, path, version, SCHEMA_VERSION, schema_sql(), utc_now())
+    except FactsError:
+        conn.close()
+        raise
+    if backup is not None:
+        sys.stderr.write(f"Upgraded {path} from schema {version} to {SCHEMA_VERSION}; "
+                         f"the file as it was is kept in {backup}\n")
+
+
 def _create_schema(conn: sqlite3.Connection) -> None:
     try:
-        conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql() + "\nCOMMIT;")
+        conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql())
+        conn.execute("INSERT INTO schema_log (version, changed_at) VALUES (?, ?)", [SCHEMA_VERSION, utc_now()])
+        conn.execute("COMMIT")
     except sqlite3.Error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

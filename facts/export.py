@@ -19,6 +19,7 @@ from typing import IO, Iterable, Iterator
 
 import sqlite_utils
 
+from .db import open_db
 from .errors import FactsError
 from .query import Filter
 
@@ -221,10 +222,7 @@ def output(path: str | None) -> Iterator[IO[str]]:
 
 def run_query(path: str | Path, sql: str, params: dict[str, str]) -> tuple[list[str], Iterator[tuple]]:
     """Run SQL read-only: the database is opened read-only and with PRAGMA query_only."""
-    path = Path(path)
-    if not path.exists():
-        raise FactsError(f"{path}: no such database (create one with: facts init)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = open_db(path, readonly=True).conn
     conn.execute("PRAGMA query_only = 1")
     try:
         cursor = conn.execute(sql, params)

@@ -120,6 +120,13 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "author": "Who decided",
         "decided_at": "When (UTC)",
     }),
+    "schema_log": ("Each schema version this file has had: made at one, upgraded to the next.", {
+        "id": "The entry's number",
+        "version": "The schema version reached",
+        "from_version": "The version upgraded from (empty: the file was made at this version)",
+        "changed_at": "When (UTC)",
+        "backup": "The copy of the file kept before the upgrade",
+    }),
     "subject_spread": ("One row per subject and unit: how far its estimates spread.", {
         "subject": "What is measured",
         "unit": "In what",

@@ -2,6 +2,7 @@
 
 import hashlib
 import sqlite3
+import sys
 from pathlib import Path
 
 
@@ -22,3 +23,8 @@ def copy_db(src: Path, dst: Path) -> None:
     finally:
         source.close()
         target.close()
+
+
+def facts_command() -> list[str]:
+    """The CLI as a separate process, as a user runs it."""
+    return [sys.executable, "-c", "from tui.entry import main; main()"]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import facts_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = 20_000
@@ -23,10 +24,6 @@ def collection(tmp_path_factory) -> list[Path]:
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--facts", str(FACTS), "--out", str(path),
                     "--format", "jsonl", "--quiet"], check=True, capture_output=True)
     return [Path(f"{path}.setup.yaml"), path]
-
-
-def facts_command() -> list[str]:
-    return [sys.executable, "-c", "from tui.entry import main; main()"]
 
 
 def test_sigkill_at_random_points_leaves_all_or_nothing(collection, tmp_path):

@@ -1,0 +1,144 @@
+"""Upgrading a database made by an older facts, in place: a backup first, then one transaction.
+
+The current schema.sql is the target. Each version step may move data (STEPS); afterwards the
+tables the target has and the file lacks are created from schema.sql, every view and trigger is
+replaced by the target's, and missing indexes are added. Then the file is compared with a database
+built from schema.sql, table by table and column by column; any difference rolls everything back.
+"""
+
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+from .errors import FactsError
+
+
+def _nothing_to_move(conn: sqlite3.Connection) -> None:
+    """Schema 2 adds schema_log only: no data changes shape."""
+
+
+# STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _nothing_to_move,
+}
+
+_NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)
+
+
+@cache
+def required_tables(schema: str) -> frozenset[str]:
+    """The tables schema.sql creates (cheap: read on every open)."""
+    return frozenset(_NAME.findall(schema))
+
+
+def check_tables(conn: sqlite3.Connection, path: object, schema: str) -> None:
+    """Refuse a file whose user_version is current but whose tables are not all there."""
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(required_tables(schema) - present)
+    if missing:
+        raise FactsError(f"{path}: not a complete facts database (missing table {', '.join(missing)})")
+
+
+def upgrade(conn: sqlite3.Connection, path: Path, version: int, target: int, schema: str, now: str) -> Path | None:
+    """Bring a schema-`version` database to `target`. Returns the backup written (None if another
+    process upgraded it first). Nothing changes in the file unless every step succeeds."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under the write lock
+        if version >= target:
+            conn.execute("ROLLBACK")
+            return None
+        backup = _backup(path, version)
+        for step in range(version, target):
+            if step not in STEPS:
+                raise FactsError(f"no upgrade from schema {step}")
+            STEPS[step](conn)
+        target_schema = _target(schema)
+        _reconcile(conn, target_schema)
+        _compare(conn, target_schema)
+        conn.execute("INSERT INTO schema_log (version, from_version, changed_at, backup) VALUES (?, ?, ?, ?)",
+                     [target, version, now, str(backup)])
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+    except BaseException as e:
+        conn.execute("ROLLBACK")
+        if isinstance(e, (FactsError, sqlite3.Error)):
+            raise FactsError(f"{path}: could not upgrade from schema {version} to {target} ({e}); "
+                             f"the database is unchanged") from None
+        raise
+    conn.execute("COMMIT")
+    return backup
+
+
+def _backup(path: Path, version: int) -> Path:
+    """A whole copy of the file as it is, next to it, never over an earlier backup.
+
+    Read through a second connection: the upgrading one holds the write lock, so the copy is exactly
+    what the upgrade starts from (SQLite's backup of a connection inside its own write transaction
+    waits forever)."""
+    backup = path.with_name(f"{path.name}.schema-{version}.bak")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.schema-{version}.{n}.bak")
+    source = sqlite3.connect(str(path))
+    target = sqlite3.connect(str(backup))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return backup
+
+
+class Target:
+    """What schema.sql builds: its sqlite_master rows and each table's columns."""
+
+    def __init__(self, schema: str):
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(schema)
+        self.rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+        self.columns = {name: _columns(conn, name) for kind, name, _ in self.rows if kind == "table"}
+        conn.close()
+
+
+@cache
+def _target(schema: str) -> Target:
+    return Target(schema)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    """Name, type, not-null, default and key of each column."""
+    return [tuple(row[1:6]) for row in conn.execute(f'PRAGMA table_xinfo("{table}")')]
+
+
+def _shadow(name: str, virtual: set[str]) -> bool:
+    """FTS5 keeps its index in tables named after the virtual table; they come with it."""
+    return any(name.startswith(v + "_") for v in virtual)
+
+
+def _reconcile(conn: sqlite3.Connection, target: Target) -> None:
+    present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
+    virtual = {name for kind, name, sql in target.rows if kind == "table" and sql.startswith("CREATE VIRTUAL")}
+    for kind, name in sorted(present):
+        if kind in ("view", "trigger"):
+            conn.execute(f'DROP {kind.upper()} "{name}"')
+    for kind, name, sql in target.rows:
+        if kind == "table" and ("table", name) not in present and not _shadow(name, virtual):
+            conn.execute(sql)
+    for kind, name, sql in target.rows:
+        if kind == "index" and ("index", name) not in present:
+            conn.execute(sql)
+    for kind, name, sql in target.rows:
+        if kind in ("view", "trigger"):
+            conn.execute(sql)
+
+
+def _compare(conn: sqlite3.Connection, target: Target) -> None:
+    present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
+    for kind, name, _ in target.rows:
+        if (kind, name) not in present:
+            raise FactsError(f"{kind} {name} missing after the upgrade")
+        if kind == "table" and _columns(conn, name) != target.columns[name]:
+            raise FactsError(f"table {name} has other columns than schema.sql's")
