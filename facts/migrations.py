@@ -45,6 +45,7 @@ def upgrade(conn: sqlite3.Connection, path: Path, version: int, target: int, sch
     """Bring a schema-`version` database to `target`. Returns the backup written (None if another
     process upgraded it first). Nothing changes in the file unless every step succeeds."""
     conn.execute("BEGIN IMMEDIATE")
+    backup = None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under the write lock
         if version >= target:
@@ -63,6 +64,8 @@ def upgrade(conn: sqlite3.Connection, path: Path, version: int, target: int, sch
         conn.execute(f"PRAGMA user_version = {int(target)}")
     except BaseException as e:
         conn.execute("ROLLBACK")
+        if backup is not None:
+            backup.unlink()  # the file is as it was: a copy of it is no use, and it may be large
         if isinstance(e, (FactsError, sqlite3.Error)):
             raise FactsError(f"{path}: could not upgrade from schema {version} to {target} ({e}); "
                              f"the database is unchanged") from None
