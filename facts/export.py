@@ -39,8 +39,11 @@ class _Encoder(json.JSONEncoder):
         return super().default(obj)
 
 
+_ENCODER = _Encoder()  # one instance: json.dumps(cls=...) would build an encoder per row
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, cls=_Encoder)
+    return _ENCODER.encode(value)
 
 
 def exportable(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
@@ -88,9 +91,9 @@ def export(db: sqlite_utils.Database, name: str, out: IO[str], shape: str = "obj
     sql, params, pks, is_view = _select(db, name, flt)
     cursor = db.execute(sql, params)
     columns = [d[0] for d in cursor.description]
-    rows = _rows(cursor)
     if shape == "csv":
-        return write_csv(out, columns, rows)
+        return write_csv(out, columns, _batches(cursor))
+    rows = _rows(cursor)
     if shape == "nl":
         count = 0
         for row in rows:
@@ -136,8 +139,13 @@ def label_column(db: sqlite_utils.Database, table: str) -> str | None:
     return None
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+def _batches(cursor: sqlite3.Cursor) -> Iterator[list[tuple]]:
     while batch := cursor.fetchmany(BATCH):
+        yield batch
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
+    for batch in _batches(cursor):
         yield from batch
 
 
@@ -151,14 +159,14 @@ def _write_list(out: IO[str], items: Iterable[str], newline: bool = True) -> int
     return count
 
 
-def write_csv(out: IO[str], columns: list[str], rows: Iterable[tuple]) -> int:
-    """Datasette's streamed CSV: a header, CRLF line ends, empty for NULL."""
+def write_csv(out: IO[str], columns: list[str], batches: Iterable[list[tuple]]) -> int:
+    """Datasette's streamed CSV: a header, CRLF line ends, empty for NULL (as the csv module writes None)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     count = 0
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-        count += 1
+    for batch in batches:
+        writer.writerows(batch)
+        count += len(batch)
     return count
 
 
