@@ -5,6 +5,7 @@ import sqlite3
 import sys
 import tempfile
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -628,6 +629,12 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
 
     from .candidates import candidates, decide, load_document, write_draft
     from .db import open_db, transaction
+    if published is not None:
+        from .dates import parse_partial
+        try:
+            published = parse_partial(published)
+        except ValueError as e:
+            raise FactsError(f"--published: {e}") from None
     path = Path(ctx.obj["db"])
     db = open_db(path) if path.exists() else None
     doc = load_document(db, source, published)
@@ -670,9 +677,20 @@ def _reading(c: dict) -> str:
 
 # --- annotations -----------------------------------------------------------------
 
-def _annotate(ctx, **fields) -> int:
+def _annotate(ctx, body_named: str = "body", **fields) -> int:
     from .annotations import annotate
-    return annotate(_db(ctx), author=_author(), **fields)
+    with _body_named(body_named):
+        return annotate(_db(ctx), author=_author(), **fields)
+
+
+@contextmanager
+def _body_named(name: str):
+    """A problem with an annotation's body is named by the argument or option the user gave it with."""
+    from .entry import FieldProblems
+    try:
+        yield
+    except FieldProblems as e:
+        raise FieldProblems([(name if f == "body" else f, r) for f, r in e.problems]) from None
 
 
 @cli.command("annotate")
@@ -681,7 +699,7 @@ def _annotate(ctx, **fields) -> int:
 @click.pass_context
 def annotate_(ctx, fact_id, text):
     """Add a note to a fact."""
-    number = _annotate(ctx, fact_id=fact_id, kind="note", body=text)
+    number = _annotate(ctx, "text", fact_id=fact_id, kind="note", body=text)
     click.echo(f"Added note #{number} to fact #{fact_id}")
 
 
@@ -692,8 +710,22 @@ def annotate_(ctx, fact_id, text):
 @click.pass_context
 def tag(ctx, fact_id, tags, remove):
     """Tag a fact (or, with --remove, untag it)."""
-    for name in tags:
-        _annotate(ctx, fact_id=fact_id, kind="untag" if remove else "tag", tag=name)
+    from pydantic import ValidationError
+
+    from .annotations import insert_annotation
+    from .db import transaction
+    from .entry import FieldProblems
+    from .models import Annotation, describe_errors
+    author = _author()
+    try:
+        annotations = [Annotation(fact_id=fact_id, kind="untag" if remove else "tag", tag=name, author=author)
+                       for name in tags]
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None
+    db = _db(ctx)
+    with transaction(db):  # every tag or none
+        for annotation in annotations:
+            insert_annotation(db, annotation)
     click.echo(f"{'Removed' if remove else 'Tagged'} fact #{fact_id}: {', '.join(tags)}")
 
 
@@ -706,7 +738,7 @@ def rate(ctx, fact_id, confidence, reason):
     """Re-rate a fact's confidence (a number 0..1 or an ICD 203 word)."""
     from .confidence import format_confidence
     from .query import get_fact
-    _annotate(ctx, fact_id=fact_id, kind="rate", confidence=confidence, body=reason)
+    _annotate(ctx, "reason", fact_id=fact_id, kind="rate", confidence=confidence, body=reason)
     now = get_fact(_db(ctx), fact_id).fact["confidence"]
     click.echo(f"Fact #{fact_id} confidence is now {format_confidence(now)}")
 
@@ -718,7 +750,8 @@ def rate(ctx, fact_id, confidence, reason):
 def retract(ctx, annotation_id, reason):
     """Withdraw an annotation (its number is in facts show): a tag, re-rating or status it made is undone."""
     from .annotations import retract as retract_annotation
-    number = retract_annotation(_db(ctx), annotation_id, _author(), reason)
+    with _body_named("reason"):
+        number = retract_annotation(_db(ctx), annotation_id, _author(), reason)
     click.echo(f"Retracted annotation #{annotation_id} (retraction #{number})")
 
 
@@ -730,6 +763,7 @@ def retract(ctx, annotation_id, reason):
 @click.pass_context
 def status(ctx, fact_id, status, reason, superseded_by):
     """Mark a fact active, disputed, retracted or superseded."""
-    _annotate(ctx, fact_id=fact_id, kind="status", status=status, body=reason, superseded_by=superseded_by)
+    _annotate(ctx, "reason", fact_id=fact_id, kind="status", status=status, body=reason,
+              superseded_by=superseded_by)
     click.echo(f"Fact #{fact_id} is now {status}")
 
