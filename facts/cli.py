@@ -579,7 +579,7 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
             click.echo(f"Wrote {site}: {count} tables and views", err=True)
         return
     with output(path) as out:
-        export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt,
+        export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, parallel=True,
                database=database)
 
 

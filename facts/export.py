@@ -7,43 +7,23 @@ is a list of objects; `nl` is one object a line (`_shape=array&_nl=on`);
 NULL). Rows are streamed from the cursor, so memory stays flat.
 """
 
-import base64
-import csv
 import json
 import os
 import sqlite3
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 import sqlite_utils
 
 from .db import open_db
 from .errors import FactsError
+from .export_chunks import dumps, format_rows
 from .query import Filter
 
 SHAPES = ("objects", "arrays", "array", "nl", "csv")
 BATCH = 1_000
-
-
-class _Encoder(json.JSONEncoder):
-    """Datasette's CustomJSONEncoder: bytes as {"$base64": true, "encoded": ...}."""
-
-    def default(self, obj):
-        if isinstance(obj, bytes):
-            try:
-                return obj.decode("utf-8")
-            except UnicodeDecodeError:
-                return {"$base64": True, "encoded": base64.b64encode(obj).decode("latin1")}
-        return super().default(obj)
-
-
-_ENCODER = _Encoder()  # one instance: json.dumps(cls=...) would build an encoder per row
-
-
-def _dumps(value: object) -> str:
-    return _ENCODER.encode(value)
 
 
 def exportable(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
@@ -62,8 +42,8 @@ def _check_name(db: sqlite_utils.Database, name: str) -> bool:
     raise FactsError(f"no table or view '{name}' (tables: {', '.join(tables)}; views: {', '.join(views)})")
 
 
-def _select(db: sqlite_utils.Database, name: str, flt: Filter | None) -> tuple[str, list, list[str], bool]:
-    """The SELECT Datasette would run for a table or view (all rows), its parameters, pks, is_view."""
+def _select(db: sqlite_utils.Database, name: str, flt: Filter | None) -> "Select":
+    """The SELECT Datasette would run for a table or view (all rows)."""
     is_view = _check_name(db, name)
     columns = [c.name for c in db[name].columns]
     pks = [] if is_view else db[name].pks
@@ -71,12 +51,36 @@ def _select(db: sqlite_utils.Database, name: str, flt: Filter | None) -> tuple[s
     if flt is not None and flt != Filter():
         if name not in ("facts", "facts_flat"):
             raise FactsError(f"filters apply to facts and facts_flat, not to '{name}'")
-        clause, params = flt.where(db)
-        where = f" WHERE {clause}"
+        where, params = flt.where(db)
     # Datasette orders a table by its primary key (rowid when it has none) and leaves a view in its own order.
-    order = "" if is_view else " ORDER BY " + ", ".join(_quote(pk) for pk in (pks or ["rowid"]))
-    select = ", ".join(_quote(c) for c in columns)
-    return f"SELECT {select} FROM {_quote(name)}{where}{order}", params, pks, is_view
+    order = [] if is_view else pks or ["rowid"]
+    return Select(name, columns, where, params, order, pks, is_view)
+
+
+class Select:
+    def __init__(self, name, columns, where, params, order, pks, is_view):
+        self.name, self.columns, self.where, self.params = name, columns, where, params
+        self.order, self.pks, self.is_view = order, pks, is_view
+
+    def sql(self, extra: str = "") -> str:
+        conditions = " AND ".join(f"({c})" for c in (self.where, extra) if c)
+        return (f"SELECT {', '.join(_quote(c) for c in self.columns)} FROM {_quote(self.name)}"
+                + (f" WHERE {conditions}" if conditions else "")
+                + (" ORDER BY " + ", ".join(_quote(c) for c in self.order) if self.order else ""))
+
+    def rowid_column(self, db: sqlite_utils.Database) -> str | None:
+        """The column its rows are in order of, when that is the rowid of a table: ranges of it can be
+        formatted apart and put together again in order."""
+        if self.name == "facts_flat":
+            return "id"  # facts.id, read in the order of facts
+        if self.is_view:
+            return None
+        if self.order == ["rowid"]:
+            return "rowid"
+        if len(self.pks) == 1 and any(c.name == self.pks[0] and c.is_pk and c.type.upper() == "INTEGER"
+                                      for c in db[self.name].columns):
+            return self.pks[0]  # INTEGER PRIMARY KEY: the rowid itself
+        return None
 
 
 def _quote(name: str) -> str:
@@ -84,40 +88,87 @@ def _quote(name: str) -> str:
 
 
 def export(db: sqlite_utils.Database, name: str, out: IO[str], shape: str = "objects",
-           flt: Filter | None = None, database: str = "facts") -> int:
-    """Write a table or view (or the facts a filter keeps) in one of Datasette's shapes; returns the row count."""
+           flt: Filter | None = None, database: str = "facts", parallel: bool = False) -> int:
+    """Write a table or view (or the facts a filter keeps) in one of Datasette's shapes; returns the row count.
+
+    parallel: let worker processes format a large export (export_chunks), all from one snapshot."""
     if shape not in SHAPES:
         raise FactsError(f"unknown shape '{shape}' (one of: {', '.join(SHAPES)})")
-    sql, params, pks, is_view = _select(db, name, flt)
-    cursor = db.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    if shape == "csv":
-        return write_csv(out, columns, _batches(cursor))
-    rows = _rows(cursor)
-    if shape == "nl":
-        count = 0
-        for row in rows:
-            out.write(_dumps(dict(zip(columns, row))) + "\n")
-            count += 1
-        return count
-    if shape == "array":
-        return _write_list(out, (_dumps(dict(zip(columns, row))) for row in rows))
-    count_sql = f"SELECT count(*) FROM ({sql})"
-    total = db.execute(count_sql, params).fetchone()[0]
-    head = {"database": database, "table": name, "is_view": is_view, "human_description_en": "",
+    select = _select(db, name, flt)
+    counted: list[int] = []
+
+    def count() -> None:
+        counted.append(db.execute(f"SELECT count(*) FROM ({select.sql()})", select.params).fetchone()[0])
+
+    wants_count = shape in ("objects", "arrays")
+    chunks = _parallel_chunks(db, select, shape, count if wants_count else None) if parallel else None
+    reading = chunks is None and not db.conn.in_transaction
+    if reading:
+        db.execute("BEGIN")  # one snapshot for the count and the rows
+    try:
+        if chunks is None:
+            if wants_count:
+                count()
+            chunks = _serial_chunks(db, select, shape)
+        head = _head(db, select, database, counted[0]) if wants_count else None
+        return _write(out, shape, select.columns, head, chunks)
+    finally:
+        if reading:
+            db.execute("COMMIT")
+
+
+def _head(db: sqlite_utils.Database, select: Select, database: str, total: int) -> dict:
+    """What Datasette's table JSON says around its rows."""
+    return {"database": database, "table": select.name, "is_view": select.is_view, "human_description_en": "",
             "rows": None, "truncated": False, "filtered_table_rows_count": total, "expanded_columns": [],
-            "expandable_columns": [] if is_view else expandable_columns(db, name), "columns": columns, "primary_keys": pks, "units": {},
-            "query": {"sql": sql, "params": {str(i + 1): p for i, p in enumerate(params)}},
+            "expandable_columns": [] if select.is_view else expandable_columns(db, select.name),
+            "columns": select.columns, "primary_keys": select.pks, "units": {},
+            "query": {"sql": select.sql(), "params": {str(i + 1): p for i, p in enumerate(select.params)}},
             "facet_results": {}, "suggested_facets": [], "next": None, "next_url": None, "private": False,
             "allow_execute_sql": True}
-    before, after = _dumps(head).split('"rows": null', 1)
-    out.write(before + '"rows": ')
-    if shape == "objects":
-        count = _write_list(out, (_dumps(dict(zip(columns, row))) for row in rows), newline=False)
-    else:
-        count = _write_list(out, (_dumps(list(row)) for row in rows), newline=False)
-    out.write(after + "\n")
+
+
+def _write(out: IO[str], shape: str, columns: list[str], head: dict | None,
+           chunks: Iterable[tuple[int, str]]) -> int:
+    count = 0
+    if shape in ("csv", "nl"):
+        if shape == "csv":
+            out.write(format_rows("csv", [], [columns]))
+        for n, text in chunks:
+            out.write(text)
+            count += n
+        return count
+    before, after = dumps(head).split('"rows": null', 1) if head else ("", "")
+    out.write(before + '"rows": [' if head else "[")
+    for n, text in chunks:
+        if n:
+            out.write(("," if count else "") + text)
+            count += n
+    out.write("]" + after + "\n")
     return count
+
+
+def _serial_chunks(db: sqlite_utils.Database, select: Select, shape: str) -> Iterator[tuple[int, str]]:
+    cursor = db.execute(select.sql(), select.params)
+    for batch in _batches(cursor):
+        yield len(batch), format_rows(shape, select.columns, batch)
+
+
+def _parallel_chunks(db: sqlite_utils.Database, select: Select, shape: str,
+                     while_locked: Callable[[], None] | None) -> Iterator[tuple[int, str]] | None:
+    """Chunks formatted by worker processes, or None when that would not pay or cannot be done here."""
+    from . import export_chunks
+    column = select.rowid_column(db)
+    file = db.execute("PRAGMA database_list").fetchone()[2]
+    workers = export_chunks.workers_available()
+    if column is None or not file or db.conn.in_transaction or workers < 2:
+        return None
+    table = "facts" if select.name == "facts_flat" else select.name
+    if not export_chunks.worth_it(db.conn, table):
+        return None
+    sql = select.sql(f"{_quote(column)} >= ? AND {_quote(column)} < ?")
+    return export_chunks.start(db.conn, Path(file).as_uri(), sql, select.params, shape, select.columns, table,
+                               workers, while_locked)
 
 
 def expandable_columns(db: sqlite_utils.Database, table: str) -> list:
@@ -147,27 +198,6 @@ def _batches(cursor: sqlite3.Cursor) -> Iterator[list[tuple]]:
 def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
     for batch in _batches(cursor):
         yield from batch
-
-
-def _write_list(out: IO[str], items: Iterable[str], newline: bool = True) -> int:
-    count = 0
-    out.write("[")
-    for item in items:
-        out.write(("," if count else "") + item)
-        count += 1
-    out.write("]\n" if newline else "]")
-    return count
-
-
-def write_csv(out: IO[str], columns: list[str], batches: Iterable[list[tuple]]) -> int:
-    """Datasette's streamed CSV: a header, CRLF line ends, empty for NULL (as the csv module writes None)."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    count = 0
-    for batch in batches:
-        writer.writerows(batch)
-        count += len(batch)
-    return count
 
 
 def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata: dict) -> int:

@@ -249,3 +249,67 @@ def test_export_into_a_device_writes_into_it(db):
     assert devnull.is_char_device()
     assert run(db, "export", "facts", "--csv", "-o", str(devnull)).exit_code == 0
     assert devnull.is_char_device()  # still the device, not a file renamed over it
+
+
+@pytest.fixture
+def in_parallel(monkeypatch):
+    """Worker processes for any size, in ranges of 7 rowids: many chunks, some empty."""
+    from facts import export_chunks
+    monkeypatch.setattr(export_chunks, "SMALLEST", 1)
+    monkeypatch.setattr(export_chunks, "CHUNK", 7)
+    return export_chunks
+
+
+def export_text(path, name, shape, parallel, flt=None) -> str:
+    from facts.export import export
+    out = io.StringIO(newline="")
+    export(open_db(path), name, out, shape=shape, flt=flt, parallel=parallel)
+    return out.getvalue()
+
+
+def test_formatting_in_worker_processes_gives_the_same_bytes(db, in_parallel, monkeypatch):
+    from facts import export as export_module
+    from facts.query import Filter
+    started = []
+    real_start = in_parallel.start
+    monkeypatch.setattr(in_parallel, "start", lambda *a, **k: started.append(a[6]) or real_start(*a, **k))
+    for name, shapes in (("facts_flat", export_module.SHAPES), ("facts", ["csv", "objects"]),
+                         ("annotations", ["nl", "arrays"]), ("actors", ["array"]), ("fact_history", ["csv"])):
+        for shape in shapes:
+            assert export_text(db, name, shape, True) == export_text(db, name, shape, False), (name, shape)
+    assert export_text(db, "facts_flat", "csv", True, Filter(units=["troops"], min_confidence=0.5)) == \
+        export_text(db, "facts_flat", "csv", False, Filter(units=["troops"], min_confidence=0.5))
+    assert set(started) == {"facts", "annotations", "actors", "fact_history"}  # facts_flat reads facts' rowids
+
+
+def test_a_parallel_export_reads_one_snapshot_while_a_writer_commits(db, tmp_path, in_parallel):
+    """Every commit changes every fact's confidence; rows from two snapshots would disagree."""
+    import threading
+
+    from support import copy_db
+    path = tmp_path / "busy.db"
+    copy_db(db, path)
+    stop = threading.Event()
+    commits = []
+
+    def writer():
+        conn = open_db(path).conn
+        i = 0
+        while not stop.is_set():
+            conn.execute("UPDATE facts SET confidence = ?", [(i % 9 + 1) / 10])
+            commits.append(i)
+            i += 1
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(commits) < 3:
+            pass
+        texts = [export_text(path, "facts_flat", "csv", True) for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    assert len(commits) > 6  # the writer kept committing while the exports ran
+    for text in texts:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        assert len(rows) == 58
+        assert len({r["confidence"] for r in rows}) == 1
