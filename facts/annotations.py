@@ -14,12 +14,17 @@ from .models import Annotation, describe_errors
 
 def annotate(db: sqlite_utils.Database, **fields) -> int:
     """Append one annotation (validated) and return its id; rate and status also change the fact."""
+    return annotate_all(db, [fields])[0]
+
+
+def annotate_all(db: sqlite_utils.Database, many: list[dict]) -> list[int]:
+    """Append several annotations, all validated first, in one transaction: every one or none."""
     try:
-        annotation = Annotation.model_validate(fields)
+        annotations = [Annotation.model_validate(fields) for fields in many]
     except ValidationError as e:
         raise FieldProblems(describe_errors(e)) from None
     with transaction(db):
-        return insert_annotation(db, annotation)[0]
+        return [insert_annotation(db, annotation)[0] for annotation in annotations]
 
 
 _COLUMNS = ("fact_id", "kind", "body", "tag", "confidence", "status", "superseded_by", "retracts", "author",

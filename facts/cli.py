@@ -710,22 +710,10 @@ def annotate_(ctx, fact_id, text):
 @click.pass_context
 def tag(ctx, fact_id, tags, remove):
     """Tag a fact (or, with --remove, untag it)."""
-    from pydantic import ValidationError
-
-    from .annotations import insert_annotation
-    from .db import transaction
-    from .entry import FieldProblems
-    from .models import Annotation, describe_errors
+    from .annotations import annotate_all
     author = _author()
-    try:
-        annotations = [Annotation(fact_id=fact_id, kind="untag" if remove else "tag", tag=name, author=author)
-                       for name in tags]
-    except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
-    db = _db(ctx)
-    with transaction(db):  # every tag or none
-        for annotation in annotations:
-            insert_annotation(db, annotation)
+    annotate_all(_db(ctx), [{"fact_id": fact_id, "kind": "untag" if remove else "tag", "tag": name, "author": author}
+                            for name in tags])
     click.echo(f"{'Removed' if remove else 'Tagged'} fact #{fact_id}: {', '.join(tags)}")
 
 
