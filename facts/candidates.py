@@ -37,7 +37,12 @@ def load_document(db: sqlite_utils.Database | None, target: str, published: str 
         return Document(None, None, text, published)
     if db is None:
         raise FactsError(f"{target}: no such file, and no database to look up a source key in")
-    source = get_source(db, target)
+    try:
+        source = get_source(db, target)
+    except FactsError:
+        if "/" in target or path.suffix:  # meant as a file, not a source key
+            raise FactsError(f"{target}: no such file (nor a source key)") from None
+        raise
     if not source["text"]:
         raise FactsError(f"source '{source['key']}' has no stored text")
     return Document(source["key"], source["id"], source["text"], published or source["published"])

@@ -187,7 +187,7 @@ COMMANDS = [
     ("extract-binary-file", ["extract", "{tmp}/photo.jpg"], {"photo.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"},
      "binary"),
     ("extract-invalid-utf8", ["extract", "{tmp}/doc.txt"], {"doc.txt": b"30 000 soldats \xe0 Minsk\n"}, "UTF-8"),
-    ("extract-missing-file", ["extract", "{tmp}/absent.txt"], {}, "absent.txt"),
+    ("extract-missing-file", ["extract", "{tmp}/absent.txt"], {}, "absent.txt: no such file"),
     ("extract-published-feb-30", ["extract", "odr-2022-02-09", "--published", "2022-02-30"], {}, "2022-02-30"),
     ("extract-published-not-a-date", ["extract", "odr-2022-02-09", "--published", "last week"], {},
      "--published"),
