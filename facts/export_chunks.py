@@ -4,21 +4,24 @@ Python's csv and json modules, not SQLite, set the pace of an export; so for a l
 rowids are formatted by worker processes and written by the exporting process in order. One snapshot: the exporting
 connection takes the write lock (BEGIN IMMEDIATE, writing nothing) while the workers open their
 read transactions, so no commit can fall between them; it lets go as soon as they have.
+
+A worker is `python -m facts.export_chunks`: its job as JSON on stdin, then on stdout a line "ready",
+and for each range a line "<rows> <bytes>" and that many bytes of UTF-8 text (or a line "error: ...").
+Its pipe holds it one chunk ahead of the writer, so memory stays flat.
 """
 
 import base64
 import csv
 import io
 import json
-import multiprocessing
 import os
-import queue
 import sqlite3
-from typing import Callable, Iterator
+import subprocess
+import sys
+from typing import IO, Callable, Iterator
 
 CHUNK = 5_000  # rowids a task: small enough that the chunks in flight stay a few MB
 SMALLEST = 50_000  # rows below which starting workers costs more than it gives
-READY_SECONDS = 30.0
 
 
 def workers_available() -> int:
@@ -60,22 +63,19 @@ def format_rows(shape: str, columns: list[str], rows: list[tuple]) -> str:
     return ",".join(dumps(dict(zip(columns, row))) for row in rows)  # objects, array
 
 
-def _worker(uri: str, sql: str, params: list, shape: str, columns: list[str], ranges: list[tuple[int, int, int]],
-            ready, results) -> None:
-    """Open a read transaction, say so, then format this worker's ranges in turn."""
-    try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
-        conn.execute("BEGIN")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts at the first read
-        ready.put(True)
-        for index, low, high in ranges:
-            rows = conn.execute(sql, [*params, low, high]).fetchall()
-            results.put((index, len(rows), format_rows(shape, columns, rows)))
-        conn.execute("COMMIT")
-        conn.close()
-    except BaseException as e:  # reported to the exporting process, which raises it
-        ready.put(False)
-        results.put((-1, 0, f"{type(e).__name__}: {e}"))
+def work(job: dict, out: IO[bytes]) -> None:
+    """A worker: open a read transaction, say so, then format the job's ranges in turn."""
+    conn = sqlite3.connect(f"{job['uri']}?mode=ro", uri=True, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts at the first read
+    out.write(b"ready\n")
+    out.flush()
+    for low, high in job["ranges"]:
+        rows = conn.execute(job["sql"], [*job["params"], low, high]).fetchall()
+        text = format_rows(job["shape"], job["columns"], rows).encode("utf-8")
+        out.write(f"{len(rows)} {len(text)}\n".encode() + text)
+        out.flush()
+    conn.execute("COMMIT")
 
 
 def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str, columns: list[str], table: str,
@@ -88,24 +88,24 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:
         return None
-    processes = []
+    processes: list[subprocess.Popen] = []
     try:
         bounds = rowid_bounds(conn, table)
         if bounds is None:
             return None
         low, high = bounds
-        ranges = [(i, start, min(start + CHUNK, high + 1)) for i, start in enumerate(range(low, high + 1, CHUNK))]
-        context = multiprocessing.get_context("spawn")  # no SQLite connection may cross a fork
-        ready = context.Queue()
-        results = [context.Queue(maxsize=2) for _ in range(workers)]
-        processes = [context.Process(target=_worker, daemon=True,
-                                     args=(uri, sql, params, shape, columns, ranges[w::workers], ready, results[w]))
-                     for w in range(workers)]
-        for p in processes:
-            p.start()
-        for _ in processes:
-            if not ready.get(timeout=READY_SECONDS):
-                break
+        ranges = [(start, min(start + CHUNK, high + 1)) for start in range(low, high + 1, CHUNK)]
+        for w in range(workers):
+            job = {"uri": uri, "sql": sql, "params": params, "shape": shape, "columns": columns,
+                   "ranges": ranges[w::workers]}
+            process = subprocess.Popen([sys.executable, "-m", "facts.export_chunks"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            processes.append(process)
+            process.stdin.write(json.dumps(job).encode())
+            process.stdin.close()
+        for process in processes:
+            if process.stdout.readline() != b"ready\n":
+                _failed(process)
         if while_locked:
             while_locked()
     except BaseException:
@@ -113,35 +113,35 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
         raise
     finally:
         conn.execute("ROLLBACK")
-    return _in_order(ranges, results, processes)
+    return _in_order(len(ranges), processes)
 
 
-def _in_order(ranges, results, processes) -> Iterator[tuple[int, str]]:
-    workers = len(processes)
+def _in_order(count: int, processes: list[subprocess.Popen]) -> Iterator[tuple[int, str]]:
     try:
-        for index, _, _ in ranges:
-            got, count, text = _next(results[index % workers], processes[index % workers])
-            if got != index:
-                raise RuntimeError(f"export worker failed: {text}")
-            yield count, text
+        for index in range(count):
+            process = processes[index % len(processes)]
+            line = process.stdout.readline().split()
+            if len(line) != 2:
+                _failed(process)
+            rows, size = int(line[0]), int(line[1])
+            yield rows, process.stdout.read(size).decode("utf-8")
     finally:
         _stop(processes)
 
 
-def _stop(processes) -> None:
-    for p in processes:
-        if p.is_alive():
-            p.kill()
-        p.join()
+def _failed(process: subprocess.Popen) -> None:
+    process.kill()
+    message = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+    raise RuntimeError(f"an export worker failed: {message[-1] if message else 'no message'}")
 
 
-def _next(results, process) -> tuple[int, int, str]:
-    while True:
-        try:
-            return results.get(timeout=1.0)
-        except queue.Empty:
-            if not process.is_alive():
-                raise RuntimeError("an export worker stopped without a word") from None
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for pipe in (process.stdout, process.stderr):
+            pipe.close()
 
 
 def rowid_bounds(conn: sqlite3.Connection, table: str) -> tuple[int, int] | None:
@@ -152,3 +152,7 @@ def rowid_bounds(conn: sqlite3.Connection, table: str) -> tuple[int, int] | None
 def worth_it(conn: sqlite3.Connection, table: str) -> bool:
     bounds = rowid_bounds(conn, table)
     return bounds is not None and bounds[1] - bounds[0] + 1 >= SMALLEST
+
+
+if __name__ == "__main__":
+    work(json.loads(sys.stdin.buffer.read()), sys.stdout.buffer)
