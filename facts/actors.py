@@ -1,12 +1,18 @@
 """Actors and their aliases: resolution, suggestions, creation."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import sqlite_utils
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from .db import utc_now
 from .errors import FactsError
-from .models import Actor
+
+if TYPE_CHECKING:  # the models (pydantic) load only for commands that validate: facts list starts faster
+    from .models import Actor
 
 
 class UnknownActor(FactsError):
