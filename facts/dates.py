@@ -4,6 +4,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -17,6 +18,7 @@ class Span:
     precision: str  # day, month, year
 
 
+@lru_cache(maxsize=4096)  # the same few thousand dates recur across a large import
 def parse_point(text: str) -> Span:
     """One date at its precision, as the span of days it covers."""
     t = text.strip()

@@ -7,6 +7,7 @@ collection, the browser's form).
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Callable
 
 import sqlite_utils
 from pydantic import ValidationError
@@ -28,8 +29,13 @@ FACT_COLUMNS = (
 # Together these name one claim: importing it again adds nothing (schema.sql: facts_natural_key).
 NATURAL_KEY = ("source_id", "actor_id", "subject", "claim", "date_start", "date_end")
 
-_INSERT = (f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}, created_by, created_at) "
-           f"VALUES ({', '.join('?' * len(FACT_COLUMNS))}, ?, ?)")
+_INSERT = (f"INSERT INTO facts (id, {', '.join(FACT_COLUMNS)}, created_by, created_at) "
+           f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, ?, ?)")
+_FIND = (f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
+         + " AND ".join(f"{c} = ?" for c in NATURAL_KEY))
+_ABOUT = "INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)"
+_ANNOTATE = "INSERT INTO annotations (fact_id, kind, tag, body, author, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+BATCH = 1000  # facts written per executemany
 
 
 class FieldProblems(FactsError):
@@ -56,9 +62,10 @@ class PreparedFact:
 class Resolver:
     """Looks up actors and sources once per run."""
 
-    def __init__(self, db: sqlite_utils.Database, create_actors: bool = False):
+    def __init__(self, db: sqlite_utils.Database, create_actors: bool = False, writer: "FactWriter | None" = None):
         self.db = db
         self.create_actors = create_actors
+        self.writer = writer  # the facts it holds count as stored before they are written
         self._actors: dict[str, int] = {}
         self._sources: dict[str, tuple[int, str | None]] = {}
         self.actors_created = 0
@@ -85,6 +92,11 @@ class Resolver:
                 get_source(self.db, key)  # raises with suggestions
             self._sources[key] = (row[0], row[1])
         return self._sources[key]
+
+    def fact_exists(self, fact_id: int) -> bool:
+        if self.writer is not None and fact_id in self.writer.waiting:
+            return True
+        return self.db.execute("SELECT 1 FROM facts WHERE id = ?", [fact_id]).fetchone() is not None
 
 
 @dataclass
@@ -126,8 +138,7 @@ def resolve_references(resolver: Resolver, actor: object, about: object, source:
             refs.anchor = find_quote(text, quote, start)
         except ValueError as e:
             problems.append(("quote", f"{e} ('{source.strip().lower()}')"))
-    if isinstance(superseded_by, int) and not isinstance(superseded_by, bool) and not resolver.db.execute(
-            "SELECT 1 FROM facts WHERE id = ?", [superseded_by]).fetchone():
+    if isinstance(superseded_by, int) and not isinstance(superseded_by, bool) and not resolver.fact_exists(superseded_by):
         problems.append(("superseded_by", f"no fact #{superseded_by}"))
     return refs, problems
 
@@ -159,35 +170,105 @@ def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
 
 def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
     """Write a prepared fact: (id, created). The same claim again is skipped; a changed one is refused."""
-    row = fact.row
-    existing = db.execute(
-        f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
-        + " AND ".join(f"{c} = ?" for c in NATURAL_KEY), [row[c] for c in NATURAL_KEY]).fetchone()
-    if existing:
-        stored = dict(zip(FACT_COLUMNS, existing[1:]))
-        if fact.as_entered:
-            stored = entered_values(db, existing[0], stored)
-        differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
-        if differ:
-            detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
-            raise FieldProblems([("record", f"the same claim is already stored as fact #{existing[0]} "
-                                            f"with different values ({detail}); change that fact instead")])
-        return existing[0], False
-    try:
-        now = fact.created_at or db_module.utc_now()
-        cursor = db.execute(_INSERT, [row[c] for c in FACT_COLUMNS] + [fact.created_by or author, now])
-    except sqlite3.IntegrityError as e:
-        raise FieldProblems([("record", f"refused by the database: {e}")]) from None
-    fact_id = cursor.lastrowid
-    for actor_id in fact.about:
-        db.execute("INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)", [fact_id, actor_id])
-    for tag in fact.tags:
-        db.execute("INSERT INTO annotations (fact_id, kind, tag, author, created_at) VALUES (?, 'tag', ?, ?, ?)",
-                   [fact_id, tag, author, now])
+    writer = FactWriter(db, author)
+    fact_id, created = writer.add(fact)
+    writer.flush()
+    return fact_id, created
+
+
+class FactWriter:
+    """Writes prepared facts inside the caller's transaction, BATCH at a time.
+
+    A fact gets its id when it is added (one above the largest, as SQLite would give it), so that refs
+    and repeated claims resolve before the batch is written. A fact the database refuses is passed to
+    `refused` with where it came from, or raised as FieldProblems.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, author: str,
+                 refused: Callable[[str | None, FieldProblems], None] | None = None):
+        self.db = db
+        self.author = author
+        self.refused = refused
+        self.next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM facts").fetchone()[0]
+        self._batch: list[tuple[int, PreparedFact, str | None]] = []  # id, fact, where it came from
+        self._keys: dict[tuple, int] = {}  # natural key -> index in the batch
+
+    @property
+    def waiting(self) -> range:
+        """The ids of the facts added and not yet written."""
+        return range(self._batch[0][0] if self._batch else self.next_id, self.next_id)
+
+    def add(self, fact: PreparedFact, where: str | None = None) -> tuple[int, bool]:
+        """(id, created). The same claim again is skipped; a changed one is refused naming the stored fact."""
+        key = tuple(fact.row[c] for c in NATURAL_KEY)
+        if key in self._keys:
+            fact_id, earlier, _ = self._batch[self._keys[key]]
+            _check_unchanged(fact, fact_id, earlier.row)
+            return fact_id, False
+        existing = self.db.conn.execute(_FIND, key).fetchone()
+        if existing:
+            stored = dict(zip(FACT_COLUMNS, existing[1:]))
+            if fact.as_entered:
+                stored = entered_values(self.db, existing[0], stored)
+            _check_unchanged(fact, existing[0], stored)
+            return existing[0], False
+        fact_id = self.next_id
+        self.next_id += 1
+        self._keys[key] = len(self._batch)
+        self._batch.append((fact_id, fact, where))
+        if len(self._batch) >= BATCH:
+            self.flush()
+        return fact_id, True
+
+    def flush(self) -> None:
+        """Write the facts added since the last flush."""
+        batch, self._batch, self._keys = self._batch, [], {}
+        while batch:
+            written, error = self._write(batch)
+            if error is None:
+                return
+            refused = batch[written]
+            problems = FieldProblems([("record", f"refused by the database: {error}")])
+            if self.refused is None:
+                raise problems
+            self.refused(refused[2], problems)
+            batch = batch[written + 1:]
+
+    def _write(self, batch: list[tuple[int, PreparedFact, str | None]]) -> tuple[int, sqlite3.IntegrityError | None]:
+        """Write facts in order, with their about rows, tags and notes, up to the first the database
+        refuses: (how many were written, the error or None)."""
+        conn = self.db.conn
+        now = db_module.utc_now()
+        error = None
+        try:
+            conn.executemany(_INSERT, [(fact_id, *(f.row[c] for c in FACT_COLUMNS), f.created_by or self.author,
+                                        f.created_at or now) for fact_id, f, _ in batch])
+        except sqlite3.IntegrityError as e:
+            # The rows before the refused one stay written (a savepoint per batch would cost more than it saves).
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
+            batch, error = [item for item in batch if item[0] <= last], e
+        conn.executemany(_ABOUT, [(fact_id, actor_id) for fact_id, f, _ in batch for actor_id in f.about])
+        conn.executemany(_ANNOTATE, [row for fact_id, f, _ in batch
+                                     for row in _annotations(fact_id, f, self.author, f.created_at or now)])
+        return len(batch), error
+
+
+def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str) -> list[tuple]:
+    """The tag and note annotations a new fact comes with."""
+    rows = [(fact_id, "tag", tag, None, author, now) for tag in fact.tags]
     if fact.note:
-        db.execute("INSERT INTO annotations (fact_id, kind, body, author, created_at) VALUES (?, 'note', ?, ?, ?)",
-                   [fact_id, fact.note, author, now])
-    return fact_id, True
+        rows.append((fact_id, "note", None, fact.note, author, now))
+    return rows
+
+
+def _check_unchanged(fact: PreparedFact, fact_id: int, stored: dict) -> None:
+    """Refuse a claim already stored with different values."""
+    row = fact.row
+    differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
+    if differ:
+        detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
+        raise FieldProblems([("record", f"the same claim is already stored as fact #{fact_id} "
+                                        f"with different values ({detail}); change that fact instead")])
 
 
 def entered_values(db: sqlite_utils.Database, fact_id: int, current: dict) -> dict:

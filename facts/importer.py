@@ -7,14 +7,20 @@ file. In JSONL a line is a fact, or any record with a "type" (actor, source,
 fact, annotation): the full-fidelity format of `facts export --format
 facts-jsonl`, where facts carry a file-local `ref` that annotations and
 `superseded_by` point to.
+
+Every file's actors and sources are imported before any fact, and the
+annotations last. The facts of a JSONL file are read as the import reaches
+them and written in batches, so a million facts take little memory.
 """
 
 import csv
 import io
 import json
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 import yaml
@@ -22,7 +28,7 @@ from pydantic import ValidationError
 
 from .actors import add_actor
 from .db import transaction
-from .entry import FieldProblems, Resolver, insert_fact, validate_fact
+from .entry import FactWriter, FieldProblems, Resolver, validate_fact
 from .errors import FactsError, RecordErrors
 from .annotations import insert_annotation
 from .models import Actor, Annotation, Source, describe_errors
@@ -34,14 +40,17 @@ TYPES = {"actor": "actors", "source": "sources", "fact": "facts", "annotation": 
 # CSV columns that hold lists, separated by ';'.
 _CSV_LISTS = ("about", "tags", "aliases")
 _CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
+LISTED = 1000  # problems listed by line; the rest are counted
+CACHE_MIB = 64  # SQLite page cache during an import
 
 
 @dataclass
 class Record:
     path: str
     line: int
-    section: str  # actors, sources or facts
+    section: str  # actors, sources, facts or annotations
     data: object
+    problem: str | None = None  # set when the record could not be read: FILE:LINE: reason
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -61,12 +70,13 @@ class _DryRun(Exception):
     pass
 
 
-def read_file(path: str | Path, fmt: str | None = None) -> list[Record]:
-    """The records of one file, with the line each starts on."""
+def _open_file(path: str | Path, fmt: str | None) -> "_HeldFile | _JsonlFile":
     path = Path(path)
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise FactsError(f"{path}: unknown file type '{path.suffix}' (use .yaml, .json, .jsonl or .csv, or --format)")
+    if fmt == "jsonl":
+        return _JsonlFile(str(path))
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -77,13 +87,45 @@ def read_file(path: str | Path, fmt: str | None = None) -> list[Record]:
         line = raw[:e.start].count(b"\n") + 1
         raise RecordErrors([f"{path}:{line}: not valid UTF-8 (byte {e.start})"]) from None
     text = text.removeprefix("\ufeff")
-    reader = {"yaml": _read_yaml, "json": _read_json, "jsonl": _read_jsonl, "csv": _read_csv}[fmt]
-    return reader(str(path), text)
+    reader = {"yaml": _read_yaml, "json": _read_json, "csv": _read_csv}[fmt]
+    return _HeldFile(reader(str(path), text))
+
+
+class _HeldFile:
+    """A file read whole: YAML, JSON or CSV."""
+
+    def __init__(self, records: list[Record]):
+        self.held = records
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def records(self, section: str) -> Iterator[Record]:
+        return (r for r in self.held if r.section == section)
+
+
+class Records:
+    """The records of some files, in the order they are imported: every file's actors, then sources,
+    facts and annotations, so that a fact can name an actor or source given later in a file.
+
+    Facts and annotations of JSONL files stay on disk until the import reaches them.
+    """
+
+    def __init__(self, files: list["_HeldFile | _JsonlFile"]):
+        self.files = files
+
+    def __len__(self) -> int:
+        return sum(len(f) for f in self.files)
+
+    def __iter__(self) -> Iterator[Record]:
+        for section in SECTIONS:
+            for file in self.files:
+                yield from file.records(section)
 
 
 # --- YAML -------------------------------------------------------------------
 
-class _SafeLoader(yaml.SafeLoader):
+class _Strict:
     """Safe loading, and stricter still: no aliases, no duplicate keys, dates stay text."""
 
     def compose_node(self, parent, index):
@@ -103,10 +145,30 @@ class _SafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_SafeLoader.yaml_implicit_resolvers = {
+_Strict.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+if yaml.__with_libyaml__:
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.cyaml import CParser
+    from yaml.resolver import Resolver as YamlResolver
+
+    class _SafeLoader(_Strict, Composer, CParser, SafeConstructor, YamlResolver):
+        """libyaml parses (several times faster); the nodes are still composed in Python, where the
+        checks above run and deep nesting stops at the recursion limit (libyaml's composer would crash)."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            YamlResolver.__init__(self)
+else:
+    class _SafeLoader(_Strict, yaml.SafeLoader):
+        pass
 
 
 def _read_yaml(path: str, text: str) -> list[Record]:
@@ -153,11 +215,13 @@ def _check_sections(path: str, line: int, data: dict) -> None:
 # --- JSON and JSONL ----------------------------------------------------------
 
 def _pairs(pairs: list) -> dict:
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key '{key}'")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):  # a key given twice: find it, to name it
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key '{key}'")
+            seen.add(key)
     return out
 
 
@@ -245,23 +309,88 @@ def _collection_records(path: str, text: str, pos: int, data: dict) -> list[Reco
     return records
 
 
-def _read_jsonl(path: str, text: str) -> list[Record]:
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        item, end = _decode(path, line, _skip(line, 0), first_line=number)
-        if _skip(line, end) != len(line):
-            raise RecordErrors([f"{path}:{number}: not valid JSON: extra data after the record"])
-        section = "facts"
-        if isinstance(item, dict) and "type" in item:
-            item = dict(item)
-            kind = item.pop("type")
-            if kind not in TYPES:
-                raise RecordErrors([f"{path}:{number}: type: '{kind}' is not one of {', '.join(TYPES)}"])
-            section = TYPES[kind]
-        records.append(Record(path, number, section, item))
-    return records
+# A line that can only be a fact: it has no "type" key (which needs the text "type", or an escape),
+# or "type": "fact" comes first. Such lines are parsed when the import reaches them, not before.
+_TYPED_FACT = re.compile(r'\s*\{\s*"type"\s*:\s*"fact"\s*[,}]')
+
+
+def _plainly_fact(line: str) -> bool:
+    return ('"type"' not in line and "\\u" not in line) or _TYPED_FACT.match(line) is not None
+
+
+class _JsonlFile:
+    """A JSONL file, read once up front for its actors and sources and its line count; its facts and
+    annotations are read again, line by line, when the import reaches them."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.held: list[Record] = []  # actors and sources
+        self.counts = dict.fromkeys(SECTIONS, 0)
+        for number, line in self._lines():
+            if _plainly_fact(line):
+                self.counts["facts"] += 1
+                continue
+            record = _jsonl_record(path, number, line)
+            self.counts[record.section] += 1
+            if record.section in ("actors", "sources"):
+                self.held.append(record)
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def records(self, section: str) -> Iterator[Record]:
+        if section in ("actors", "sources"):
+            yield from (r for r in self.held if r.section == section)
+            return
+        if not self.counts[section]:
+            return
+        for number, line in self._lines():
+            if not _plainly_fact(line):
+                record = _jsonl_record(self.path, number, line)  # read without error up front
+                if record.section == section:
+                    yield record
+            elif section == "facts":
+                yield _unless_unreadable(self.path, number, line)
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        """(number, text) of each line that is not blank."""
+        try:
+            with open(self.path, "rb") as f:
+                offset = 0
+                for number, raw in enumerate(f, start=1):
+                    try:
+                        line = raw.decode("utf-8").rstrip("\r\n")
+                    except UnicodeDecodeError as e:
+                        raise RecordErrors([f"{self.path}:{number}: not valid UTF-8 (byte {offset + e.start})"]) from None
+                    offset += len(raw)
+                    if number == 1:
+                        line = line.removeprefix("\ufeff")
+                    if line.strip():
+                        yield number, line
+        except OSError as e:
+            raise FactsError(f"{self.path}: cannot read ({e.strerror})") from None
+
+
+def _jsonl_record(path: str, number: int, line: str) -> Record:
+    item, end = _decode(path, line, _skip(line, 0), first_line=number)
+    if _skip(line, end) != len(line):
+        raise RecordErrors([f"{path}:{number}: not valid JSON: extra data after the record"])
+    section = "facts"
+    if isinstance(item, dict) and "type" in item:
+        item = dict(item)
+        kind = item.pop("type")
+        if kind not in TYPES:
+            raise RecordErrors([f"{path}:{number}: type: '{kind}' is not one of {', '.join(TYPES)}"])
+        section = TYPES[kind]
+    return Record(path, number, section, item)
+
+
+def _unless_unreadable(path: str, number: int, line: str) -> Record:
+    """The fact on a line, or a record naming why it cannot be read: the import goes on to the next."""
+    try:
+        return _jsonl_record(path, number, line)
+    except RecordErrors as e:
+        return Record(path, number, "facts", None, problem=e.problems[0])
 
 
 # --- CSV -----------------------------------------------------------------------
@@ -311,41 +440,50 @@ def _csv_fact(row: dict[str, str]) -> dict:
 
 # --- importing -----------------------------------------------------------------
 
-def read_files(paths: Iterable[str | Path], fmt: str | None = None) -> list[Record]:
-    """Records from every file; reading errors of every file are reported together."""
-    records, problems = [], []
+def read_files(paths: Iterable[str | Path], fmt: str | None = None) -> Records:
+    """Records from every file; reading errors of every file are reported together.
+
+    A fact line of a JSONL file is read when the import reaches it, and a reading error there is
+    reported with the problems of the other records.
+    """
+    files, problems = [], []
     for path in paths:
         try:
-            records += read_file(path, fmt)
+            files.append(_open_file(path, fmt))
         except RecordErrors as e:
             problems += e.problems
     if problems:
         raise RecordErrors(problems)
-    return records
+    return Records(files)
 
 
-def import_records(db: sqlite_utils.Database, records: list[Record], author: str, *, dry_run: bool = False,
+def import_records(db: sqlite_utils.Database, records: Iterable[Record], author: str, *, dry_run: bool = False,
                    create_actors: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
     """Write all records in one transaction, or none of them if any is bad (or on a dry run)."""
+    if not isinstance(records, Records):
+        records = Records([_HeldFile(list(records))])  # actors and sources before the facts that name them
     result = ImportResult()
-    problems: list[str] = []
-    order = {s: i for i, s in enumerate(SECTIONS)}
-    ordered = sorted(records, key=lambda r: order[r.section])  # actors and sources before the facts that name them
+    problems = _Problems()
     try:
-        with transaction(db):
-            resolver = Resolver(db, create_actors=create_actors)
-            for record in ordered:
-                try:
-                    _import_one(db, record, author, resolver, result)
-                except FieldProblems as e:
-                    problems += [f"{record.where()}: {f}: {r}" for f, r in e.problems]
-                except FactsError as e:
-                    problems.append(f"{record.where()}: {record.section[:-1]}: {e}")
+        with _page_cache(db, CACHE_MIB), transaction(db):
+            writer = FactWriter(db, author, refused=lambda where, e: problems.add(where, e.problems))
+            resolver = Resolver(db, create_actors=create_actors, writer=writer)
+            for record in records:
+                if record.problem:
+                    problems.lines([record.problem])
+                else:
+                    try:
+                        _import_one(db, record, author, resolver, writer, result)
+                    except FieldProblems as e:
+                        problems.add(record.where(), e.problems)
+                    except FactsError as e:
+                        problems.add(record.where(), [(record.section[:-1], str(e))])
                 if progress:
                     progress(1)
+            writer.flush()
             result.actors_added += resolver.actors_created
-            if problems:
-                raise RecordErrors(problems)
+            if problems.total:
+                raise RecordErrors(problems.listed, problems.total)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -353,11 +491,40 @@ def import_records(db: sqlite_utils.Database, records: list[Record], author: str
     return result
 
 
-def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver: Resolver,
+class _Problems:
+    """FILE:LINE: field: reason lines; past the first LISTED only counted, so that a million bad
+    records do not fill the memory."""
+
+    def __init__(self):
+        self.listed: list[str] = []
+        self.total = 0
+
+    def add(self, where: str, problems: list[tuple[str, str]]) -> None:
+        self.lines([f"{where}: {f}: {r}" for f, r in problems])
+
+    def lines(self, lines: list[str]) -> None:
+        self.total += len(lines)
+        self.listed += lines[:max(0, LISTED - len(self.listed))]
+
+
+@contextmanager
+def _page_cache(db: sqlite_utils.Database, mib: int) -> Iterator[None]:
+    """A larger page cache for the length of an import: index pages stay in memory between batches."""
+    before = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{mib * 1024}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
+
+
+def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver: Resolver, writer: FactWriter,
                 result: ImportResult) -> None:
     data = record.data
     if not isinstance(data, dict):
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
+    if record.section != "facts":
+        writer.flush()  # what comes after the facts reads them back
     try:
         if record.section == "actors":
             _, created = add_actor(db, Actor.model_validate(data))
@@ -366,35 +533,44 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
             _, created = add_source(db, Source.model_validate(_source_text(record)), author)
             result.sources_added += created
         elif record.section == "annotations":
-            data = dict(data)
-            ref = data.pop("ref", None)
-            if data.get("retracts") is not None:
-                if data["retracts"] not in resolver.annotation_refs:
-                    raise FieldProblems([("retracts", f"no annotation with ref {data['retracts']!r} earlier in the import")])
-                data["retracts"] = resolver.annotation_refs[data["retracts"]]
-            annotation_id, created = insert_annotation(db, _annotation(data, resolver, author))
-            if ref is not None:
-                resolver.annotation_refs[ref] = annotation_id
-            result.annotations_added += created
+            _import_annotation(db, data, author, resolver, result)
         else:
-            data = dict(data)
-            ref = data.pop("ref", None)
-            if ref is not None:
-                data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
-            prepared = validate_fact(data, resolver)
-            prepared.as_entered = ref is not None
-            fact_id, created = insert_fact(db, prepared, author)
-            if ref is not None:
-                if not isinstance(ref, int) or isinstance(ref, bool):
-                    raise FieldProblems([("ref", "must be a whole number")])
-                resolver.refs[ref] = fact_id
-            result.fact_ids.append(fact_id)
-            if created:
-                result.facts_added += 1
-            else:
-                result.facts_unchanged += 1
+            _import_fact(record, resolver, writer, result)
     except ValidationError as e:
         raise FieldProblems(describe_errors(e)) from None
+
+
+def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resolver: Resolver,
+                       result: ImportResult) -> None:
+    data = dict(data)
+    ref = data.pop("ref", None)
+    if data.get("retracts") is not None:
+        if data["retracts"] not in resolver.annotation_refs:
+            raise FieldProblems([("retracts", f"no annotation with ref {data['retracts']!r} earlier in the import")])
+        data["retracts"] = resolver.annotation_refs[data["retracts"]]
+    annotation_id, created = insert_annotation(db, _annotation(data, resolver, author))
+    if ref is not None:
+        resolver.annotation_refs[ref] = annotation_id
+    result.annotations_added += created
+
+
+def _import_fact(record: Record, resolver: Resolver, writer: FactWriter, result: ImportResult) -> None:
+    data = dict(record.data)
+    ref = data.pop("ref", None)
+    if ref is not None:
+        data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
+    prepared = validate_fact(data, resolver)
+    prepared.as_entered = ref is not None
+    fact_id, created = writer.add(prepared, record.where())
+    if ref is not None:
+        if not isinstance(ref, int) or isinstance(ref, bool):
+            raise FieldProblems([("ref", "must be a whole number")])
+        resolver.refs[ref] = fact_id
+    result.fact_ids.append(fact_id)
+    if created:
+        result.facts_added += 1
+    else:
+        result.facts_unchanged += 1
 
 
 def _by_ref(resolver: Resolver, ref: object, field: str) -> int | None:

@@ -188,7 +188,7 @@ class Source(Model):
 class Actor(Model):
     name: Name
     kind: Annotated[ActorKind, BeforeValidator(_lower)] = "other"
-    aliases: list[Name] = []
+    aliases: list[Name] = Field(default_factory=list)
     description: Note | None = None
     added_at: Timestamp | None = None
 
@@ -208,7 +208,7 @@ class FactIn(Model):
     date: DateSpan
     stated_on: PartialDate | None = None
     actor: Name
-    about: list[Name] = []
+    about: list[Name] = Field(default_factory=list)
     source: Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=100)]
     quote: QuoteText | None = None
     quote_start: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] | None = None
@@ -217,7 +217,7 @@ class FactIn(Model):
     status: Annotated[Status, BeforeValidator(_lower)] = "active"
     status_reason: Note | None = None
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
-    tags: list[Tag] = []
+    tags: list[Tag] = Field(default_factory=list)
     note: Note | None = None
     created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
     created_by: Name | None = None

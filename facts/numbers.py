@@ -3,6 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -105,6 +106,7 @@ class ParsedQuantity:
     rest: str  # text after the number: the unit, if any
 
 
+@lru_cache(maxsize=4096)  # a fact's quantity is read twice (for its unit, then its value); imports repeat them
 def parse_quantity(text: str) -> ParsedQuantity:
     """Read a quantity as written: "about 30,000 troops", "40-50 km", "at least 90"."""
     t = " ".join(text.strip().split())

@@ -1,0 +1,198 @@
+"""Large imports: JSONL facts read as the import reaches them, facts written in batches.
+
+The results are those of writing one fact at a time: the same rows, ids, refusals and FILE:LINE
+problems. Small batches (a few facts) make a handful of records cross several batch boundaries.
+"""
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from support import snapshot
+from test_import import BASE_COLLECTION, GOOD, MEMO_TEXT, assert_clean_failure, by_claim, problem_lines, run, write
+
+import facts.entry
+import facts.importer
+from facts.db import open_db
+from facts.importer import import_records, read_files
+
+TABLES = ("facts", "fact_about", "annotations", "fact_tags", "fact_history", "facts_fts_data", "facts_fts_docsize")
+WHEN = "2024-01-02T03:04:05.000Z"  # every record's created_at, so two imports give the same rows
+
+
+def jsonl(folder, name: str, records: list) -> object:
+    return write(folder, name, "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records))
+
+
+def fact(claim: str, **fields) -> dict:
+    return {"claim": claim, **GOOD, "created_at": WHEN, **fields}
+
+
+def rows(path, table: str) -> list:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A database with the actors and the source of tests/test_import.py."""
+    folder = tmp_path_factory.mktemp("batches-base")
+    (folder / "texts").mkdir()
+    (folder / "texts" / "memo.txt").write_text(MEMO_TEXT, encoding="utf-8")
+    (folder / "base.yaml").write_text(BASE_COLLECTION, encoding="utf-8")
+    path = folder / "template.db"
+    db = open_db(path, create=True)
+    import_records(db, read_files([folder / "base.yaml"]), "fixture")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def db_path(template, tmp_path) -> Path:
+    path = tmp_path / "facts.db"
+    shutil.copyfile(template, path)
+    return path
+
+
+@pytest.fixture
+def batch_of(monkeypatch):
+    def set_batch(n: int) -> None:
+        monkeypatch.setattr(facts.entry, "BATCH", n)
+    return set_batch
+
+
+COLLECTION = [
+    fact("One.", about=["Belarus"], tags=["a", "b"], note="A note."),
+    fact("Two.", quantity="about 30,000 troops", about=["NATO", "Belarus"]),
+    fact("Three.", quote="Some say 5,000 tanks.", quote_start=MEMO_TEXT.rindex("Some say")),
+    fact("One."),  # the same claim again: already stored, in the batch or in the database
+    fact("Four.", tags=["c"]),
+    fact("Five.", status="superseded", superseded_by=2, status_reason="Two says it better."),
+    fact("Six.", status="superseded", superseded_by=5, status_reason="Four, just before it."),
+    fact("Two.", quantity="about 30,000 troops", about=["NATO", "Belarus"]),
+    fact("Seven.", date="2023-03-12"),
+]
+
+
+def test_batches_write_what_one_fact_at_a_time_writes(template, tmp_path, batch_of):
+    path = jsonl(tmp_path, "facts.jsonl", COLLECTION)
+    results = {}
+    for size in (1, 3):
+        batch_of(size)
+        db = tmp_path / f"batch-{size}.db"
+        shutil.copyfile(template, db)
+        result = run(db, "import", str(path))
+        assert result.exit_code == 0, result.output
+        assert "Added 7 facts (2 already stored)" in result.stdout
+        results[size] = {table: rows(db, table) for table in TABLES}
+    assert results[1] == results[3]
+    facts = by_claim(tmp_path / "batch-3.db")
+    assert [facts[c]["id"] for c in ("One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.")] == list(range(1, 8))
+    assert (facts["Six."]["status"], facts["Six."]["superseded_by"]) == ("superseded", 5)
+    assert facts["One."]["tags"] == "a; b" and facts["Four."]["tags"] == "c"
+    assert [f["claim"] for f in json.loads(run(tmp_path / "batch-3.db", "list", "--json", "-q", "Seven").stdout)] == [
+        "Seven."]
+
+
+def test_reimport_across_batches_adds_nothing(db_path, tmp_path, batch_of):
+    batch_of(2)
+    path = jsonl(tmp_path, "facts.jsonl", COLLECTION)
+    assert run(db_path, "import", str(path)).exit_code == 0
+    before = snapshot(db_path)
+    again = run(db_path, "import", str(path))
+    assert again.exit_code == 0, again.output
+    assert "Added 0 facts (9 already stored)" in again.stdout
+    assert snapshot(db_path) == before
+
+
+def test_a_changed_claim_is_refused_naming_the_stored_fact_in_any_batch(db_path, tmp_path, batch_of):
+    batch_of(3)
+    path = jsonl(tmp_path, "facts.jsonl", [
+        fact("One."), fact("Two."), fact("Three."),
+        fact("Four."), fact("Four.", confidence=0.9),  # the first Four. still waits in the batch
+        fact("One.", confidence=0.9),  # One. was written with the first batch
+    ])
+    before = snapshot(db_path)
+    result = run(db_path, "import", str(path))
+    assert_clean_failure(result)
+    lines = problem_lines(result, path)
+    assert [line.split(":")[1] for line in lines] == ["5", "6"]
+    assert "already stored as fact #4" in lines[0] and "confidence 0.9 here, 0.5 stored" in lines[0]
+    assert "already stored as fact #1" in lines[1]
+    assert snapshot(db_path) == before
+
+
+def test_a_fact_the_database_refuses_is_named_by_its_line(db_path, tmp_path, batch_of):
+    batch_of(3)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON facts WHEN new.claim = 'Refused.' "
+                 "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END")
+    conn.commit()
+    conn.close()
+    path = jsonl(tmp_path, "facts.jsonl", [fact("One."), fact("Two."), fact("Three."),
+                                           fact("Four.", tags=["x"]), fact("Refused."), fact("Six.", about=["NATO"])])
+    before = snapshot(db_path)
+    result = run(db_path, "import", str(path))
+    assert_clean_failure(result)
+    assert problem_lines(result, path) == [f"{path}:5: record: refused by the database: refused for the test"]
+    assert snapshot(db_path) == before
+
+
+def test_jsonl_actors_sources_and_annotations_may_come_in_any_order(db_path, tmp_path):
+    path = jsonl(tmp_path, "collection.jsonl", [
+        {"type": "annotation", "fact": 1, "kind": "tag", "tag": "late", "author": "ann"},
+        {"type": "fact", "ref": 1, **fact("Named later.", actor="Jane Later", source="later-doc")},
+        fact("Plain line."),
+        {"type": "source", "key": "later-doc", "title": "Given after the facts"},
+        {"type": "actor", "name": "Jane Later", "kind": "person"},
+    ])
+    result = run(db_path, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Added 2 facts (0 already stored), 1 actor, 1 source, 1 annotation" in result.stdout
+    later = by_claim(db_path)["Named later."]
+    assert (later["claimant"], later["source"], later["tags"]) == ("Jane Later", "later-doc", "late")
+
+
+def test_unreadable_jsonl_lines_are_named_with_the_other_problems(db_path, tmp_path):
+    path = jsonl(tmp_path, "facts.jsonl", [
+        fact("Good."), '{"claim": "Broken.",', fact("Also good."), fact("Bad.", confidence=1.5), "[1, 2]",
+        '{"a": 1, "a": 2}', fact("Last good."),
+    ])
+    before = snapshot(db_path)
+    result = run(db_path, "import", str(path))
+    assert_clean_failure(result)
+    lines = problem_lines(result, path)
+    assert [line.split(":")[1] for line in lines] == ["2", "4", "5", "6"]
+    assert "not valid JSON" in lines[0] and "1.5 is outside 0..1" in lines[1]
+    assert "record: must be a mapping" in lines[2] and "duplicate key 'a'" in lines[3]
+    assert "4 problems; nothing was written" in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_problems_past_the_listed_ones_are_counted(db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(facts.importer, "LISTED", 2)
+    path = jsonl(tmp_path, "facts.jsonl", [fact(f"Bad {i}.", confidence=2) for i in range(5)])
+    result = run(db_path, "import", str(path))
+    assert_clean_failure(result)
+    assert [line.split(":")[1] for line in problem_lines(result, path)] == ["1", "2"]
+    assert "Error: 5 problems (3 not listed); nothing was written" in result.stderr
+
+
+def test_a_jsonl_file_of_facts_is_read_as_the_import_goes(db_path, tmp_path):
+    path = jsonl(tmp_path, "facts.jsonl", COLLECTION)
+    records = read_files([path])
+    assert len(records) == len(COLLECTION)
+    assert [f.held for f in records.files] == [[]]  # no fact is read before the import reaches it
+    advanced = []
+    db = open_db(db_path)
+    try:
+        result = import_records(db, records, "lib-author", progress=advanced.append)
+    finally:
+        db.conn.close()
+    assert (result.facts_added, result.facts_unchanged, sum(advanced)) == (7, 2, len(COLLECTION))
+    assert result.fact_ids == [1, 2, 3, 1, 4, 5, 6, 2, 7]
