@@ -475,10 +475,13 @@ def run_export(db: Path, table: str, expected: int, timeout: float) -> dict:
 def run_pages(db: Path, timeout: float) -> dict:
     facts_bin = tool("facts")
     commands = {
-        f"facts list --where '{PAGE_WHERE}' --sort date --desc --limit 50":
+        f"facts list --where '{PAGE_WHERE}' --sort date --desc --limit 50 (a table, as on a terminal)":
             [facts_bin, "--db", str(db), "list", "--where", PAGE_WHERE, "--sort", "date", "--desc", "--limit", "50"],
-        "facts query (the SQL below)": [facts_bin, "--db", str(db), "query", PAGE_SQL],
-        "sqlite3 shell, the same SQL": ["sqlite3", "-readonly", str(db), PAGE_SQL],
+        f"facts list --where '{PAGE_WHERE}' --sort date --desc --limit 50 --csv":
+            [facts_bin, "--db", str(db), "list", "--where", PAGE_WHERE, "--sort", "date", "--desc", "--limit", "50",
+             "--csv"],
+        "facts query --csv (the SQL below)": [facts_bin, "--db", str(db), "query", PAGE_SQL, "--csv"],
+        "sqlite3 shell -csv, the same SQL": ["sqlite3", "-readonly", "-csv", str(db), PAGE_SQL],
     }
     return {label: measure(cmd, timeout, WORK / "page.txt") for label, cmd in commands.items()}
 

@@ -13,8 +13,8 @@ import pytest
 from support import facts_command
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTS = 20_000
-KILLS = 6
+FACTS = 100_000
+KILLS = 5
 
 
 @pytest.fixture(scope="module")
