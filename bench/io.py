@@ -44,6 +44,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -125,12 +126,16 @@ def stop(proc: subprocess.Popen) -> None:
 def finish(proc: subprocess.Popen, result: Path, err: Path, began: float, timeout: float) -> dict:
     """Wait for the command (stopping it at `timeout`): seconds, peak_mb, or why not."""
     out: dict = {}
-    try:
-        proc.wait(timeout=max(0.0, timeout - (time.perf_counter() - began)))
-    except subprocess.TimeoutExpired:
-        out["stopped"] = True
-        stop(proc)
+    # A timer stops it: Popen.wait(timeout=...) polls in sleeps of up to 50 ms, which would round every time up.
+    stopped = threading.Event()
+    timer = threading.Timer(max(0.0, timeout - (time.perf_counter() - began)), lambda: (stopped.set(), stop(proc)))
+    timer.start()
+    proc.wait()
     out["seconds"] = time.perf_counter() - began
+    timer.cancel()
+    if stopped.is_set():
+        timer.join()
+        out["stopped"] = True
     lines = result.read_text().split("\n") if result.exists() else []
     peak = [line for line in lines if line.strip().isdigit()]
     if peak:
