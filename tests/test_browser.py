@@ -247,6 +247,24 @@ def test_another_process_writing_shows_after_refresh(seeded_path, monkeypatch):
     browse(seeded_path, scenario)
 
 
+@pytest.mark.parametrize("key, screen", [("question_mark", HelpScreen), ("o", SourcesScreen)])
+def test_a_write_while_a_dialog_is_open_refreshes_the_table_beneath(seeded_path, monkeypatch, key, screen):
+    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.1)
+
+    async def scenario(app, pilot):
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, screen))
+        writer = open_db(seeded_path)
+        add_fact(writer, {"claim": "Written under a dialog.", "subject": "Russian troops in Belarus",
+                          "date": "2022-03", "actor": "NATO", "source": "odr-2022-02-09", "confidence": 0.5}, "other")
+        await until(pilot, lambda: table(app).total == 59)
+        assert isinstance(app.screen, screen)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert table(app).total == 59
+    browse(seeded_path, scenario)
+
+
 def test_usable_at_80x24(seeded_path):
     async def scenario(app, pilot):
         assert not app.query_one(FacetPanel).display
