@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -175,7 +176,10 @@ class FactsApp(App):
         version = self.watcher.version()
         if version != self.seen_version:
             self.seen_version = version
-            self.action_refresh()
+            try:
+                self.action_refresh()
+            except NoMatches:  # the timer fired as the app closed: its table is gone
+                pass
 
     def action_refresh(self) -> None:
         table = self.query_one(FactTable)
