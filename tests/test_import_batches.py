@@ -196,3 +196,42 @@ def test_a_jsonl_file_of_facts_is_read_as_the_import_goes(db_path, tmp_path):
         db.conn.close()
     assert (result.facts_added, result.facts_unchanged, sum(advanced)) == (7, 2, len(COLLECTION))
     assert result.fact_ids == [1, 2, 3, 1, 4, 5, 6, 2, 7]
+
+
+def schema_rows(path) -> set:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def test_a_bulk_import_builds_the_indexes_at_the_end_with_the_same_result(template, tmp_path, batch_of,
+                                                                          monkeypatch):
+    batch_of(3)
+    path = jsonl(tmp_path, "facts.jsonl", COLLECTION)
+    results = {}
+    for bulk in (10**9, 1):  # row by row, then dropped and built at the end
+        monkeypatch.setattr(facts.importer, "BULK", bulk)
+        db = tmp_path / f"bulk-{bulk}.db"
+        shutil.copyfile(template, db)
+        result = run(db, "import", str(path))
+        assert result.exit_code == 0, result.output
+        assert schema_rows(db) == schema_rows(template)  # every index and trigger is back
+        conn = sqlite3.connect(db)
+        conn.execute("INSERT INTO facts_fts(facts_fts, rank) VALUES ('integrity-check', 1)")  # index = facts
+        results[bulk] = {table: rows(db, table) for table in TABLES if table != "facts_fts_data"}
+        results[bulk]["search"] = conn.execute(
+            "SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'Seven OR Two' ORDER BY rowid").fetchall()
+        conn.close()
+    assert results[1] == results[10**9]
+    assert len(results[1]["search"]) == 2
+
+
+def test_a_failed_bulk_import_leaves_the_indexes_and_rows_as_they_were(db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(facts.importer, "BULK", 1)
+    before = snapshot(db_path)  # rows, tables, indexes and triggers
+    path = jsonl(tmp_path, "facts.jsonl", COLLECTION + [fact("Eight.", date="2022-02-30")])
+    result = run(db_path, "import", str(path))
+    assert_clean_failure(result)
+    assert snapshot(db_path) == before
