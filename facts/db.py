@@ -6,6 +6,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
@@ -29,7 +30,9 @@ def bundled(name: str) -> Path:
     return _PACKAGE.parent / name
 
 
+@cache
 def schema_sql() -> str:
+    """Read once: every open checks its tables against it."""
     return bundled("schema.sql").read_text(encoding="utf-8")
 
 
