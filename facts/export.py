@@ -12,6 +12,7 @@ import os
 import sqlite3
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
@@ -57,10 +58,16 @@ def _select(db: sqlite_utils.Database, name: str, flt: Filter | None) -> "Select
     return Select(name, columns, where, params, order, pks, is_view)
 
 
+@dataclass
 class Select:
-    def __init__(self, name, columns, where, params, order, pks, is_view):
-        self.name, self.columns, self.where, self.params = name, columns, where, params
-        self.order, self.pks, self.is_view = order, pks, is_view
+    """A table or view to read whole (or as far as a filter keeps), in Datasette's order."""
+    name: str
+    columns: list[str]
+    where: str
+    params: list
+    order: list[str]
+    pks: list[str]
+    is_view: bool
 
     def sql(self, extra: str = "") -> str:
         conditions = " AND ".join(f"({c})" for c in (self.where, extra) if c)
