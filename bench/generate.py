@@ -1257,7 +1257,7 @@ def check_db(path: Path, sample: int, seed: int) -> list[str]:
     """integrity_check, the FTS index's own check, and a sample read back through FactIn."""
     from facts.db import open_db
     from facts.dates import span_text
-    from facts.entry import Resolver, validate_fact
+    from facts.writing import Resolver, validate_fact
     from facts.models import FactIn
 
     problems = []

@@ -9,18 +9,10 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from .db import utc_now
-from .errors import FactsError
+from .errors import FactsError, UnknownActor
 
 if TYPE_CHECKING:  # the models (pydantic) load only for commands that validate: facts list starts faster
     from .models import Actor
-
-
-class UnknownActor(FactsError):
-    def __init__(self, name: str, suggestions: list[str]):
-        self.name = name
-        self.suggestions = suggestions
-        hint = f" (did you mean {' or '.join(suggestions)}?)" if suggestions else ""
-        super().__init__(f"unknown actor '{name}'{hint}")
 
 
 def fold(name: str) -> str:

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from . import db as db_module
 from .db import transaction
-from .entry import FieldProblems
+from .errors import FieldProblems
 from .errors import FactsError
 from .models import Annotation, describe_errors
 

@@ -13,6 +13,7 @@ from .dates import span_text
 from .errors import FactsError
 from .extract import Candidate, extract, likely_claimant
 from .sources import get_source
+from .vocab import CANDIDATE_KINDS
 
 
 @dataclass
@@ -56,8 +57,8 @@ def known_aliases(db: sqlite_utils.Database | None) -> dict[str, str]:
         "SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id")}
 
 
-def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[str, ...] = ("quantity", "date",
-               "claimant"), include_decided: bool = False) -> list[Candidate]:
+def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[str, ...] = CANDIDATE_KINDS,
+               include_decided: bool = False) -> list[Candidate]:
     """The candidates of a document, without those already accepted or rejected (unless asked)."""
     found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db)) if c.kind in kinds]
     if include_decided or db is None or doc.source_id is None:

@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .errors import FactsError, RecordErrors
+from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, SORTS, STATUSES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
 # commands that need them, so `facts --help` starts fast.
@@ -142,7 +143,7 @@ def sources_add(ctx, file, **fields):
     from pydantic import ValidationError
 
     from .db import transaction
-    from .entry import FieldProblems
+    from .errors import FieldProblems
     from .models import Source, describe_errors
     from .sources import add_source
     raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
@@ -192,7 +193,7 @@ def actors():
 @actors.command("add")
 @click.argument("name")
 @click.option("--alias", "aliases", multiple=True, help="Another spelling (repeatable).")
-@click.option("--kind", type=click.Choice(["person", "organization", "state", "media", "other"]),
+@click.option("--kind", type=click.Choice(ACTOR_KINDS),
               help="What the actor is (a new actor without --kind is 'other').")
 @click.option("--description")
 @click.pass_context
@@ -202,7 +203,7 @@ def actors_add(ctx, name, aliases, kind, description):
 
     from .actors import add_actor
     from .db import transaction
-    from .entry import FieldProblems
+    from .errors import FieldProblems
     from .models import Actor, describe_errors
     given = {"kind": kind} if kind else {}
     try:
@@ -313,7 +314,8 @@ OPTIONAL_PROMPTS = {"quantity", "quote"}
 @click.pass_context
 def add(ctx, create_actors, interactive, **fields):
     """Add one fact from flags; on a terminal, asks for whatever is missing."""
-    from .entry import FieldProblems, add_fact
+    from .errors import FieldProblems
+    from .writing import add_fact
     data = {k: v for k, v in fields.items() if v not in (None, ())}
     for name in ("about", "tags"):
         if name in data:
@@ -418,7 +420,7 @@ def filter_options(fn):
         click.option("--unit", "units", multiple=True, help="Unit (repeatable)."),
         click.option("--source", "sources", multiple=True, help="Source key (repeatable)."),
         click.option("--status", "statuses", multiple=True,
-                     type=click.Choice(["active", "disputed", "retracted", "superseded"]), help="Status (repeatable)."),
+                     type=click.Choice(STATUSES), help="Status (repeatable)."),
         click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of)."),
         click.option("--since", help="Holds on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
         click.option("--until", help="Holds on or before this date."),
@@ -447,7 +449,8 @@ def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags
                  statuses=list(statuses), tags=list(tags), since=since, until=until, min_confidence=minimum,
                  search=search)
     if where:
-        from .where import WhereError, parse_where
+        from .errors import WhereError
+        from .where import parse_where
         try:
             flt = flt.merge(parse_where(where))
         except WhereError as e:
@@ -472,8 +475,7 @@ def _fact_columns():
 @cli.command("list")
 @filter_options
 @click.option("--sort", default="id", show_default=True,
-              type=click.Choice(["id", "date", "claimant", "subject", "value", "unit", "confidence", "source",
-                                 "status", "annotations"]))
+              type=click.Choice(SORTS))
 @click.option("--desc", is_flag=True, help="Sort descending.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many facts.")
 @click.option("--offset", type=click.IntRange(min=0), default=0)
@@ -614,7 +616,7 @@ def serve(ctx, port, host):
 
 @cli.command()
 @click.argument("source")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["quantity", "date", "claimant"]),
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(CANDIDATE_KINDS),
               help="Only these kinds (repeatable; default all).")
 @click.option("--published", help="The document's date (YYYY-MM-DD), to complete dates that give no year.")
 @click.option("--all", "include_decided", is_flag=True, help="Also the candidates already accepted or rejected.")
@@ -638,7 +640,7 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
     path = Path(ctx.obj["db"])
     db = open_db(path) if path.exists() else None
     doc = load_document(db, source, published)
-    found = candidates(db, doc, kinds=tuple(kinds) or ("quantity", "date", "claimant"),
+    found = candidates(db, doc, kinds=tuple(kinds) or CANDIDATE_KINDS,
                        include_decided=include_decided)
     if rejects:
         if db is None:
@@ -686,7 +688,7 @@ def _annotate(ctx, body_named: str = "body", **fields) -> int:
 @contextmanager
 def _body_named(name: str):
     """A problem with an annotation's body is named by the argument or option the user gave it with."""
-    from .entry import FieldProblems
+    from .errors import FieldProblems
     try:
         yield
     except FieldProblems as e:
@@ -745,7 +747,7 @@ def retract(ctx, annotation_id, reason):
 
 @cli.command()
 @click.argument("fact_id", type=int)
-@click.argument("status", type=click.Choice(["active", "disputed", "retracted", "superseded"]))
+@click.argument("status", type=click.Choice(STATUSES))
 @click.option("--reason", help="Why (required for all but active).")
 @click.option("--superseded-by", type=int, help="The fact that supersedes this one.")
 @click.pass_context

@@ -1,8 +1,16 @@
-"""Errors a user can cause: each is one line they can act on."""
+"""Errors a user can cause: each is one line they can act on, and nothing is written."""
 
 
 class FactsError(Exception):
     """A user-caused error: printed as one line, exit code 1, nothing written."""
+
+
+class FieldProblems(FactsError):
+    """One record's problems, each as (field, reason)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{f}: {r}" for f, r in problems))
 
 
 class RecordErrors(FactsError):
@@ -13,3 +21,33 @@ class RecordErrors(FactsError):
         self.total = len(problems) if total is None else total  # more than listed when the list was cut short
         unlisted = f" ({self.total - len(problems):,} not listed)" if self.total > len(problems) else ""
         super().__init__(f"{self.total:,} problem{'s' if self.total != 1 else ''}{unlisted}")
+
+
+class UnknownActor(FactsError):
+    """A name or alias that names no actor, with the nearest names."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" (did you mean {' or '.join(suggestions)}?)" if suggestions else ""
+        super().__init__(f"unknown actor '{name}'{hint}")
+
+
+class DuplicateFact(FactsError):
+    """A fact with the same source, quote, value and claimant is already stored."""
+
+    def __init__(self, fact_id: int):
+        self.fact_id = fact_id
+        super().__init__(f"fact #{fact_id} already has this source, quote, value and claimant")
+
+
+class WhereError(FactsError, ValueError):
+    """A malformed filter: what is wrong and where (a character offset)."""
+
+    def __init__(self, message: str, position: int):
+        self.message = message
+        self.position = position
+        super().__init__(message, position)
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"

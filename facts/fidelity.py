@@ -13,7 +13,7 @@ from typing import IO
 import sqlite_utils
 
 from .dates import span_text
-from .entry import FACT_COLUMNS, entered_values
+from .writing import FACT_COLUMNS, entered_values
 
 
 def _line(out: IO[str], record: dict) -> None:

@@ -28,8 +28,8 @@ from pydantic import ValidationError
 
 from .actors import add_actor
 from .db import transaction
-from .entry import FactWriter, FieldProblems, Resolver, validate_fact
-from .errors import FactsError, RecordErrors
+from .writing import FactWriter, Resolver, validate_fact
+from .errors import FactsError, FieldProblems, RecordErrors
 from .annotations import insert_annotation
 from .models import Actor, Annotation, Source, describe_errors
 from .sources import add_source

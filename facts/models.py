@@ -24,13 +24,8 @@ from .confidence import parse_confidence
 from .dates import Span, check_span, parse_partial, parse_span
 from .numbers import parse_quantity
 from .text import paragraph, single_line
+from .vocab import ActorKind, AnnotationKind, Precision, Qualifier, Reliability, Status
 
-Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
-Precision = Literal["day", "month", "year"]
-Status = Literal["active", "disputed", "retracted", "superseded"]
-ActorKind = Literal["person", "organization", "state", "media", "other"]
-Reliability = Literal["A", "B", "C", "D", "E", "F"]
-AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
 
 
 def _line(max_length: int):

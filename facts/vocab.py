@@ -1,17 +1,33 @@
-"""Allowed values of the record.
+"""The vocabulary: every list of allowed values, defined once.
 
-schema.sql repeats these lists in its CHECK constraints; tests/test_schema.py
-keeps the two equal.
+Each is a Literal type (for the pydantic models and the type checker) and the
+tuple of its values (for click choices, browser selects and messages).
+schema.sql repeats the record's lists in its CHECK constraints;
+tests/test_schema.py keeps the two equal.
 """
 
-QUALIFIERS = ("exact", "approx", "at_least", "at_most", "range")
-PRECISIONS = ("day", "month", "year")
-STATUSES = ("active", "disputed", "retracted", "superseded")
-ACTOR_KINDS = ("person", "organization", "state", "media", "other")
-RELIABILITIES = ("A", "B", "C", "D", "E", "F")
-ANNOTATION_KINDS = ("note", "tag", "untag", "rate", "status", "flag", "retraction")
-CANDIDATE_KINDS = ("quantity", "date", "claimant")
-DECISIONS = ("accepted", "rejected")
+from typing import Literal, get_args
+
+Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
+Precision = Literal["day", "month", "year"]
+Status = Literal["active", "disputed", "retracted", "superseded"]
+ActorKind = Literal["person", "organization", "state", "media", "other"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
+CandidateKind = Literal["quantity", "date", "claimant"]
+Decision = Literal["accepted", "rejected"]
+# What facts can be ordered by, in `facts list --sort` and the browser.
+Sort = Literal["id", "date", "claimant", "subject", "value", "unit", "confidence", "source", "status", "annotations"]
+
+QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
+PRECISIONS: tuple[str, ...] = get_args(Precision)
+STATUSES: tuple[str, ...] = get_args(Status)
+ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
+RELIABILITIES: tuple[str, ...] = get_args(Reliability)
+ANNOTATION_KINDS: tuple[str, ...] = get_args(AnnotationKind)
+CANDIDATE_KINDS: tuple[str, ...] = get_args(CandidateKind)
+DECISIONS: tuple[str, ...] = get_args(Decision)
+SORTS: tuple[str, ...] = get_args(Sort)
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {

@@ -9,10 +9,10 @@ reach SQL as text: the result is a Filter, which builds parameterised SQL.
 """
 
 import re
-from dataclasses import dataclass
 
 from .confidence import confidence_conditions
 from .dates import parse_point
+from .errors import WhereError
 from .numbers import parse_number
 from .query import Filter
 from .vocab import STATUSES
@@ -25,17 +25,6 @@ COMPARED = {"conf": "confidence", "confidence": "confidence", "value": "value"}
 OPERATORS = (">=", "<=", ">", "<", "=")
 
 _TOKEN = re.compile(r'\s*(?P<word>(?:[^\s"]+|"[^"]*")*)(?P<open>"[^"]*$)?')
-
-
-@dataclass
-class WhereError(ValueError):
-    """A malformed filter: what is wrong and where (a character offset)."""
-
-    message: str
-    position: int
-
-    def __str__(self) -> str:
-        return f"{self.message} (at character {self.position + 1})"
 
 
 def _unquote(text: str) -> str:

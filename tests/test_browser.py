@@ -7,11 +7,11 @@ from textual.geometry import Region
 
 import tui.app
 from facts.db import open_db
-from facts.entry import add_fact
+from facts.writing import add_fact
 from tui.app import FactsApp
 from tui.fact_table import FactTable
 from tui.panes import FacetPanel, FilterBar
-from tui.screens import CompareScreen, HelpScreen, ReaderScreen, SourcesScreen
+from tui.screens import CompareScreen, HelpScreen, SourceReaderScreen, SourcesScreen
 
 
 def text_of(widget) -> str:
@@ -191,7 +191,7 @@ def test_sources_reader_and_jump_to_fact(seeded_path):
         await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
         await settle(pilot, app)
         reader = app.screen
-        assert isinstance(reader, ReaderScreen) and reader.key == "odr-2022-02-09"
+        assert isinstance(reader, SourceReaderScreen) and reader.key == "odr-2022-02-09"
         assert len(reader.quotes) == 23
         await pilot.press("n", "n")
         target = reader.quotes[2]["id"]
@@ -289,7 +289,7 @@ def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     import tui.app as app_module
-    from tui.entry import cli
+    from tui.script import cli
     opened = []
     monkeypatch.setattr(app_module, "run", lambda path, where: opened.append((path, where)))
     path = tmp_path / "new.db"

@@ -77,8 +77,8 @@ def test_browser_reads_while_import_and_annotate_write(started, monkeypatch):
         await until(pilot, lambda: table(app).total == FIRST + IMPORTED, timeout=30)
         await settle(pilot, app)
         await pilot.press("home")
-        await until(pilot, lambda: app.reader.fact(1) is not None)
-        notes = [a for a in app.reader.fact(1).annotations if (a.get("body") or "").startswith("Loop note")]
+        await until(pilot, lambda: app.collection.fact(1) is not None)
+        notes = [a for a in app.collection.fact(1).annotations if (a.get("body") or "").startswith("Loop note")]
         assert len(notes) == NOTES
 
     browse(db_path, scenario)

@@ -76,14 +76,14 @@ def test_edit_then_revert(seeded_path):
         fill(form, unit="soldiers", confidence="0.6")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        detail = app.reader.fact(5)
+        detail = app.collection.fact(5)
         assert detail.fact["unit"] == "soldiers" and detail.history[-1]["old"] == {"unit": "troops", "confidence": 0.5}
         await pilot.press("h")
         await settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("enter")  # revert the highlighted (only) change
         await settle(pilot, app)
-        detail = app.reader.fact(5)
+        detail = app.collection.fact(5)
         assert detail.fact["unit"] == "troops" and detail.fact["confidence"] == 0.5
         assert len(detail.history) == 2  # the revert is itself a change
     browse(seeded_path, scenario)
@@ -108,7 +108,7 @@ def test_each_annotation_kind(seeded_path, key, values, check):
             screen.query_one(f"#field-{name}", Input).value = value
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
-        detail = app.reader.fact(5)
+        detail = app.collection.fact(5)
         assert check(detail) and detail.annotations[-1]["author"] == app.author
     browse(seeded_path, scenario)
 
@@ -128,7 +128,7 @@ def test_superseded_needs_the_superseding_fact(seeded_path):
         screen.query_one("#field-superseded_by", Input).value = "4"
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        assert app.reader.fact(2).fact["superseded_by"] == 4
+        assert app.collection.fact(2).fact["superseded_by"] == 4
     browse(seeded_path, scenario)
 
 
@@ -225,7 +225,7 @@ def test_unknown_actor_is_refused_unless_asked_to_create_it(seeded_path):
 
 
 def test_a_fact_from_a_sentence_in_the_source_reader(seeded_path):
-    from tui.screens import ReaderScreen
+    from tui.screens import SourceReaderScreen
 
     async def scenario(app, pilot):
         await pilot.press("o")
@@ -233,7 +233,7 @@ def test_a_fact_from_a_sentence_in_the_source_reader(seeded_path):
         await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
         await settle(pilot, app)
         reader = app.screen
-        assert isinstance(reader, ReaderScreen)
+        assert isinstance(reader, SourceReaderScreen)
         # Move the sentence cursor to Porotnikov's estimate.
         target = next(i for i, s in enumerate(reader.sentences) if "Porotnikov" in s.text)
         await pilot.press("right_square_bracket")
@@ -278,10 +278,10 @@ def test_undo_appends_a_retraction(seeded_path):
         app.screen.query_one("#field-body", Input).value = "New counts"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
-        await until(pilot, lambda: app.reader.fact(5).fact["confidence"] == 0.9)
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.9)
         await pilot.press("u")
-        await until(pilot, lambda: app.reader.fact(5).fact["confidence"] == 0.5)
-        kinds = [a["kind"] for a in app.reader.fact(5).annotations]
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.5)
+        kinds = [a["kind"] for a in app.collection.fact(5).annotations]
         assert kinds[-2:] == ["rate", "retraction"]  # nothing deleted: the retraction is appended
     browse(seeded_path, scenario)
 

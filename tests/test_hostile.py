@@ -9,7 +9,7 @@ from support import snapshot
 
 from facts.cli import cli
 from facts.db import open_db
-from facts.entry import add_fact
+from facts.writing import add_fact
 from facts.text import printable
 from test_browser import browse, settle, until
 
@@ -78,7 +78,7 @@ def test_every_screen_shows_hostile_text_literally(hostile):
             await scan(app)
             if key == "o":
                 await pilot.press("down", "down", "enter")  # hostile: third by key
-                await until(pilot, lambda: type(app.screen).__name__ == "ReaderScreen")
+                await until(pilot, lambda: type(app.screen).__name__ == "SourceReaderScreen")
                 await settle(pilot, app)
                 assert "[link=file:///etc/passwd]" in await scan(app)
                 await pilot.press("i")

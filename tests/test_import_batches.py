@@ -13,7 +13,7 @@ import pytest
 from support import snapshot
 from test_import import BASE_COLLECTION, GOOD, MEMO_TEXT, assert_clean_failure, by_claim, problem_lines, run, write
 
-import facts.entry
+import facts.writing
 import facts.importer
 from facts.db import open_db
 from facts.importer import import_records, read_files
@@ -62,7 +62,7 @@ def db_path(template, tmp_path) -> Path:
 @pytest.fixture
 def batch_of(monkeypatch):
     def set_batch(n: int) -> None:
-        monkeypatch.setattr(facts.entry, "BATCH", n)
+        monkeypatch.setattr(facts.writing, "BATCH", n)
     return set_batch
 
 

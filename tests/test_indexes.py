@@ -2,7 +2,7 @@
 
 import pytest
 
-from facts.browse import order_by
+from facts.query import order_by
 from facts.where import parse_where
 
 
@@ -11,7 +11,7 @@ def plan(db, sql, params=()) -> str:
 
 
 @pytest.mark.parametrize("sort, index", [("id", None), ("date", "facts_date"), ("subject", "facts_subject"),
-                                         ("quantity", "facts_value"), ("confidence", "facts_confidence"),
+                                         ("value", "facts_value"), ("confidence", "facts_confidence"),
                                          ("status", "facts_status")])
 @pytest.mark.parametrize("descending", [False, True])
 def test_sorts_read_an_index_in_order(seeded_db, sort, index, descending):

@@ -13,7 +13,7 @@ from support import facts_command
 from facts import migrations
 from facts.annotations import annotate, retract
 from facts.db import SCHEMA_VERSION, open_db
-from facts.entry import edit_fact, fact_record
+from facts.writing import edit_fact, fact_record
 from facts.errors import FactsError
 from facts.importer import import_records, read_files, seed_files
 

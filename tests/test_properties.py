@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from support import copy_db, snapshot
 
 from facts.db import open_db
-from facts.entry import FieldProblems, add_fact
+from facts.errors import FieldProblems
+from facts.writing import add_fact
 from facts.importer import RecordErrors, import_records, read_files
 
 

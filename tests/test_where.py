@@ -3,7 +3,8 @@
 import pytest
 
 from facts.query import list_facts
-from facts.where import WhereError, parse_where
+from facts.errors import WhereError
+from facts.where import parse_where
 
 
 @pytest.fixture

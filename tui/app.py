@@ -13,10 +13,11 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from facts.browse import Query, Reader
+from facts.collection import Query, Collection
 from facts.errors import FactsError
 from facts.text import printable_line
-from facts.where import WhereError, parse_where
+from facts.errors import WhereError
+from facts.where import parse_where
 
 from .fact_table import COLUMNS, FactTable
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
@@ -56,8 +57,8 @@ class FactsApp(App):
     def __init__(self, db_path: str | Path, initial_filter: str = "") -> None:
         super().__init__()
         self.db_path = Path(db_path)
-        self.reader = Reader(self.db_path)
-        self.watcher = Reader(self.db_path)  # main thread only: PRAGMA data_version is per connection
+        self.collection = Collection(self.db_path)
+        self.watcher = Collection(self.db_path)  # main thread only: PRAGMA data_version is per connection
         self.initial_filter = initial_filter
         self.query_state = Query()
         self.seen_version: int | None = None
@@ -73,7 +74,7 @@ class FactsApp(App):
         with Horizontal(id="body"):
             yield FacetPanel(id="facets")
             with Vertical(id="main"):
-                yield FactTable(self.reader, id="table")
+                yield FactTable(self.collection, id="table")
                 yield DetailPane(id="detail")
         yield Footer()
 
@@ -111,7 +112,7 @@ class FactsApp(App):
     @work(thread=True, exclusive=True, group="facets")
     def _load_facets(self, query: Query) -> None:
         try:
-            counts = self.reader.facets(query, FACET_NAMES)
+            counts = self.collection.facets(query, FACET_NAMES)
         except FactsError:
             return  # the table reports it
         self.call_from_thread(self._show_facets, query, counts)
@@ -165,7 +166,7 @@ class FactsApp(App):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, fact_id: int) -> None:
         try:
-            detail = self.reader.fact(fact_id)
+            detail = self.collection.fact(fact_id)
         except FactsError:
             detail = None
         self.call_from_thread(self.query_one(DetailPane).show, detail)
@@ -215,7 +216,7 @@ class FactsApp(App):
         if row is None:
             self.notify("No fact highlighted", severity="warning", markup=False)
             return
-        self.push_screen(CompareScreen(self.reader, row["subject"], row["unit"]))
+        self.push_screen(CompareScreen(self.collection, row["subject"], row["unit"]))
 
     # --- curating ---------------------------------------------------------------------
 
@@ -237,16 +238,16 @@ class FactsApp(App):
 
     def new_fact_form(self, title: str, fetch_values: Callable[[], dict], added: Callable[[int], None]) -> None:
         """Open the form for a new fact, filled with what fetch_values reads (in a worker)."""
-        reader, author = self.reader, self.author
+        collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
-            return reader.add(data, author, allow_duplicate, create_actors)
+            return collection.add(data, author, allow_duplicate, create_actors)
 
         def done(fact_id) -> None:
             if fact_id is not None:
                 self.notify(f"Added fact #{fact_id}", markup=False)
                 added(fact_id)
-        self.prepare(lambda: (fetch_values(), reader.vocabulary()),
+        self.prepare(lambda: (fetch_values(), collection.vocabulary()),
                      lambda got: self.push_screen(FactForm(title, got[0], save, got[1]), done))
 
     def action_new_fact(self) -> None:
@@ -259,28 +260,28 @@ class FactsApp(App):
         fact_id = self.query_one(FactTable).highlighted_id()
         if fact_id is None:
             return
-        reader, author = self.reader, self.author
+        collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
-            reader.edit(fact_id, data, author)
+            collection.edit(fact_id, data, author)
             return fact_id
-        self.prepare(lambda: (reader.record(fact_id), reader.vocabulary()),
+        self.prepare(lambda: (collection.record(fact_id), collection.vocabulary()),
                      lambda got: self.push_screen(FactForm(f"Edit fact #{fact_id}", got[0], save, got[1]), self._written))
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
         if fact_id is None:
             return
-        reader, author = self.reader, self.author
+        collection, author = self.collection, self.author
 
         def save(fields: dict) -> int:
             if kind == "tag" and fields.get("tag", "").startswith("-"):
-                number = reader.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
+                number = collection.annotate(fact_id=fact_id, kind="untag", tag=fields["tag"][1:].strip(), author=author)
             else:
-                number = reader.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
+                number = collection.annotate(fact_id=fact_id, kind=kind, author=author, **fields)
             self.session_annotations.append(number)
             return number
-        self.prepare(lambda: reader.vocabulary()["tags"] if kind == "tag" else [],
+        self.prepare(lambda: collection.vocabulary()["tags"] if kind == "tag" else [],
                      lambda tags: self.push_screen(AnnotateScreen(kind, fact_id, save, tags), self._written))
 
     def action_undo(self) -> None:
@@ -289,32 +290,32 @@ class FactsApp(App):
             self.notify("Nothing to undo in this session", severity="warning", markup=False)
             return
         number = self.session_annotations.pop()
-        reader, author = self.reader, self.author
+        collection, author = self.collection, self.author
 
         def undone(retraction) -> None:
             self.notify(f"Retracted annotation #{number}", markup=False)
             self.action_refresh()
-        self.prepare(lambda: reader.retract(number, author), undone)
+        self.prepare(lambda: collection.retract(number, author), undone)
 
     def action_history(self) -> None:
         fact_id = self.query_one(FactTable).highlighted_id()
         if fact_id is None:
             return
-        reader, author = self.reader, self.author
-        self.prepare(lambda: reader.fact(fact_id).history,
-                     lambda history: self.push_screen(HistoryScreen(fact_id, history, lambda history_id: reader.revert(
+        collection, author = self.collection, self.author
+        self.prepare(lambda: collection.fact(fact_id).history,
+                     lambda history: self.push_screen(HistoryScreen(fact_id, history, lambda history_id: collection.revert(
                          history_id, author)), self._written))
 
     def action_export(self) -> None:
-        query, reader = self.query_state, self.reader
+        query, collection = self.query_state, self.collection
 
         def done(result) -> None:
             if result:
                 self.notify(f"Wrote {result[1]:,} facts to {result[0]}", markup=False)
-        self.push_screen(ExportScreen(lambda shape, path: reader.export_view(query, shape, path)), done)
+        self.push_screen(ExportScreen(lambda shape, path: collection.export_view(query, shape, path)), done)
 
     def action_sources(self) -> None:
-        self.push_screen(SourcesScreen(self.reader))
+        self.push_screen(SourcesScreen(self.collection))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

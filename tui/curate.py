@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from facts.errors import FactsError
 from facts.text import printable_line
+from facts.vocab import STATUSES
 
 # kind -> (title, fields: (name, label, placeholder))
 ANNOTATIONS = {
@@ -53,7 +54,7 @@ class AnnotateScreen(ModalScreen):
             for name, label, placeholder in fields:
                 yield Label(label)
                 if name == "status":
-                    yield Select([(s, s) for s in ("disputed", "retracted", "superseded", "active")],
+                    yield Select([(s, s) for s in STATUSES],
                                  value="disputed", allow_blank=False, id=f"field-{name}")
                 else:
                     yield Input(placeholder=placeholder, id=f"field-{name}",

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from facts.browse import Query, Reader
+from facts.collection import Query, Collection
 from facts.errors import FactsError
 from facts.text import printable_line
 
@@ -34,7 +34,7 @@ class Column:
     key: str  # the row field shown
     title: str
     width: int  # fixed width, or the least width of a flexible column
-    sort: str | None  # sort name in facts.browse.SORT_COLUMNS
+    sort: str | None  # sort name in facts.vocab.SORTS
     flex: int = 0  # share of the remaining width
     right: bool = False
 
@@ -44,7 +44,7 @@ COLUMNS = (
     Column("date_text", "date", 14, "date"),
     Column("claimant", "claimant", 8, "claimant", flex=2),
     Column("subject", "subject", 12, "subject", flex=3),
-    Column("quantity_text", "quantity", 15, "quantity"),
+    Column("quantity_text", "quantity", 15, "value"),
     Column("confidence_text", "conf.", 11, "confidence"),
     Column("source", "source", 10, "source", flex=2),
     Column("status", "status", 10, "status"),
@@ -102,9 +102,9 @@ class FactTable(ScrollView, can_focus=True):
             self.sort = sort
             self.descending = descending
 
-    def __init__(self, reader: Reader, **kwargs) -> None:
+    def __init__(self, collection: Collection, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.reader = reader
+        self.collection = collection
         self.query_state = Query()
         self.ids: array | None = None
         self.first: list[dict] = []
@@ -133,9 +133,9 @@ class FactTable(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="result")
     def _load(self, query: Query, generation: int) -> None:
         try:
-            first = self.reader.first_rows(query, PAGE)
+            first = self.collection.first_rows(query, PAGE)
             self.app.call_from_thread(self._show_first, generation, first)
-            ids = self.reader.ordered_ids(query)
+            ids = self.collection.ordered_ids(query)
         except FactsError as e:
             self.app.call_from_thread(self.post_message, self.Counted(None, str(e)))
             return
@@ -201,7 +201,7 @@ class FactTable(ScrollView, can_focus=True):
 
     @work(thread=True, group="pages")
     def _fetch(self, generation: int, number: int, ids: list[int]) -> None:
-        rows = self.reader.rows(ids)
+        rows = self.collection.rows(ids)
         self.app.call_from_thread(self._page_loaded, generation, number, rows)
 
     def _page_loaded(self, generation: int, number: int, rows: dict[int, dict]) -> None:

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from facts.entry import DuplicateFact
+from facts.errors import DuplicateFact
 from facts.errors import FactsError
 from facts.numbers import format_number
 from facts.text import printable_line

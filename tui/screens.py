@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from facts.browse import Reader
+from facts.collection import Collection
 from facts.candidates import draft_fact
 from facts.extract import sentences as split_sentences
 from facts.display import format_date, format_quantity_unit
@@ -44,9 +44,9 @@ class CompareScreen(Screen):
     CompareScreen PlotextPlot { height: 1fr; min-height: 8; }
     """
 
-    def __init__(self, reader: Reader, subject: str, unit: str | None) -> None:
+    def __init__(self, collection: Collection, subject: str, unit: str | None) -> None:
         super().__init__()
-        self.reader, self.subject, self.unit = reader, subject, unit
+        self.collection, self.subject, self.unit = collection, subject, unit
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,7 +66,7 @@ class CompareScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        comparison = self.reader.compare(self.subject, self.unit)
+        comparison = self.collection.compare(self.subject, self.unit)
         self.app.call_from_thread(self._show, comparison)
 
     def _show(self, comparison: Comparison) -> None:
@@ -117,9 +117,9 @@ class SourcesScreen(Screen):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"), Binding("i", "inbox", "Inbox")]
     DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, collection: Collection) -> None:
         super().__init__()
-        self.reader = reader
+        self.collection = collection
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,7 +132,7 @@ class SourcesScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        sources = self.reader.sources()
+        sources = self.collection.sources()
         self.app.call_from_thread(self._show, sources)
 
     def _show(self, sources: list[dict]) -> None:
@@ -143,16 +143,16 @@ class SourcesScreen(Screen):
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ReaderScreen(self.reader, str(event.row_key.value)))
+        self.app.push_screen(SourceReaderScreen(self.collection, str(event.row_key.value)))
 
     def action_inbox(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(InboxScreen(self.reader, str(key)))
+            self.app.push_screen(InboxScreen(self.collection, str(key)))
 
 
-class ReaderScreen(Screen):
+class SourceReaderScreen(Screen):
     """A source's full text with every cited quote highlighted; enter jumps to the quote's fact.
 
     ] and [ move a cursor over sentences; f starts a new fact from the sentence under it.
@@ -169,13 +169,13 @@ class ReaderScreen(Screen):
         Binding("i", "inbox", "Inbox"),
     ]
     DEFAULT_CSS = """
-    ReaderScreen #reader-meta { padding: 0 1; color: $text-muted; height: auto; }
-    ReaderScreen #reader-text { height: 1fr; padding: 0 1; }
+    SourceReaderScreen #reader-meta { padding: 0 1; color: $text-muted; height: auto; }
+    SourceReaderScreen #reader-text { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, reader: Reader, key: str) -> None:
+    def __init__(self, collection: Collection, key: str) -> None:
         super().__init__()
-        self.reader, self.key = reader, key
+        self.collection, self.key = collection, key
         self.quotes: list[dict] = []
         self.text = ""
         self.current = 0
@@ -193,7 +193,7 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        source, quotes = self.reader.source(self.key)
+        source, quotes = self.collection.source(self.key)
         self.app.call_from_thread(self._show, source, quotes)
 
     def _show(self, source: dict, quotes: list[dict]) -> None:
@@ -268,9 +268,9 @@ class ReaderScreen(Screen):
         if self.sentence is None:
             return
         passage = self.sentences[self.sentence]
-        reader, key = self.reader, self.key
+        collection, key = self.collection, self.key
         self.app.new_fact_form(f"New fact from {key}, characters {passage.start}-{passage.end}",
-                               lambda: reader.passage_draft(key, passage.start, passage.end),
+                               lambda: collection.passage_draft(key, passage.start, passage.end),
                                lambda fact_id: self._load())
 
     def action_open(self) -> None:
@@ -278,7 +278,7 @@ class ReaderScreen(Screen):
             self.app.jump_to_fact(self.quotes[self.current]["id"])
 
     def action_inbox(self) -> None:
-        self.app.push_screen(InboxScreen(self.reader, self.key))
+        self.app.push_screen(InboxScreen(self.collection, self.key))
 
 
 class InboxScreen(Screen):
@@ -296,9 +296,9 @@ class InboxScreen(Screen):
     InboxScreen #inbox-context { width: 1fr; padding: 0 1; border-left: solid $panel; }
     """
 
-    def __init__(self, reader: Reader, key: str) -> None:
+    def __init__(self, collection: Collection, key: str) -> None:
         super().__init__()
-        self.reader, self.key = reader, key
+        self.collection, self.key = collection, key
         self.doc = None
         self.found: list = []
         self.pending: list = []
@@ -320,7 +320,7 @@ class InboxScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        doc, found, counts = self.reader.inbox(self.key)
+        doc, found, counts = self.collection.inbox(self.key)
         self.app.call_from_thread(self._show, doc, found, counts)
 
     def _show(self, doc, found, counts) -> None:
@@ -361,7 +361,7 @@ class InboxScreen(Screen):
 
     @work(thread=True, exclusive=True, group="decide")
     def _reject(self, candidate) -> None:
-        self.reader.reject(self.doc, candidate, self.app.author)
+        self.collection.reject(self.doc, candidate, self.app.author)
         self.app.call_from_thread(self._load)
 
     def action_accept(self) -> None:
@@ -369,17 +369,17 @@ class InboxScreen(Screen):
         if c is None:
             return
         values = draft_fact(self.doc, c, self.found)
-        doc, reader, author = self.doc, self.reader, self.app.author
+        doc, collection, author = self.doc, self.collection, self.app.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
-            return reader.accept(doc, c, data, author, allow_duplicate, create_actors)
+            return collection.accept(doc, c, data, author, allow_duplicate, create_actors)
 
         def done(fact_id) -> None:
             if fact_id is not None:
                 self.app.notify(f"Added fact #{fact_id}", markup=False)
                 self._load()
         title = f"New fact from {self.key}, characters {c.start}-{c.end}"
-        self.app.prepare(self.reader.vocabulary, lambda words: self.app.push_screen(FactForm(title, values, save, words),
+        self.app.prepare(self.collection.vocabulary, lambda words: self.app.push_screen(FactForm(title, values, save, words),
                                                                                      done))
 
 

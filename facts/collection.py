@@ -22,40 +22,20 @@ from .confidence import likelihood_word
 from .display import format_date, format_quantity_unit
 from .errors import FactsError
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
-from .query import FactDetail, Filter, get_fact
+from .query import FactDetail, Filter, get_fact, order_by
 from .candidates import Document, decide, draft_from_passage, inbox, load_document
 from .db import transaction
 from .annotations import annotate, retract
-from .entry import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
+from .writing import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
                     revert_change, validate_fact)
 from .export import export, output
 from .fidelity import write_collection
 from .extract import Candidate
 from .sources import cited_quotes, get_source, list_sources
 
-# Sort name -> facts_flat columns, in an order that an index can serve where one exists.
-SORT_COLUMNS = {
-    "id": ("id",),
-    "date": ("date_start", "date_end", "id"),
-    "claimant": ("claimant", "id"),
-    "subject": ("subject", "id"),
-    "quantity": ("value", "id"),  # facts and facts_flat share these names
-    "confidence": ("confidence", "id"),
-    "source": ("source", "id"),
-    "status": ("status", "id"),
-    "annotations": ("annotation_count", "id"),
-}
-
 # The columns of a page row, as the browser shows them.
 PAGE_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "qualifier", "date_start", "date_end",
                 "date_precision", "claimant", "source", "confidence", "status", "annotation_count", "tags")
-
-
-def order_by(sort: str, descending: bool) -> str:
-    if sort not in SORT_COLUMNS:
-        raise FactsError(f"cannot sort by '{sort}' (one of: {', '.join(SORT_COLUMNS)})")
-    direction = " DESC" if descending else ""
-    return ", ".join(f"{c}{direction}" for c in SORT_COLUMNS[sort])
 
 
 @dataclass
@@ -67,7 +47,7 @@ class Query:
     descending: bool = False
 
 
-class Reader:
+class Collection:
     """Read access to one database from any thread."""
 
     def __init__(self, path: str | Path):

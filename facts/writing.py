@@ -12,10 +12,10 @@ from typing import Callable
 import sqlite_utils
 from pydantic import ValidationError
 
-from .actors import UnknownActor, add_actor, resolve_actor
+from .actors import add_actor, resolve_actor
 from . import db as db_module
 from .db import transaction
-from .errors import FactsError
+from .errors import DuplicateFact, FactsError, FieldProblems, UnknownActor
 from .models import Actor, FactIn, describe_errors
 from .quotes import find_quote
 
@@ -36,14 +36,6 @@ _FIND = (f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
 _ABOUT = "INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)"
 _ANNOTATE = "INSERT INTO annotations (fact_id, kind, tag, body, author, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 BATCH = 1000  # facts written per executemany
-
-
-class FieldProblems(FactsError):
-    """One record's problems, each as (field, reason)."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{f}: {r}" for f, r in problems))
 
 
 @dataclass
@@ -382,14 +374,6 @@ def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> in
         except sqlite3.IntegrityError as e:
             raise FactsError(f"cannot revert change #{history_id}: {e}") from None
     return fact_id
-
-
-class DuplicateFact(FactsError):
-    """A fact with the same source, quote, value and claimant is already stored."""
-
-    def __init__(self, fact_id: int):
-        self.fact_id = fact_id
-        super().__init__(f"fact #{fact_id} already has this source, quote, value and claimant")
 
 
 def find_duplicate(db: sqlite_utils.Database, data: dict) -> int | None:
