@@ -51,9 +51,9 @@ def ms(seconds: float) -> str:
 # --- the probe: runs in its own process ------------------------------------------------------
 
 async def probe(db: Path) -> dict:
-    from tui.app import FactsApp
-    from tui.fact_table import FactTable
-    from tui.panes import FacetPanel, FilterBar
+    from facts_tui.app import FactsApp
+    from facts_tui.fact_table import FactTable
+    from facts_tui.panes import FacetPanel, FilterBar
 
     # Times are read off the screen: when the table paints a loaded row (render_line is what
     # the compositor calls to draw), not when a poll notices it.

@@ -27,4 +27,4 @@ def copy_db(src: Path, dst: Path) -> None:
 
 def facts_command() -> list[str]:
     """The CLI as a separate process, as a user runs it."""
-    return [sys.executable, "-c", "from tui.script import main; main()"]
+    return [sys.executable, "-c", "from facts_tui.script import main; main()"]

@@ -5,13 +5,13 @@ import asyncio
 import pytest
 from textual.geometry import Region
 
-import tui.app
+import facts_tui.app
 from facts.db import open_db
 from facts.writing import add_fact
-from tui.app import FactsApp
-from tui.fact_table import FactTable
-from tui.panes import FacetPanel, FilterBar
-from tui.screens import CompareScreen, HelpScreen, SourceReaderScreen, SourcesScreen
+from facts_tui.app import FactsApp
+from facts_tui.fact_table import FactTable
+from facts_tui.panes import FacetPanel, FilterBar
+from facts_tui.screens import CompareScreen, HelpScreen, SourceReaderScreen, SourcesScreen
 
 
 def text_of(widget) -> str:
@@ -231,7 +231,7 @@ def test_markup_and_escapes_appear_literally(seeded_path):
 
 
 def test_another_process_writing_shows_after_refresh(seeded_path, monkeypatch):
-    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.2)
+    monkeypatch.setattr(facts_tui.app, "REFRESH_SECONDS", 0.2)
 
     async def scenario(app, pilot):
         assert table(app).total == 58
@@ -249,7 +249,7 @@ def test_another_process_writing_shows_after_refresh(seeded_path, monkeypatch):
 
 @pytest.mark.parametrize("key, screen", [("question_mark", HelpScreen), ("o", SourcesScreen)])
 def test_a_write_while_a_dialog_is_open_refreshes_the_table_beneath(seeded_path, monkeypatch, key, screen):
-    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.1)
+    monkeypatch.setattr(facts_tui.app, "REFRESH_SECONDS", 0.1)
 
     async def scenario(app, pilot):
         await pilot.press(key)
@@ -288,8 +288,8 @@ def test_click_a_row_highlights_it(seeded_path):
 def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import tui.app as app_module
-    from tui.script import cli
+    import facts_tui.app as app_module
+    from facts_tui.script import cli
     opened = []
     monkeypatch.setattr(app_module, "run", lambda path, where: opened.append((path, where)))
     path = tmp_path / "new.db"
@@ -307,8 +307,8 @@ def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
 def test_inbox_reject_and_accept_into_a_fact(seeded_path):
     from textual.widgets import Input
 
-    from tui.form import FactForm
-    from tui.screens import InboxScreen
+    from facts_tui.form import FactForm
+    from facts_tui.screens import InboxScreen
 
     async def scenario(app, pilot):
         await pilot.press("o")

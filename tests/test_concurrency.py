@@ -11,7 +11,7 @@ import pytest
 from support import facts_command
 from test_browser import browse, settle, table, type_filter, until
 
-import tui.app
+import facts_tui.app
 from facts.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,15 +42,15 @@ def started(tmp_path) -> tuple[Path, Path]:
 
 def test_browser_reads_while_import_and_annotate_write(started, monkeypatch):
     db_path, rest = started
-    monkeypatch.setattr(tui.app, "REFRESH_SECONDS", 0.2)
+    monkeypatch.setattr(facts_tui.app, "REFRESH_SECONDS", 0.2)
     errors: list[str] = []
-    original_notify = tui.app.FactsApp.notify
+    original_notify = facts_tui.app.FactsApp.notify
 
     def notify(app, message, *args, severity="information", **kwargs):
         if severity == "error":
             errors.append(str(message))
         return original_notify(app, message, *args, severity=severity, **kwargs)
-    monkeypatch.setattr(tui.app.FactsApp, "notify", notify)
+    monkeypatch.setattr(facts_tui.app.FactsApp, "notify", notify)
 
     runs: list[subprocess.CompletedProcess] = []
 

@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Input, Select
 
 from facts.db import open_db
-from tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
-from tui.form import FactForm
+from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from facts_tui.form import FactForm
 
 from test_browser import browse, settle, table, text_of, type_filter, until
 
@@ -225,7 +225,7 @@ def test_unknown_actor_is_refused_unless_asked_to_create_it(seeded_path):
 
 
 def test_a_fact_from_a_sentence_in_the_source_reader(seeded_path):
-    from tui.screens import SourceReaderScreen
+    from facts_tui.screens import SourceReaderScreen
 
     async def scenario(app, pilot):
         await pilot.press("o")

@@ -46,7 +46,7 @@ def hostile(seeded_path):
 def test_every_screen_shows_hostile_text_literally(hostile):
     from textual.geometry import Region
 
-    from tui.fact_table import FactTable
+    from facts_tui.fact_table import FactTable
 
     async def scan(app) -> str:
         screen = app.screen

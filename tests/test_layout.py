@@ -10,15 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_library_and_cli_never_import_textual():
     code = ("import sys, facts.cli, facts.collection, facts.query, facts.importer, facts.showing, facts.where, facts.facets; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'textual_plotext')))")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'facts_tui', 'textual_plotext')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     for path in (ROOT / "facts").glob("*.py"):
-        assert not re.search(r"^\s*(from|import)\s+(textual|tui)\b", path.read_text(), re.M), path
+        assert not re.search(r"^\s*(from|import)\s+(textual|tui|facts_tui)\b", path.read_text(), re.M), path
 
 
 def test_facts_help_does_not_load_the_browser():
-    code = "import sys, tui.script; print('textual' in sys.modules)"
+    code = "import sys, facts_tui.script; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

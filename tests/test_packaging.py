@@ -1,4 +1,5 @@
-"""A non-editable install carries schema.sql and the seed collection inside the package."""
+"""A non-editable install carries schema.sql and the seed collection inside the package, and the browser
+under the project's own name."""
 
 import subprocess
 import sys
@@ -20,3 +21,9 @@ def test_wheel_ships_schema_and_seeds(tmp_path):
     texts = sorted(p.name for p in (ROOT / "seeds" / "texts").iterdir())
     assert len(texts) == 5
     assert {f"facts/seeds/texts/{t}" for t in texts} <= names
+    # The browser is installed as facts_tui, never as a generic top-level `tui`.
+    tops = {name.split("/")[0] for name in names}
+    assert "tui" not in tops and "facts_tui" in tops
+    assert {f"facts_tui/{p.name}" for p in (ROOT / "tui").glob("*.py")} <= names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "facts = facts_tui.script:main" in entry_points

@@ -10,8 +10,8 @@ import pytest
 import facts.db
 from facts.db import open_db
 from facts.importer import import_records, read_files, seed_files
-from tui.app import FactsApp
-from tui.fact_table import FactTable
+from facts_tui.app import FactsApp
+from facts_tui.fact_table import FactTable
 
 SIZES = [(80, 24), (160, 48)]
 
