@@ -1,64 +1,15 @@
 """The terminal browser, driven through Textual's Pilot."""
 
-import asyncio
-
-import pytest
-from textual.geometry import Region
 
 import facts_tui.app
-from facts.db import open_db
-from facts.writing import add_fact
-from facts_tui.app import FactsApp
+import pytest
 from facts_tui.fact_table import FactTable
 from facts_tui.panes import FacetPanel, FilterBar
 from facts_tui.screens import CompareScreen, HelpScreen, SourceReaderScreen, SourcesScreen
+from support import browse, settle, table, text_of, type_filter, until
 
-
-def text_of(widget) -> str:
-    """What a widget shows, as plain text."""
-    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
-
-
-def browse(path, scenario, size=(120, 40)):
-    """Run the app on a database and a scenario(app, pilot) coroutine."""
-    async def main():
-        app = FactsApp(path)
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot, app)
-            await scenario(app, pilot)
-    asyncio.run(main())
-
-
-async def settle(pilot, app, rounds: int = 60):
-    """Wait until the workers are done and the screen is up to date.
-
-    Idle three times in a row (0.15 s): longer than the detail pane's wait for the cursor to rest.
-    """
-    idle = 0
-    for _ in range(rounds):
-        await pilot.pause(0.05)
-        idle = idle + 1 if not any(w.is_running for w in app.workers) else 0
-        if idle >= 3:
-            return
-
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    """Wait for a condition the app reaches through its workers; fail after `timeout` seconds."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
-
-
-async def type_filter(pilot, app, text: str):
-    await pilot.press("slash")
-    app.query_one(FilterBar).set_value(text)
-    await settle(pilot, app)
-
-
-def table(app) -> FactTable:
-    return app.query_one(FactTable)
+from facts.db import open_db
+from facts.writing import add_fact
 
 
 def test_first_rows_count_and_detail(seeded_path):
@@ -286,9 +237,8 @@ def test_click_a_row_highlights_it(seeded_path):
 
 
 def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
     import facts_tui.app as app_module
+    from click.testing import CliRunner
     from facts_tui.script import cli
     opened = []
     monkeypatch.setattr(app_module, "run", lambda path, where: opened.append((path, where)))
@@ -305,10 +255,9 @@ def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
 
 
 def test_inbox_reject_and_accept_into_a_fact(seeded_path):
-    from textual.widgets import Input
-
     from facts_tui.form import FactForm
     from facts_tui.screens import InboxScreen
+    from textual.widgets import Input
 
     async def scenario(app, pilot):
         await pilot.press("o")

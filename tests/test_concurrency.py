@@ -7,11 +7,10 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-from support import facts_command
-from test_browser import browse, settle, table, type_filter, until
-
 import facts_tui.app
+import pytest
+from support import browse, facts_command, settle, table, type_filter, until
+
 from facts.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent

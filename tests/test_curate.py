@@ -3,13 +3,12 @@
 import sqlite3
 
 import pytest
+from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from facts_tui.form import FactForm
+from support import browse, settle, table, text_of, type_filter, until
 from textual.widgets import Input, Select
 
 from facts.db import open_db
-from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
-from facts_tui.form import FactForm
-
-from test_browser import browse, settle, table, text_of, type_filter, until
 
 GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russian troops in Belarus",
             quantity="30,000 troops", date="2022-02", actor="nato", source="odr-2022-02-09", confidence="likely",

@@ -5,13 +5,12 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from support import snapshot
+from support import browse, settle, snapshot, until
 
 from facts.cli import cli
 from facts.db import open_db
-from facts.writing import add_fact
 from facts.text import printable
-from test_browser import browse, settle, until
+from facts.writing import add_fact
 
 MARKUP = "[bold red]loud[/] [link=file:///etc/passwd]x[/link] [@click=app.quit]quit[/] [/]"
 ESCAPES = "\x1b[2J\x1b]52;c;aGVsbG8=\x07\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\\x9b31m"
@@ -44,9 +43,8 @@ def hostile(seeded_path):
 
 
 def test_every_screen_shows_hostile_text_literally(hostile):
-    from textual.geometry import Region
-
     from facts_tui.fact_table import FactTable
+    from textual.geometry import Region
 
     async def scan(app) -> str:
         screen = app.screen

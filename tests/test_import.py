@@ -11,49 +11,22 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from support import snapshot
+from support import (
+    BASE_COLLECTION,
+    GOOD,
+    MEMO_TEXT,
+    assert_clean_failure,
+    by_claim,
+    facts_of,
+    problem_lines,
+    run,
+    snapshot,
+    write,
+)
 
-from facts.cli import cli
 from facts.db import open_db
 from facts.errors import RecordErrors
 from facts.importer import import_records, read_files
-
-# The source every test cites. Line breaks and runs of spaces are part of it on purpose.
-MEMO_TEXT = (
-    "Troop report, 12 March 2023.\n"
-    "\n"
-    "NATO officials say about 30,000 troops are in Belarus.\n"
-    "The ministry says 12,500 soldiers arrived.\n"
-    "Some say 5,000 tanks. Some say 5,000 tanks.\n"
-    "The  blog   counts\n"
-    "10,000 arrivals so far.\n"
-    "Between 40 and 50 km of the border is fortified.\n"
-)
-
-BASE_COLLECTION = """\
-actors:
-  - name: Alexander Lukashenko
-    kind: person
-    aliases: [Lukashenko, Lukashenka]
-  - name: NATO
-    kind: organization
-    aliases: [NATO officials]
-  - name: Belarus Security Blog
-    kind: organization
-  - name: Belarus
-    kind: state
-sources:
-  - key: memo
-    title: Troop report
-    publisher: Test Desk
-    published: "2023-03-12"
-    reliability: B
-    text_file: texts/memo.txt
-"""
-
-ENV = {"COLUMNS": "4000", "FACTS_AUTHOR": "import-tester", "FACTS_DB": None, "FORCE_COLOR": None}
-
 
 # --- fixtures and helpers ------------------------------------------------------------
 
@@ -77,41 +50,6 @@ def db_path(base_template, tmp_path) -> Path:
     path = tmp_path / "facts.db"
     shutil.copyfile(base_template, path)
     return path
-
-
-def run(db: Path, *args: str, input: str | None = None, env: dict | None = None):
-    return CliRunner().invoke(cli, ["--db", str(db), *args], input=input, env={**ENV, **(env or {})})
-
-
-def facts_of(db: Path) -> list[dict]:
-    result = run(db, "list", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def by_claim(db: Path) -> dict[str, dict]:
-    return {f["claim"]: f for f in facts_of(db)}
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-def assert_clean_failure(result) -> None:
-    """A user error: exit code 1, no traceback, no internal error."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    assert "internal error" not in result.output
-
-
-def problem_lines(result, path: Path) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
 
 
 def fact_yaml(claim: str, **fields) -> str:
@@ -383,8 +321,6 @@ def test_library_import_is_atomic(db_path, tmp_path):
 
 
 # --- atomicity and FILE:LINE errors --------------------------------------------------
-
-GOOD = {"subject": "Atomic", "date": "2023", "actor": "NATO", "source": "memo", "confidence": 0.5}
 
 YAML_BAD = """\
 - claim: Good one.

@@ -10,11 +10,20 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from support import snapshot
-from test_import import BASE_COLLECTION, GOOD, MEMO_TEXT, assert_clean_failure, by_claim, problem_lines, run, write
+from support import (
+    BASE_COLLECTION,
+    GOOD,
+    MEMO_TEXT,
+    assert_clean_failure,
+    by_claim,
+    problem_lines,
+    run,
+    snapshot,
+    write,
+)
 
-import facts.writing
 import facts.importer
+import facts.writing
 from facts.db import open_db
 from facts.importer import import_records, read_files
 

@@ -13,9 +13,9 @@ from support import facts_command
 from facts import migrations
 from facts.annotations import annotate, retract
 from facts.db import SCHEMA_VERSION, open_db
-from facts.writing import edit_fact, fact_record
 from facts.errors import FactsError
 from facts.importer import import_records, read_files, seed_files
+from facts.writing import edit_fact, fact_record
 
 V1_SCHEMA = Path(__file__).parent / "fixtures" / "schema-v1.sql"
 

@@ -12,9 +12,8 @@ from support import copy_db, snapshot
 
 from facts.db import open_db
 from facts.errors import FieldProblems
-from facts.writing import add_fact
 from facts.importer import RecordErrors, import_records, read_files
-
+from facts.writing import add_fact
 
 numbers = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True, width=32))
 quantities = st.one_of(

@@ -6,12 +6,12 @@ deliberate change; look at the SVGs before committing them.
 """
 
 import pytest
+from facts_tui.app import FactsApp
+from facts_tui.fact_table import FactTable
 
 import facts.db
 from facts.db import open_db
 from facts.importer import import_records, read_files, seed_files
-from facts_tui.app import FactsApp
-from facts_tui.fact_table import FactTable
 
 SIZES = [(80, 24), (160, 48)]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from facts.query import list_facts
 from facts.errors import WhereError
+from facts.query import list_facts
 from facts.where import parse_where
 
 
