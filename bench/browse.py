@@ -173,8 +173,9 @@ def run_visidata(csv_path: Path) -> dict:
 
 
 def versions() -> str:
-    import textual
     from importlib.metadata import version
+
+    import textual
     parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}", f"textual {textual.__version__}"]
     try:
         parts.append(f"visidata {version('visidata')}")

@@ -472,8 +472,22 @@ def zipf_cw(n: int, s: float = 1.0, q: float = 2.0) -> list[float]:
 
 
 class Subject:
-    __slots__ = ("index", "score", "text", "lower", "pre", "post", "unit", "style", "mag", "center", "spread", "about",
-                 "qualitative", "tag")
+    __slots__ = (
+        "about",
+        "center",
+        "index",
+        "lower",
+        "mag",
+        "post",
+        "pre",
+        "qualitative",
+        "score",
+        "spread",
+        "style",
+        "tag",
+        "text",
+        "unit",
+    )
 
 
 class World:
@@ -901,7 +915,7 @@ class ClaimDrawer:
 
 class Batch:
     """One batch of facts: rows for the facts table and what goes with them."""
-    __slots__ = ("rows", "about", "annotations", "extras")
+    __slots__ = ("about", "annotations", "extras", "rows")
 
     def __init__(self):
         self.rows: list[tuple] = []         # FACT_COLUMNS
@@ -1048,7 +1062,7 @@ def ahead(batches, depth: int = 3):
             for b in batches:
                 q.put((b.rows, b.about, b.annotations, b.extras))
             q.put(None)
-        except BaseException:  # noqa: BLE001 - reported by the parent
+        except BaseException:
             import traceback
             q.put(("error", traceback.format_exc()))
         q.close()
@@ -1255,10 +1269,10 @@ def write_jsonl(world: World, batches, path: Path, quiet: bool) -> dict:
 
 def check_db(path: Path, sample: int, seed: int) -> list[str]:
     """integrity_check, the FTS index's own check, and a sample read back through FactIn."""
-    from facts.db import open_db
     from facts.dates import span_text
-    from facts.writing import Resolver, validate_fact
+    from facts.db import open_db
     from facts.models import FactIn
+    from facts.writing import Resolver, validate_fact
 
     problems = []
     db = open_db(path)
@@ -1276,7 +1290,7 @@ def check_db(path: Path, sample: int, seed: int) -> list[str]:
         try:
             conn.execute(sql)
             print(f"check: facts_fts integrity-check ({what}): ok ({time.perf_counter() - t:.1f} s)")
-        except Exception as e:  # noqa: BLE001 - reported, not raised
+        except Exception as e:
             problems.append(f"facts_fts integrity-check ({what}): {e}")
     t = time.perf_counter()
     top = conn.execute("SELECT max(id) FROM facts").fetchone()[0] or 0
@@ -1300,7 +1314,7 @@ def check_db(path: Path, sample: int, seed: int) -> list[str]:
         try:
             FactIn.model_validate(data)
             prepared = validate_fact(data, resolver).row
-        except Exception as e:  # noqa: BLE001 - every failure is reported
+        except Exception as e:
             problems.append(f"fact #{row['id']}: {e}")
             continue
         stored = conn.execute(f"SELECT {', '.join(prepared)} FROM facts WHERE id = ?", [row["id"]]).fetchone()
@@ -1324,7 +1338,7 @@ def check_jsonl(path: Path, sample: int, seed: int) -> list[str]:
     for i in picks:
         try:
             FactIn.model_validate(json.loads(lines[i]))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             problems.append(f"{path}:{i + 1}: {e}")
     print(f"check: {len(picks) - len(problems)} of {len(picks)} sampled lines validate through FactIn")
     return problems

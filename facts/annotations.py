@@ -7,8 +7,7 @@ from pydantic import ValidationError
 
 from . import db as db_module
 from .db import transaction
-from .errors import FieldProblems
-from .errors import FactsError
+from .errors import FactsError, FieldProblems
 from .models import Annotation, describe_errors
 
 

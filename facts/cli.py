@@ -399,6 +399,7 @@ class _progress:
         if not self.enabled:
             return lambda n=1: None
         from rich.progress import Progress
+
         from .output import console
         self.bar = Progress(console=console(sys.stderr), transient=True)
         self.bar.start()
@@ -459,14 +460,14 @@ def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags
 
 
 def _fact_columns():
-    from .display import format_date, format_fact_confidence, format_quantity_unit
+    from .display import format_confidence, format_date, format_quantity_unit
     return [
         ("id", "right", lambda r: r["id"], False),
         ("date", "left", format_date, True),
         ("claimant", "left", lambda r: r["claimant"], True),
         ("subject", "left", lambda r: r["subject"], True),
         ("quantity", "left", format_quantity_unit, True),
-        ("conf.", "left", format_fact_confidence, True),
+        ("conf.", "left", lambda r: format_confidence(r["confidence"]), True),
         ("source", "left", lambda r: r["source"], True),
         ("status", "left", lambda r: r["status"], False),
     ]
@@ -672,7 +673,7 @@ def _reading(c: dict) -> str:
         from .display import format_quantity_unit
         return f"{format_quantity_unit(c)} ({c['qualifier']})"
     if c["kind"] == "date":
-        from .dates import format_span
+        from .display import format_span
         return format_span(c["date_start"], c["date_end"], c["precision"]) + (" (year assumed)" if c.get("year_inferred") else "")
     return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
 
@@ -726,7 +727,7 @@ def tag(ctx, fact_id, tags, remove):
 @click.pass_context
 def rate(ctx, fact_id, confidence, reason):
     """Re-rate a fact's confidence (a number 0..1 or an ICD 203 word)."""
-    from .confidence import format_confidence
+    from .display import format_confidence
     from .query import get_fact
     _annotate(ctx, "reason", fact_id=fact_id, kind="rate", confidence=confidence, body=reason)
     now = get_fact(_db(ctx), fact_id).fact["confidence"]

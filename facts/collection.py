@@ -10,28 +10,33 @@ pay for opening one.
 
 import queue
 from array import array
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from .db import open_db
-from .confidence import likelihood_word
-from .display import format_date, format_quantity_unit
-from .errors import FactsError
-from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
-from .query import FactDetail, Filter, get_fact, order_by
-from .candidates import Document, decide, draft_from_passage, inbox, load_document
-from .db import transaction
 from .annotations import annotate, retract
-from .writing import (DuplicateFact, Resolver, add_fact, edit_fact, fact_record, find_duplicate, insert_fact,
-                    revert_change, validate_fact)
+from .candidates import Document, decide, draft_from_passage, inbox, load_document
+from .db import open_db, transaction
+from .display import format_confidence, format_date, format_quantity_unit
 from .export import export, output
-from .fidelity import write_collection
 from .extract import Candidate
+from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
+from .fidelity import write_collection
+from .query import FactDetail, Filter, get_fact, order_by
 from .sources import cited_quotes, get_source, list_sources
+from .writing import (
+    Resolver,
+    add_fact,
+    edit_fact,
+    fact_record,
+    find_duplicate,
+    insert_fact,
+    revert_change,
+    validate_fact,
+)
 
 # The columns of a page row, as the browser shows them.
 PAGE_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "qualifier", "date_start", "date_end",
@@ -205,5 +210,5 @@ def _display(row: dict) -> dict:
     """A row with the texts the table shows beside the raw values."""
     row["date_text"] = format_date(row)
     row["quantity_text"] = format_quantity_unit(row)
-    row["confidence_text"] = f"{row['confidence']:.2f} {likelihood_word(row['confidence'])}"
+    row["confidence_text"] = format_confidence(row["confidence"])
     return row

@@ -6,7 +6,6 @@ import re
 from .vocab import LIKELIHOOD_BANDS, LIKELIHOOD_SYNONYMS
 
 _BANDS = {word: (low, high) for word, low, high in LIKELIHOOD_BANDS}
-WORDS = tuple(_BANDS) + tuple(LIKELIHOOD_SYNONYMS)
 
 
 def parse_confidence(value: object) -> float:
@@ -75,10 +74,3 @@ def likelihood_word(number: float | None) -> str:
         if number < high:
             return word
     return LIKELIHOOD_BANDS[-1][0]
-
-
-def format_confidence(number: float | None) -> str:
-    """'likely 0.70'."""
-    if number is None:
-        return ""
-    return f"{likelihood_word(number)} {number:.2f}"

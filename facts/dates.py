@@ -84,7 +84,7 @@ def check_span(start: dt.date, end: dt.date, precision: str) -> None:
 
 def span_text(start: dt.date | str, end: dt.date | str, precision: str) -> str:
     """The input form of a span: the inverse of parse_span."""
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_date(start), as_date(end)
     cut = {"year": 4, "month": 7, "day": 10}[precision]
     a, b = start.isoformat()[:cut], end.isoformat()[:cut]
     return a if a == b else f"{a}/{b}"
@@ -105,38 +105,5 @@ def parse_partial(value: object) -> str:
     return text
 
 
-def _as_date(value: dt.date | str) -> dt.date:
+def as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_span(start: dt.date | str | None, end: dt.date | str | None, precision: str | None) -> str:
-    """For reading: '2022', 'Feb 2022', '19 Feb 2022', '10–20 Feb 2022', 'Feb–Mar 2022'."""
-    if start is None or precision is None:
-        return ""
-    a, b = _as_date(start), _as_date(end or start)
-    if precision == "year":
-        return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
-    if precision == "month":
-        if (a.year, a.month) == (b.year, b.month):
-            return f"{_MONTHS[a.month - 1]} {a.year}"
-        if a.year == b.year:
-            return f"{_MONTHS[a.month - 1]}–{_MONTHS[b.month - 1]} {a.year}"
-        return f"{_MONTHS[a.month - 1]} {a.year} – {_MONTHS[b.month - 1]} {b.year}"
-    if a == b:
-        return f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{b.day} {_MONTHS[a.month - 1]} {a.year}"
-    if a.year == b.year:
-        return f"{a.day} {_MONTHS[a.month - 1]} – {b.day} {_MONTHS[b.month - 1]} {a.year}"
-    return f"{a.day} {_MONTHS[a.month - 1]} {a.year} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
-
-
-def format_partial(value: str | None) -> str:
-    """'2022-02' -> 'Feb 2022'."""
-    if not value:
-        return ""
-    span = parse_point(value)
-    return format_span(span.start, span.end, span.precision)

@@ -5,11 +5,11 @@ import getpass
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
@@ -38,7 +38,7 @@ def schema_sql() -> str:
 
 def utc_now() -> str:
     """The time written on facts and annotations: one clock, so tests can hold it still."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def current_author() -> str:

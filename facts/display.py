@@ -1,8 +1,44 @@
-"""How values read to a person: shared by the CLI and the browser."""
+"""How values read to a person, for every face (CLI tables, `facts show`, the browser, drafts).
 
-from .confidence import format_confidence
-from .dates import format_span
-from .numbers import format_number
+Text from the data goes through printable() before it reaches a terminal; numbers, quantities,
+dates, confidences and timestamps each have one way to read.
+"""
+
+import datetime as dt
+import re
+
+from .confidence import likelihood_word
+from .dates import as_date, parse_point
+
+# C0 controls but tab/newline/carriage return, DEL, and C1 controls (the single-byte CSI \x9b among them).
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that change how the text around them reads: bidi overrides and isolates, zero-width
+# spaces and joiners, the byte order mark. Shown by name, never obeyed.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+def printable(value: object) -> str:
+    """Text to put on a terminal: control and invisible characters shown, never obeyed.
+
+    The one function every screen and table uses for text from the data; with rich Text objects
+    (never markup strings) it keeps "[bold]" and escape sequences from doing anything.
+    """
+    if value is None:
+        return ""
+    text = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def printable_line(value: object) -> str:
+    """As printable, with line breaks and tabs shown as spaces."""
+    return " ".join(printable(value).split())
+
+
+def format_number(value: float | None) -> str:
+    """30000.0 -> '30,000'; 2.5 -> '2.5'."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.6g}"
 
 
 def format_quantity(row: dict) -> str:
@@ -31,5 +67,61 @@ def format_date(row: dict) -> str:
     return format_span(row.get("date_start"), row.get("date_end"), row.get("date_precision"))
 
 
-def format_fact_confidence(row: dict) -> str:
-    return format_confidence(row.get("confidence"))
+def quantity_as_typed(quantity: dict | None) -> str:
+    """A quantity record as a person would type it: 'about 30,000', '40-50'."""
+    if not quantity:
+        return ""
+    if quantity.get("qualifier") == "range":
+        return f"{format_number(quantity['low'])}-{format_number(quantity['high'])}"
+    words = {"approx": "about ", "at_least": "at least ", "at_most": "up to ", "exact": ""}
+    return words.get(quantity.get("qualifier", "exact"), "") + format_number(quantity.get("value"))
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_span(start: dt.date | str | None, end: dt.date | str | None, precision: str | None) -> str:
+    """For reading: '2022', 'Feb 2022', '19 Feb 2022', '10–20 Feb 2022', 'Feb–Mar 2022'."""
+    if start is None or precision is None:
+        return ""
+    a, b = as_date(start), as_date(end or start)
+    if precision == "year":
+        return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
+    if precision == "month":
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{_MONTHS[a.month - 1]} {a.year}"
+        if a.year == b.year:
+            return f"{_MONTHS[a.month - 1]}–{_MONTHS[b.month - 1]} {a.year}"
+        return f"{_MONTHS[a.month - 1]} {a.year} – {_MONTHS[b.month - 1]} {b.year}"
+    if a == b:
+        return f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {_MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {_MONTHS[a.month - 1]} – {b.day} {_MONTHS[b.month - 1]} {a.year}"
+    return f"{a.day} {_MONTHS[a.month - 1]} {a.year} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
+
+
+def format_partial(value: str | None) -> str:
+    """'2022-02' -> 'Feb 2022'."""
+    if not value:
+        return ""
+    span = parse_point(value)
+    return format_span(span.start, span.end, span.precision)
+
+
+def format_date(row: dict) -> str:
+    """A fact's date at its precision: 'Feb 2022'."""
+    return format_span(row.get("date_start"), row.get("date_end"), row.get("date_precision"))
+
+
+def format_confidence(number: float | None) -> str:
+    """'0.70 likely': the number first, so a narrow column still shows it."""
+    if number is None:
+        return ""
+    return f"{number:.2f} {likelihood_word(number)}"
+
+
+def format_timestamp(value: str | None) -> str:
+    """A stored UTC timestamp to the minute: '2026-11-22 02:40'."""
+    return value[:16].replace("T", " ") if value else ""

@@ -18,7 +18,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-from typing import IO, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 CHUNK = 5_000  # rowids a task: small enough that the chunks in flight stay a few MB
 SMALLEST = 50_000  # rows below which starting workers costs more than it gives

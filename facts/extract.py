@@ -99,7 +99,7 @@ _STOP = {
     "of", "in", "to", "and", "at", "from", "on", "with", "that", "which", "for", "by", "near", "as", "or", "than",
     "have", "has", "had", "are", "is", "was", "were", "will", "would", "could", "should", "may", "might", "be",
     "been", "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "who", "when", "where",
-    "while", "during", "since", "into", "across", "over", "under", "about", "after", "before", "should", "not",
+    "while", "during", "since", "into", "across", "over", "under", "about", "after", "before", "not",
 }
 _TRAILING = {"at most": "at_most", "at maximum": "at_most", "at the most": "at_most", "at least": "at_least",
              "or more": "at_least", "or so": "approx", "or less": "at_most"}

@@ -17,22 +17,22 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 import yaml
 from pydantic import ValidationError
 
 from .actors import add_actor
-from .db import transaction
-from .writing import FactWriter, Resolver, validate_fact
-from .errors import FactsError, FieldProblems, RecordErrors
 from .annotations import insert_annotation
+from .db import transaction
+from .errors import FactsError, FieldProblems, RecordErrors
 from .models import Actor, Annotation, Source, describe_errors
 from .sources import add_source
+from .writing import FactWriter, Resolver, validate_fact
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SECTIONS = ("actors", "sources", "facts", "annotations")

@@ -8,9 +8,9 @@ built from schema.sql, table by table and column by column; any difference rolls
 
 import re
 import sqlite3
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Callable
 
 from .errors import FactsError
 

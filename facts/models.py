@@ -7,7 +7,7 @@ one the database accepts.
 import datetime as dt
 import hashlib
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +25,6 @@ from .dates import Span, check_span, parse_partial, parse_span
 from .numbers import parse_quantity
 from .text import paragraph, single_line
 from .vocab import ActorKind, AnnotationKind, Precision, Qualifier, Reliability, Status
-
 
 
 def _line(max_length: int):

@@ -137,12 +137,3 @@ def parse_quantity(text: str) -> ParsedQuantity:
     low = value if qualifier in ("exact", "at_least") else None
     high = value if qualifier in ("exact", "at_most") else None
     return ParsedQuantity(value, low, high, qualifier, rest)
-
-
-def format_number(value: float | None) -> str:
-    """30000.0 -> '30,000'; 2.5 -> '2.5'."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.6g}"

@@ -3,13 +3,14 @@
 import csv
 import json
 import sys
-from typing import Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .text import printable_line
+from .display import printable_line
 
 
 def console(stream: TextIO | None = None) -> Console:

@@ -4,13 +4,18 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .confidence import format_confidence
-from .dates import format_partial
-from .display import format_date, format_quantity
-from .numbers import format_number
+from .display import (
+    format_confidence,
+    format_date,
+    format_number,
+    format_partial,
+    format_quantity,
+    format_timestamp,
+    printable,
+    printable_line,
+)
 from .query import FactDetail
 from .quotes import paragraph_around
-from .text import printable, printable_line
 from .vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 
@@ -82,7 +87,7 @@ def render_fact(detail: FactDetail) -> Group:
     parts.append(Text(f"Annotations ({len(detail.annotations)})", style="bold"))
     retracted = {a["retracts"] for a in detail.annotations if a["kind"] == "retraction"}
     for a in detail.annotations:
-        line = Text(f"  #{a['id']} {a['created_at'][:16].replace('T', ' ')}  {printable_line(a['author'])}  "
+        line = Text(f"  #{a['id']} {format_timestamp(a['created_at'])}  {printable_line(a['author'])}  "
                     f"{describe_annotation(a)}")
         if a["id"] in retracted:
             line.stylize("strike dim")
@@ -91,8 +96,8 @@ def render_fact(detail: FactDetail) -> Group:
     parts.append(Text(f"History ({len(detail.history)})", style="bold"))
     for h in detail.history:
         who = printable_line(h["changed_by"] or "someone")
-        parts.append(Text(f"  {h['changed_at'][:16].replace('T', ' ')}  {who}  {describe_change(h)}"))
-    parts.append(_fields([("Entered", f"{f['created_at'][:16].replace('T', ' ')} by {f['created_by'] or 'unknown'}")]))
+        parts.append(Text(f"  {format_timestamp(h['changed_at'])}  {who}  {describe_change(h)}"))
+    parts.append(_fields([("Entered", f"{format_timestamp(f['created_at'])} by {f['created_by'] or 'unknown'}")]))
     return Group(*parts)
 
 

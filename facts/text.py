@@ -1,12 +1,7 @@
-"""Rules for text fields, and text made safe to show on a terminal."""
+"""Rules for text fields: one line or a paragraph, no control characters where they do not belong."""
 
 import re
 
-# C0 controls but tab/newline/carriage return, DEL, and C1 controls (the single-byte CSI \x9b among them).
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Characters that change how the text around them reads: bidi overrides and isolates, zero-width
-# spaces and joiners, the byte order mark. Shown by name, never obeyed.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _LINE_UNSAFE = re.compile(r"[\x00-\x1f]")
 
 
@@ -38,20 +33,3 @@ def paragraph(value: str, max_length: int, strip: bool = True) -> str:
 
 def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
-
-
-def printable(value: object) -> str:
-    """Text to put on a terminal: control and invisible characters shown, never obeyed.
-
-    The one function every screen and table uses for text from the data; with rich Text objects
-    (never markup strings) it keeps "[bold]" and escape sequences from doing anything.
-    """
-    if value is None:
-        return ""
-    text = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
-    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
-
-
-def printable_line(value: object) -> str:
-    """As printable, with line breaks and tabs shown as spaces."""
-    return " ".join(printable(value).split())

@@ -6,16 +6,16 @@ collection, the browser's form).
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sqlite_utils
 from pydantic import ValidationError
 
-from .actors import add_actor, resolve_actor
 from . import db as db_module
+from .actors import add_actor, resolve_actor
 from .db import transaction
-from .errors import DuplicateFact, FactsError, FieldProblems, UnknownActor
+from .errors import FactsError, FieldProblems, UnknownActor
 from .models import Actor, FactIn, describe_errors
 from .quotes import find_quote
 

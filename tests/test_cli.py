@@ -466,7 +466,7 @@ def test_list_filter_min_confidence_word(db, every):
 
 
 def test_list_filter_min_confidence_word_includes_its_whole_band(db):
-    # A fact entered as 0.6 is shown as "likely 0.60"; asking for at least "likely" must list it.
+    # A fact entered as 0.6 is shown as "0.60 likely"; asking for at least "likely" must list it.
     fact_id = add_fact(db, "--confidence", "0.6")
     lower = add_fact(db, "--claim", "Below the band.", "--confidence", "0.5")
     found = ids(listed(db, "--min-confidence", "likely"))
@@ -624,7 +624,7 @@ def test_rate_changes_confidence_and_lands_in_history(db):
     fact = seed_fact(db, "Porotnikov")
     fact_id, old = fact["id"], fact["confidence"]
     result = ok(run(db, "rate", str(fact_id), "very likely", "--reason", "Confirmed by a second source."))
-    assert "very likely 0.88" in result.stdout
+    assert "0.88 very likely" in result.stdout
     data = shown(db, fact_id)
     assert data["confidence"] == pytest.approx(0.875)
     [change] = data["history"]

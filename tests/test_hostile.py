@@ -9,7 +9,7 @@ from support import browse, settle, snapshot, until
 
 from facts.cli import cli
 from facts.db import open_db
-from facts.text import printable
+from facts.display import printable
 from facts.writing import add_fact
 
 MARKUP = "[bold red]loud[/] [link=file:///etc/passwd]x[/link] [@click=app.quit]quit[/] [/]"

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from facts.confidence import format_confidence, likelihood_word, parse_confidence
-from facts.dates import format_span, parse_span, span_text
-from facts.display import format_quantity
+from facts.confidence import likelihood_word, parse_confidence
+from facts.dates import parse_span, span_text
+from facts.display import format_confidence, format_quantity, format_span
 from facts.models import Annotation, DateSpan, FactIn, Quantity, Source, describe_errors
 from facts.numbers import parse_number
 
@@ -127,7 +127,7 @@ def test_confidence_numbers_and_icd203_words(given, stored):
 def test_confidence_named_by_its_band():
     assert likelihood_word(0.7) == "likely"
     assert likelihood_word(0.5) == "roughly even chance"
-    assert format_confidence(0.875) == "very likely 0.88"
+    assert format_confidence(0.875) == "0.88 very likely"
 
 
 @pytest.mark.parametrize("given, words", [(1.5, "outside 0..1"), (-0.1, "outside 0..1"), ("probablyy", "likelihood word"),

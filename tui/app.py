@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -13,16 +13,15 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from facts.collection import Query, Collection
-from facts.errors import FactsError
-from facts.text import printable_line
-from facts.errors import WhereError
+from facts.collection import Collection, Query
+from facts.display import printable_line
+from facts.errors import FactsError, WhereError
 from facts.where import parse_where
 
-from .fact_table import COLUMNS, FactTable
-from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
 from .curate import AnnotateScreen, ExportScreen, HistoryScreen
+from .fact_table import COLUMNS, FactTable
 from .form import FactForm
+from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
 from .screens import CompareScreen, HelpScreen, SourcesScreen
 
 REFRESH_SECONDS = 1.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
+from facts.display import format_timestamp, printable_line
 from facts.errors import FactsError
-from facts.text import printable_line
 from facts.vocab import STATUSES
 
 # kind -> (title, fields: (name, label, placeholder))
@@ -137,7 +137,7 @@ class HistoryScreen(ModalScreen):
         table = self.query_one(DataTable)
         table.add_columns("#", "when", "who", "change")
         for h in self.history:
-            table.add_row(str(h["id"]), h["changed_at"][:16].replace("T", " "), printable_line(h["changed_by"] or ""),
+            table.add_row(str(h["id"]), format_timestamp(h["changed_at"]), printable_line(h["changed_by"] or ""),
                           Text(describe_change(h)), key=str(h["id"]))
         if not self.history:
             self.query_one("#history-error", Static).update("No changes recorded.")

@@ -21,9 +21,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from facts.collection import Query, Collection
+from facts.collection import Collection, Query
+from facts.display import printable_line
 from facts.errors import FactsError
-from facts.text import printable_line
 
 PAGE = 200
 CACHED_PAGES = 64

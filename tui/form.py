@@ -6,7 +6,7 @@ and a failed write leaves the form open with everything that was typed.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -17,10 +17,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from facts.errors import DuplicateFact
-from facts.errors import FactsError
-from facts.numbers import format_number
-from facts.text import printable_line
+from facts.display import printable_line, quantity_as_typed
+from facts.errors import DuplicateFact, FactsError
 
 # name, label, placeholder
 FIELDS = [
@@ -40,18 +38,6 @@ FIELDS = [
     ("tags", "Tags", "separated by ;"),
     ("note", "Note", "a note, kept as an annotation (optional)"),
 ]
-_QUALIFIER_WORDS = {"approx": "about ", "at_least": "at least ", "at_most": "up to ", "exact": ""}
-
-
-def quantity_text(quantity: dict | None) -> str:
-    """A quantity record as a person would type it: 'about 30,000', '40-50'."""
-    if not quantity:
-        return ""
-    if quantity.get("qualifier") == "range":
-        return f"{format_number(quantity['low'])}-{format_number(quantity['high'])}"
-    return _QUALIFIER_WORDS.get(quantity.get("qualifier", "exact"), "") + format_number(quantity.get("value"))
-
-
 class FactForm(ModalScreen):
     """A fact. `save(data, allow_duplicate, create_actors)` writes it (in a worker) and returns its id, or raises.
 
@@ -104,7 +90,7 @@ class FactForm(ModalScreen):
         if value in (None, "DECIDE"):
             return ""
         if name == "quantity":
-            return quantity_text(value)
+            return quantity_as_typed(value)
         if isinstance(value, list):
             return "; ".join(value)
         return str(value)
@@ -120,9 +106,7 @@ class FactForm(ModalScreen):
             value = self.query_one(f"#field-{name}", Input).value.strip()
             if not value:
                 continue
-            if name == "quote_start" and value.isdigit():
-                out[name] = int(value)
-            elif name == "credibility" and value.isdigit():
+            if (name == "quote_start" and value.isdigit()) or (name == "credibility" and value.isdigit()):
                 out[name] = int(value)
             else:
                 out[name] = value

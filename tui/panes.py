@@ -10,10 +10,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facts.display import printable_line
 from facts.facets import FacetValue
 from facts.query import FactDetail
 from facts.showing import render_fact
-from facts.text import printable_line
 
 # facet -> (heading, how a value becomes a term of the filter language)
 FACET_TERMS = {

@@ -11,14 +11,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from facts.collection import Collection
 from facts.candidates import draft_fact
+from facts.collection import Collection
+from facts.display import format_date, format_number, format_quantity_unit, printable, printable_line
 from facts.extract import sentences as split_sentences
-from facts.display import format_date, format_quantity_unit
 from facts.facets import Comparison
-from facts.numbers import format_number
 from facts.showing import quote_in_context
-from facts.text import printable, printable_line
 
 from .form import FactForm
 
@@ -421,6 +419,5 @@ class HelpScreen(ModalScreen):
     """
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            with VerticalScroll():
-                yield Static(Text(HELP))
+        with Vertical(), VerticalScroll():
+            yield Static(Text(HELP))
