@@ -43,6 +43,8 @@ _CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
 LISTED = 1000  # problems listed by line; the rest are counted
 CACHE_MIB = 64  # SQLite page cache during an import
 BULK = 10_000  # records in one import from which the facts' indexes are built once, at the end
+MAX_DEPTH = 64  # levels of nesting in a YAML file; a fact file needs four
+NESTED = f"nested too deeply (more than {MAX_DEPTH} levels)"
 
 
 @dataclass
@@ -127,14 +129,27 @@ class Records:
 # --- YAML -------------------------------------------------------------------
 
 class _Strict:
-    """Safe loading, and stricter still: no aliases, no duplicate keys, dates stay text."""
+    """Safe loading, and stricter still: no aliases, no duplicate keys, no tags that make objects, dates
+    stay text, and nesting stops at MAX_DEPTH with our own message (before any limit of the library's)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted in fact files",
                                               event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def refuse_tag(self, node):
+        raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} is not accepted in fact files",
+                                                node.start_mark)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -152,39 +167,65 @@ _Strict.yaml_implicit_resolvers = {
 }
 
 
+class _PythonLoader(_Strict, yaml.SafeLoader):
+    pass
+
+
+_LOADERS: tuple[type, ...] = (_PythonLoader,)
 if yaml.__with_libyaml__:
     from yaml.composer import Composer
     from yaml.constructor import SafeConstructor
     from yaml.cyaml import CParser
     from yaml.resolver import Resolver as YamlResolver
 
-    class _SafeLoader(_Strict, Composer, CParser, SafeConstructor, YamlResolver):
+    class _FastLoader(_Strict, Composer, CParser, SafeConstructor, YamlResolver):
         """libyaml parses (several times faster); the nodes are still composed in Python, where the
-        checks above run and deep nesting stops at the recursion limit (libyaml's composer would crash)."""
+        checks above run (libyaml's composer would crash on deep nesting)."""
 
         def __init__(self, stream):
             CParser.__init__(self, stream)
             Composer.__init__(self)
             SafeConstructor.__init__(self)
             YamlResolver.__init__(self)
-else:
-    class _SafeLoader(_Strict, yaml.SafeLoader):
-        pass
+
+    # A file libyaml refuses is read again in Python, whose messages are ours where we have one:
+    # libyaml stops deep flow nesting in its own words, looking ahead past MAX_DEPTH.
+    _LOADERS = (_FastLoader, _PythonLoader)
+for _loader in _LOADERS:
+    _loader.add_constructor(None, _Strict.refuse_tag)
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+def _load_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    """The document's root node and its data."""
+    for cls in _LOADERS:
+        loader = cls(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        except yaml.YAMLError:
+            if cls is _LOADERS[-1]:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable")
 
 
 def _read_yaml(path: str, text: str) -> list[Record]:
-    loader = _SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node, data = _load_yaml(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise RecordErrors([f"{path}:{line}: not valid YAML: {getattr(e, 'problem', None) or e}"]) from None
+    except _TooDeep as e:
+        raise RecordErrors([f"{path}:{e.mark.line + 1}: {NESTED}"]) from None
     except RecursionError:
-        raise RecordErrors([f"{path}:1: nested too deeply"]) from None
-    finally:
-        loader.dispose()
+        raise RecordErrors([f"{path}:1: {NESTED}"]) from None
     if data is None:
         return []
 
@@ -246,7 +287,7 @@ def _decode(path: str, text: str, pos: int, first_line: int = 1) -> tuple[object
     except ValueError as e:
         raise RecordErrors([f"{path}:{first_line - 1 + _line_of(text, pos)}: {e}"]) from None
     except RecursionError:
-        raise RecordErrors([f"{path}:{first_line - 1 + _line_of(text, pos)}: nested too deeply"]) from None
+        raise RecordErrors([f"{path}:{first_line - 1 + _line_of(text, pos)}: {NESTED}"]) from None
 
 
 def _skip(text: str, pos: int) -> int:
