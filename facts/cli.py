@@ -113,8 +113,8 @@ def init(ctx, seed):
     db = _db(ctx, create=True)
     click.echo(f"{'Opened' if existed else 'Created'} {path} (schema {SCHEMA_VERSION})")
     if seed:
-        from .importer import import_records, read_files, seed_files
-        result = import_records(db, read_files(seed_files()), _author())
+        from .importer import import_seed_collection
+        result = import_seed_collection(db, _author())
         click.echo(f"Seed collection: {_count(result.facts_added, 'fact')} added, {result.facts_unchanged} already there; "
                    f"{_count(result.actors_added, 'actor')} and {_count(result.sources_added, 'source')} added")
 
@@ -371,7 +371,8 @@ def import_(ctx, files, fmt, dry_run, create_actors):
     All or nothing: one bad record writes nothing, and every bad record is
     named as FILE:LINE: field: reason. Importing the same facts again adds nothing.
     """
-    from .importer import import_records, read_files
+    from .fact_files import read_files
+    from .importer import import_records
     records = read_files(files, fmt)
     db = _db(ctx)
     with _progress(len(records), "Importing") as advance:

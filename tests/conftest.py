@@ -6,7 +6,8 @@ import pytest
 from support import copy_db
 
 from facts.db import open_db
-from facts.importer import import_records, read_files, seed_files
+from facts.fact_files import read_files, seed_files
+from facts.importer import import_records
 
 
 @pytest.fixture(scope="session")

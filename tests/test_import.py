@@ -26,7 +26,8 @@ from support import (
 
 from facts.db import open_db
 from facts.errors import RecordErrors
-from facts.importer import import_records, read_files
+from facts.fact_files import read_files
+from facts.importer import import_records
 
 # --- fixtures and helpers ------------------------------------------------------------
 
@@ -529,7 +530,7 @@ def test_same_claim_with_changed_confidence_is_refused(db_path, tmp_path):
 
 
 def test_seed_collection_imports_idempotently_through_the_library(tmp_path):
-    from facts.importer import seed_files
+    from facts.fact_files import seed_files
     db = open_db(tmp_path / "seed.db", create=True)
     try:
         first = import_records(db, read_files(seed_files()), "seeder")

@@ -25,7 +25,8 @@ from support import (
 import facts.importer
 import facts.writing
 from facts.db import open_db
-from facts.importer import import_records, read_files
+from facts.fact_files import read_files
+from facts.importer import import_records
 
 TABLES = ("facts", "fact_about", "annotations", "fact_tags", "fact_history", "facts_fts_data", "facts_fts_docsize")
 WHEN = "2024-01-02T03:04:05.000Z"  # every record's created_at, so two imports give the same rows

@@ -14,7 +14,8 @@ from facts import migrations
 from facts.annotations import annotate, retract
 from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
-from facts.importer import import_records, read_files, seed_files
+from facts.fact_files import read_files, seed_files
+from facts.importer import import_records
 from facts.writing import edit_fact, fact_record
 
 V1_SCHEMA = Path(__file__).parent / "fixtures" / "schema-v1.sql"

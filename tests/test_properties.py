@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from support import copy_db, snapshot
 
 from facts.db import open_db
-from facts.errors import FieldProblems
-from facts.importer import RecordErrors, import_records, read_files
+from facts.errors import FieldProblems, RecordErrors
+from facts.fact_files import read_files
+from facts.importer import import_records
 from facts.writing import add_fact
 
 numbers = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True, width=32))

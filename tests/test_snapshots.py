@@ -11,7 +11,8 @@ from facts_tui.fact_table import FactTable
 
 import facts.db
 from facts.db import open_db
-from facts.importer import import_records, read_files, seed_files
+from facts.fact_files import read_files, seed_files
+from facts.importer import import_records
 
 SIZES = [(80, 24), (160, 48)]
 

@@ -20,12 +20,12 @@ def browse(ctx, where):
     Without a database yet, it creates one with the seed collection.
     """
     from facts.db import current_author, open_db
-    from facts.importer import import_records, read_files, seed_files
+    from facts.importer import import_seed_collection
 
     path = Path(ctx.obj["db"])
     if not path.exists():
         db = open_db(path, create=True)
-        result = import_records(db, read_files(seed_files()), current_author())
+        result = import_seed_collection(db, current_author())
         db.conn.close()
         click.echo(f"Created {path} with the seed collection ({result.facts_added} facts)", err=True)
     else:
