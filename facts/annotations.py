@@ -3,12 +3,11 @@
 import sqlite3
 
 import sqlite_utils
-from pydantic import ValidationError
 
 from . import db as db_module
 from .db import transaction
-from .errors import FactsError, FieldProblems
-from .models import Annotation, describe_errors
+from .errors import FactsError
+from .models import Annotation, validated
 
 
 def annotate(db: sqlite_utils.Database, **fields) -> int:
@@ -18,10 +17,7 @@ def annotate(db: sqlite_utils.Database, **fields) -> int:
 
 def annotate_all(db: sqlite_utils.Database, many: list[dict]) -> list[int]:
     """Append several annotations, all validated first, in one transaction: every one or none."""
-    try:
-        annotations = [Annotation.model_validate(fields) for fields in many]
-    except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
+    annotations = [validated(Annotation, fields) for fields in many]
     with transaction(db):
         return [insert_annotation(db, annotation)[0] for annotation in annotations]
 

@@ -140,11 +140,8 @@ def sources():
 @click.pass_context
 def sources_add(ctx, file, **fields):
     """Add a source document; FILE is its full text (UTF-8; - for stdin)."""
-    from pydantic import ValidationError
-
     from .db import transaction
-    from .errors import FieldProblems
-    from .models import Source, describe_errors
+    from .models import Source, validated
     from .sources import add_source
     raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
     try:
@@ -152,10 +149,7 @@ def sources_add(ctx, file, **fields):
     except UnicodeDecodeError as e:
         raise FactsError(f"{file}: not valid UTF-8 (byte {e.start})") from None
     data = {k: v for k, v in fields.items() if v is not None}
-    try:
-        source = Source.model_validate({**data, "text": text})
-    except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
+    source = validated(Source, {**data, "text": text})
     db = _db(ctx)
     with transaction(db):
         source_id, created = add_source(db, source, _author())
@@ -199,17 +193,11 @@ def actors():
 @click.pass_context
 def actors_add(ctx, name, aliases, kind, description):
     """Add an actor with its aliases."""
-    from pydantic import ValidationError
-
     from .actors import add_actor
     from .db import transaction
-    from .errors import FieldProblems
-    from .models import Actor, describe_errors
+    from .models import Actor, validated
     given = {"kind": kind} if kind else {}
-    try:
-        actor = Actor(name=name, aliases=list(aliases), description=description, **given)
-    except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
+    actor = validated(Actor, {"name": name, "aliases": list(aliases), "description": description, **given})
     db = _db(ctx)
     with transaction(db):
         _, created = add_actor(db, actor)

@@ -63,10 +63,6 @@ def format_quantity_unit(row: dict) -> str:
     return f"{format_quantity(row)} {row.get('unit') or ''}".strip()
 
 
-def format_date(row: dict) -> str:
-    return format_span(row.get("date_start"), row.get("date_end"), row.get("date_precision"))
-
-
 def quantity_as_typed(quantity: dict | None) -> str:
     """A quantity record as a person would type it: 'about 30,000', '40-50'."""
     if not quantity:

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
-from pydantic import ValidationError
 
 from .actors import add_actor
 from .annotations import insert_annotation
 from .db import transaction
 from .errors import FactsError, FieldProblems, RecordErrors
 from .fact_files import HeldFile, Record, Records, read_files, seed_files
-from .models import Actor, Annotation, Source, describe_errors
+from .models import Actor, Annotation, Source, validated
 from .sources import add_source
 from .writing import FactWriter, Resolver, validate_fact
 
@@ -130,19 +129,16 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
     if record.section != "facts":
         writer.flush()  # what comes after the facts reads them back
-    try:
-        if record.section == "actors":
-            _, created = add_actor(db, Actor.model_validate(data))
-            result.actors_added += created
-        elif record.section == "sources":
-            _, created = add_source(db, Source.model_validate(_source_text(record)), author)
-            result.sources_added += created
-        elif record.section == "annotations":
-            _import_annotation(db, data, author, resolver, result)
-        else:
-            _import_fact(record, resolver, writer, result)
-    except ValidationError as e:
-        raise FieldProblems(describe_errors(e)) from None
+    if record.section == "actors":
+        _, created = add_actor(db, validated(Actor, data))
+        result.actors_added += created
+    elif record.section == "sources":
+        _, created = add_source(db, validated(Source, _source_text(record)), author)
+        result.sources_added += created
+    elif record.section == "annotations":
+        _import_annotation(db, data, author, resolver, result)
+    else:
+        _import_fact(record, resolver, writer, result)
 
 
 def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resolver: Resolver,
@@ -194,7 +190,7 @@ def _annotation(data: dict, resolver: Resolver, author: str) -> Annotation:
     data["fact_id"] = _by_ref(resolver, data.pop("fact"), "fact")
     data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
     data.setdefault("author", author)
-    return Annotation.model_validate(data)
+    return validated(Annotation, data)
 
 
 def _source_text(record: Record) -> dict:

@@ -7,7 +7,7 @@ one the database accepts.
 import datetime as dt
 import hashlib
 import re
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
 
 from .confidence import parse_confidence
 from .dates import Span, check_span, parse_partial, parse_span
+from .errors import FieldProblems
 from .numbers import parse_quantity
 from .text import paragraph, single_line
 from .vocab import ActorKind, AnnotationKind, Precision, Qualifier, Reliability, Status
@@ -358,3 +359,14 @@ def _dedupe(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
             seen.add(item)
             out.append(item)
     return out
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def validated(model: type[_Model], data: object) -> _Model:
+    """The model of a record, or FieldProblems naming every field that is wrong."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise FieldProblems(describe_errors(e)) from None

@@ -10,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlite_utils
-from pydantic import ValidationError
 
 from . import db as db_module
 from .actors import add_actor, resolve_actor
 from .db import transaction
 from .errors import FactsError, FieldProblems, UnknownActor
-from .models import Actor, FactIn, describe_errors
+from .models import Actor, FactIn, validated
 from .quotes import find_quote
 
 # The columns a fact is written with, in schema order.
@@ -293,13 +292,12 @@ def validate_fact(data: object, resolver: Resolver) -> PreparedFact:
     if not isinstance(data, dict):
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
     try:
-        fact = FactIn.model_validate(data)
-    except ValidationError as e:
-        problems = describe_errors(e)
+        fact = validated(FactIn, data)
+    except FieldProblems as e:
         _, unresolved = resolve_references(resolver, *(data.get(k) for k in (
             "actor", "about", "source", "quote", "quote_start", "superseded_by")))
-        named = {f for f, _ in problems}
-        raise FieldProblems(problems + [p for p in unresolved if p[0] not in named]) from None
+        named = {f for f, _ in e.problems}
+        raise FieldProblems(e.problems + [p for p in unresolved if p[0] not in named]) from None
     return prepare_fact(fact, resolver)
 
 
