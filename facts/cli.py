@@ -747,3 +747,18 @@ def status(ctx, fact_id, status, reason, superseded_by):
               superseded_by=superseded_by)
     click.echo(f"Fact #{fact_id} is now {status}")
 
+
+
+def add_plugin_commands() -> click.Group:
+    """The CLI with the commands other packages add through the `facts.commands` entry point (the
+    browser's `facts browse`): found by name, so the library never imports them."""
+    from importlib.metadata import entry_points
+    for entry in entry_points(group="facts.commands"):
+        if entry.name not in cli.commands:
+            cli.add_command(entry.load(), entry.name)
+    return cli
+
+
+def main() -> None:
+    """The `facts` console script, and `python -m facts`."""
+    add_plugin_commands()()

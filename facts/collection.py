@@ -175,10 +175,6 @@ class Collection:
         with self._db() as db:
             return revert_change(db, history_id, author)
 
-    def duplicate(self, data: dict) -> int | None:
-        with self._db() as db:
-            return find_duplicate(db, data)
-
     def annotate(self, **fields) -> int:
         with self._db() as db:
             return annotate(db, **fields)

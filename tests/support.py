@@ -38,7 +38,7 @@ def copy_db(src: Path, dst: Path) -> None:
 
 def facts_command() -> list[str]:
     """The CLI as a separate process, as a user runs it."""
-    return [sys.executable, "-c", "from facts_tui.script import main; main()"]
+    return [sys.executable, "-c", "from facts.cli import main; main()"]
 
 
 # --- the import tests' collection ------------------------------------------------------

@@ -239,7 +239,8 @@ def test_click_a_row_highlights_it(seeded_path):
 def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
     import facts_tui.app as app_module
     from click.testing import CliRunner
-    from facts_tui.script import cli
+    from facts.cli import add_plugin_commands
+    cli = add_plugin_commands()
     opened = []
     monkeypatch.setattr(app_module, "run", lambda path, where: opened.append((path, where)))
     path = tmp_path / "new.db"

@@ -18,7 +18,7 @@ def test_library_and_cli_never_import_textual():
 
 
 def test_facts_help_does_not_load_the_browser():
-    code = "import sys, facts_tui.script; print('textual' in sys.modules)"
+    code = "import sys, facts_tui.command; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -36,3 +36,10 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in command and "pip install" in command
     run = (ROOT / ".ci" / "run").read_text()
     assert "<!-- test-command -->" in run and "README.md" in run
+
+
+def test_python_m_facts_is_the_facts_command_with_the_browser():
+    out = subprocess.run([sys.executable, "-m", "facts", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "browse" in out and "import" in out
+    code = "import sys, facts.cli; facts.cli.add_plugin_commands(); print('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -26,4 +26,4 @@ def test_wheel_ships_schema_and_seeds(tmp_path):
     assert "tui" not in tops and "facts_tui" in tops
     assert {f"facts_tui/{p.name}" for p in (ROOT / "tui").glob("*.py")} <= names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "facts = facts_tui.script:main" in entry_points
+    assert "facts = facts.cli:main" in entry_points and "browse = facts_tui.command:browse" in entry_points

@@ -1,17 +1,14 @@
-"""The `facts` console script: the library's CLI plus `facts browse`.
-
-The browser lives here, not in facts/, so that the library never imports
-Textual; textual itself is imported only when `browse` runs.
+"""`facts browse`: the browser's command, which the facts CLI finds through the `facts.commands`
+entry point (pyproject.toml), so that the library never imports the browser. Textual itself is
+imported only when `browse` runs.
 """
 
 from pathlib import Path
 
 import click
 
-from facts.cli import cli
 
-
-@cli.command()
+@click.command()
 @click.option("--where", "-w", default="", help="Start with this filter (the filter language of facts list --where).")
 @click.pass_context
 def browse(ctx, where):
@@ -32,7 +29,3 @@ def browse(ctx, where):
         open_db(path).conn.close()  # a clear error for a file that is not a facts database
     from .app import run
     run(path, where)
-
-
-def main() -> None:
-    cli()
