@@ -8,7 +8,7 @@ import sqlite_utils
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from .db import utc_now
+from .db import inserted_id, utc_now
 from .errors import FactsError, UnknownActor
 
 if TYPE_CHECKING:  # the models (pydantic) load only for commands that validate: facts list starts faster
@@ -64,7 +64,7 @@ def add_actor(db: sqlite_utils.Database, actor: Actor) -> tuple[int, bool]:
                 raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
         cursor = db.execute("INSERT INTO actors (name, kind, description, added_at) VALUES (?, ?, ?, ?)",
                             [actor.name, actor.kind, actor.description, actor.added_at or utc_now()])
-        actor_id, created = cursor.lastrowid, True
+        actor_id, created = inserted_id(cursor), True
     else:
         actor_id, created = existing, False
         kind = db.execute("SELECT kind FROM actors WHERE id = ?", [actor_id]).fetchone()[0]

@@ -5,7 +5,7 @@ import sqlite3
 import sqlite_utils
 
 from . import db as db_module
-from .db import transaction
+from .db import inserted_id, transaction
 from .errors import FactsError
 from .models import Annotation, validated
 
@@ -44,7 +44,7 @@ def insert_annotation(db: sqlite_utils.Database, annotation: Annotation) -> tupl
         raise FactsError(f"fact #{annotation.fact_id} has no tag '{annotation.tag}'")
     cursor = db.execute(f"INSERT INTO annotations ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                         values)
-    return cursor.lastrowid, True
+    return inserted_id(cursor), True
 
 
 def retract(db: sqlite_utils.Database, annotation_id: int, author: str, reason: str | None = None) -> int:

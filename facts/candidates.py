@@ -104,11 +104,18 @@ def inbox(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = ("q
 DECIDE = "DECIDE"  # marks a field the person must fill in before importing
 
 
+def _date_text(candidate: Candidate) -> str:
+    """A date candidate as a record writes its date: '2022-02', '2022-02-10/2022-02-20'."""
+    c = candidate
+    if c.date_start is None or c.date_end is None or c.precision is None:
+        raise ValueError(f"a {c.kind} candidate has no date")
+    return span_text(c.date_start, c.date_end, c.precision)
+
+
 def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> dict:
     """A fact record from a quantity candidate: filled where the text says, DECIDE where a person must."""
     in_sentence = [d for d in found if d.kind == "date" and d.sentence_start == q.sentence_start]
-    date = span_text(in_sentence[0].date_start, in_sentence[0].date_end, in_sentence[0].precision) \
-        if in_sentence else (doc.published or DECIDE)
+    date = _date_text(in_sentence[0]) if in_sentence else (doc.published or DECIDE)
     quantity = {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high),
                                    ("qualifier", q.qualifier), ("as_stated", q.number)) if v is not None}
     return {
@@ -154,8 +161,7 @@ def draft_from_passage(db: sqlite_utils.Database, key: str, start: int, end: int
         dates = [c for c in found if c.kind == "date"]
         claimant = likely_claimant(found, doc.text[start:end], start) if found else None
         record = {"claim": DECIDE, "subject": DECIDE,
-                  "date": span_text(dates[0].date_start, dates[0].date_end, dates[0].precision) if dates
-                  else (doc.published or DECIDE),
+                  "date": _date_text(dates[0]) if dates else (doc.published or DECIDE),
                   "actor": claimant or DECIDE, "source": doc.key, "confidence": DECIDE}
     one_line = " ".join(passage.split())
     record.update(quote=passage, quote_start=start, claim=one_line if len(one_line) <= 2000 else DECIDE)

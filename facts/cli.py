@@ -5,8 +5,10 @@ import sqlite3
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,11 +36,11 @@ def output_options(fn):
 class FactsGroup(click.Group):
     """Turns every error a user can cause into one line and a non-zero exit."""
 
-    def main(self, *args, **kwargs):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         # Click's usage errors print the usage and a hint around the error; one line says it all.
-        kwargs.pop("standalone_mode", None)
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as e:
             command = e.ctx.command_path if e.ctx else "facts"
             click.echo(f"Error: {e.format_message()} (see: {command} --help)", err=True)

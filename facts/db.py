@@ -36,6 +36,13 @@ def schema_sql() -> str:
     return bundled("schema.sql").read_text(encoding="utf-8")
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just gave."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return cursor.lastrowid
+
+
 def utc_now() -> str:
     """The time written on facts and annotations: one clock, so tests can hold it still."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -48,8 +48,8 @@ def _select(db: sqlite_utils.Database, name: str, flt: Filter | None) -> "Select
     """The SELECT Datasette would run for a table or view (all rows)."""
     is_view = _check_name(db, name)
     columns = [c.name for c in db[name].columns]
-    pks = [] if is_view else db[name].pks
-    where, params = "", []
+    pks = [] if is_view else db.table(name).pks
+    where, params = "", list[object]()
     if flt is not None and flt != Filter():
         if name not in ("facts", "facts_flat"):
             raise FactsError(f"filters apply to facts and facts_flat, not to '{name}'")
@@ -141,7 +141,7 @@ def _write(out: IO[str], shape: str, columns: list[str], head: dict | None,
     count = 0
     if shape in ("csv", "nl"):
         if shape == "csv":
-            out.write(format_rows("csv", [], [columns]))
+            out.write(format_rows("csv", [], [tuple(columns)]))
         for n, text in chunks:
             out.write(text)
             count += n

@@ -89,7 +89,7 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:
         return None
-    processes: list[subprocess.Popen] = []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         bounds = rowid_bounds(conn, table)
         if bounds is None:
@@ -102,10 +102,11 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
             process = subprocess.Popen([sys.executable, "-m", "facts.export_chunks"], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             processes.append(process)
-            process.stdin.write(json.dumps(job).encode())
-            process.stdin.close()
+            stdin = _pipe(process.stdin)
+            stdin.write(json.dumps(job).encode())
+            stdin.close()
         for process in processes:
-            if process.stdout.readline() != b"ready\n":
+            if _pipe(process.stdout).readline() != b"ready\n":
                 _failed(process)
         if while_locked:
             while_locked()
@@ -117,32 +118,41 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
     return _in_order(len(ranges), processes)
 
 
-def _in_order(count: int, processes: list[subprocess.Popen]) -> Iterator[tuple[int, str]]:
+def _in_order(count: int, processes: list[subprocess.Popen[bytes]]) -> Iterator[tuple[int, str]]:
     try:
         for index in range(count):
             process = processes[index % len(processes)]
-            line = process.stdout.readline().split()
+            stdout = _pipe(process.stdout)
+            line = stdout.readline().split()
             if len(line) != 2:
                 _failed(process)
             rows, size = int(line[0]), int(line[1])
-            yield rows, process.stdout.read(size).decode("utf-8")
+            yield rows, stdout.read(size).decode("utf-8")
     finally:
         _stop(processes)
 
 
-def _failed(process: subprocess.Popen) -> None:
+def _pipe(pipe: IO[bytes] | None) -> IO[bytes]:
+    """A worker's pipe: every worker is started with stdin, stdout and stderr piped."""
+    if pipe is None:
+        raise RuntimeError("an export worker was started without its pipes")
+    return pipe
+
+
+def _failed(process: subprocess.Popen[bytes]) -> None:
     process.kill()
-    message = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+    message = _pipe(process.stderr).read().decode("utf-8", "replace").strip().splitlines()
     raise RuntimeError(f"an export worker failed: {message[-1] if message else 'no message'}")
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         if process.poll() is None:
             process.kill()
         process.wait()
         for pipe in (process.stdout, process.stderr):
-            pipe.close()
+            if pipe is not None:
+                pipe.close()
 
 
 def rowid_bounds(conn: sqlite3.Connection, table: str) -> tuple[int, int] | None:

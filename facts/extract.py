@@ -28,7 +28,8 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    out, pos = [], 0
+    out: list[Sentence] = []
+    pos = 0
     for m in _SENTENCE_END.finditer(text):
         _add_sentence(out, text, pos, m.start())
         pos = m.end()
@@ -136,9 +137,7 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             continue
         if word_only and (a.lower() == "one" or not _unit_after(s, m.end(), known_only=low < 3)[0]):
             continue  # "two countries", "one of": a small number word counts a figure only before a known unit
-        if b and low == high:
-            continue
-        if b and low > high:
+        if high is not None and low >= high:
             continue
         unit, unit_end = _unit_after(s, m.end())
         if m.group("pct"):
@@ -188,8 +187,8 @@ _UNIT_WORD = re.compile(r"\s+([A-Za-z][\w\-]*|%)")
 def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None, int]:
     """The counted noun after a number: up to five words, ending at the last known unit word."""
     words, ends, cursor = [], [], pos
-    if re.match(r"\s*%", s[pos:]):
-        return "%", pos + re.match(r"\s*%", s[pos:]).end()
+    if percent := re.match(r"\s*%", s[pos:]):
+        return "%", pos + percent.end()
     for _ in range(5):
         m = _UNIT_WORD.match(s, cursor)
         if not m or m.group(1).lower() in _STOP:
@@ -250,7 +249,7 @@ def dates(text: str, sentence: Sentence, year: int | None, published: dt.date | 
             candidate = _date(m, year)
             if candidate is None:
                 continue
-            if candidate[3] and published and candidate[0] > published + dt.timedelta(days=62):
+            if candidate[3] and published and year is not None and candidate[0] > published + dt.timedelta(days=62):
                 # "in November" in a March article: last November, not next.
                 candidate = _date(m, year - 1)
                 if candidate is None:
@@ -263,7 +262,7 @@ def dates(text: str, sentence: Sentence, year: int | None, published: dt.date | 
     return sorted(out, key=lambda c: c.start)
 
 
-def _date(m: re.Match, default_year: int | None):
+def _date(m: re.Match, default_year: int | None) -> tuple[dt.date, dt.date, str, bool] | None:
     groups = m.groupdict()
     year_text = groups.get("year")
     inferred = year_text is None
@@ -276,8 +275,8 @@ def _date(m: re.Match, default_year: int | None):
             return dt.date(year, 1, 1), dt.date(year, 12, 31), "year", False
         month = _MONTHS[month_text.lower().rstrip(".")]
         if groups.get("d1") is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last), "month", inferred
+            days = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1), dt.date(year, month, days), "month", inferred
         first = dt.date(year, month, int(groups["d1"]))
         last = dt.date(year, month, int(groups["d2"])) if groups.get("d2") else first
         if last < first:
@@ -329,7 +328,7 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
     for sentence in sentences(text):
         found_dates = dates(text, sentence, year, published_day)
         found_claimants = claimants(text, sentence, aliases, pattern)
-        names = list(dict.fromkeys(c.actor for c in found_claimants))
+        names = list(dict.fromkeys(c.actor for c in found_claimants if c.actor))
         found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
         for q in found_quantities:
             q.claimants = names

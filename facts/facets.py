@@ -59,7 +59,7 @@ def facet_counts_many(db: sqlite_utils.Database, flt: Filter | None, names: tupl
     if where == "1" or not grouped:
         out.update({n: facet_counts(db, flt, n, limit) for n in grouped})
         return {n: out[n] for n in names}
-    counters = {n: Counter() for n in grouped}
+    counters: dict[str, Counter] = {n: Counter() for n in grouped}
     columns = ", ".join(FACETS[n][0] for n in grouped)
     cursor = db.execute(f"SELECT {columns} FROM facts WHERE {where}", params)
     while rows := cursor.fetchmany(20_000):

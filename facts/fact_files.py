@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -102,7 +103,13 @@ class Records:
 
 # --- YAML -------------------------------------------------------------------
 
-class _Strict:
+if TYPE_CHECKING:  # what the mixin is mixed into, so the checker knows the loader's methods
+    _LoaderBase = yaml.SafeLoader
+else:
+    _LoaderBase = object
+
+
+class _Strict(_LoaderBase):
     """Safe loading, and stricter still: no aliases, no duplicate keys, no tags that make objects, dates
     stay text, and nesting stops at MAX_DEPTH with our own message (before any limit of the library's)."""
 
@@ -145,11 +152,11 @@ class _PythonLoader(_Strict, yaml.SafeLoader):
     pass
 
 
-_LOADERS: tuple[type, ...] = (_PythonLoader,)
+_LOADERS: tuple[type[_Strict], ...] = (_PythonLoader,)
 if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
     from yaml.composer import Composer
     from yaml.constructor import SafeConstructor
-    from yaml.cyaml import CParser
     from yaml.resolver import Resolver as YamlResolver
 
     class _FastLoader(_Strict, Composer, CParser, SafeConstructor, YamlResolver):
@@ -200,7 +207,7 @@ def _read_yaml(path: str, text: str) -> list[Record]:
         raise RecordErrors([f"{path}:{e.mark.line + 1}: {NESTED}"]) from None
     except RecursionError:
         raise RecordErrors([f"{path}:1: {NESTED}"]) from None
-    if data is None:
+    if node is None or data is None:
         return []
 
     def lines(seq_node) -> list[int]:
@@ -272,7 +279,7 @@ def _skip(text: str, pos: int) -> int:
 
 def _read_array(path: str, text: str, pos: int, section: str) -> tuple[list[Record], int]:
     """Items of the JSON array at text[pos] == '[', each with its line."""
-    records = []
+    records: list[Record] = []
     pos = _skip(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
         return records, pos + 1
@@ -306,14 +313,14 @@ def _read_json(path: str, text: str) -> list[Record]:
 
 def _collection_records(path: str, text: str, pos: int, data: dict) -> list[Record]:
     # Re-read the object key by key to learn the line of every item.
-    records = []
+    records: list[Record] = []
     pos = _skip(text, pos + 1)
     while pos < len(text) and text[pos] != "}":
         key, pos = _decode(path, text, pos)
         pos = _skip(text, pos)
         pos = _skip(text, pos + 1)  # the ':'
         if text[pos] == "[":
-            items, pos = _read_array(path, text, pos, key)
+            items, pos = _read_array(path, text, pos, str(key))
             records += items
         else:
             value, pos = _decode(path, text, pos)

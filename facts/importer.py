@@ -82,7 +82,7 @@ class _Problems:
         self.listed: list[str] = []
         self.total = 0
 
-    def add(self, where: str, problems: list[tuple[str, str]]) -> None:
+    def add(self, where: str | None, problems: list[tuple[str, str]]) -> None:
         self.lines([f"{where}: {f}: {r}" for f, r in problems])
 
     def lines(self, lines: list[str]) -> None:
@@ -133,12 +133,12 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
         _, created = add_actor(db, validated(Actor, data))
         result.actors_added += created
     elif record.section == "sources":
-        _, created = add_source(db, validated(Source, _source_text(record)), author)
+        _, created = add_source(db, validated(Source, _source_text(record, data)), author)
         result.sources_added += created
     elif record.section == "annotations":
         _import_annotation(db, data, author, resolver, result)
     else:
-        _import_fact(record, resolver, writer, result)
+        _import_fact(record, data, resolver, writer, result)
 
 
 def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resolver: Resolver,
@@ -155,8 +155,8 @@ def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resol
     result.annotations_added += created
 
 
-def _import_fact(record: Record, resolver: Resolver, writer: FactWriter, result: ImportResult) -> None:
-    data = dict(record.data)
+def _import_fact(record: Record, data: dict, resolver: Resolver, writer: FactWriter, result: ImportResult) -> None:
+    data = dict(data)
     ref = data.pop("ref", None)
     if ref is not None:
         data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
@@ -193,8 +193,8 @@ def _annotation(data: dict, resolver: Resolver, author: str) -> Annotation:
     return validated(Annotation, data)
 
 
-def _source_text(record: Record) -> dict:
-    data = dict(record.data)
+def _source_text(record: Record, data: dict) -> dict:
+    data = dict(data)
     text_file = data.pop("text_file", None)
     if text_file is not None:
         if "text" in data:

@@ -158,7 +158,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 _SEARCH = {"fts_table": "facts_fts", "fts_pk": "id"}
-_EXTRA = {
+_EXTRA: dict[str, dict[str, object]] = {
     "facts_flat": {"facets": ["claimant", "subject", "unit", "status"], "sort": "id",
                    "sortable_columns": ["id", "date_start", "claimant", "subject", "value", "confidence", "source",
                                         "status", "annotation_count"], **_SEARCH},

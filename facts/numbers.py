@@ -134,6 +134,5 @@ def parse_quantity(text: str) -> ParsedQuantity:
     if rest.startswith("+") and qualifier is None:  # "30,000+"
         qualifier, rest = "at_least", rest[1:].strip()
     qualifier = qualifier or "exact"
-    low = value if qualifier in ("exact", "at_least") else None
-    high = value if qualifier in ("exact", "at_most") else None
-    return ParsedQuantity(value, low, high, qualifier, rest)
+    return ParsedQuantity(value, value if qualifier in ("exact", "at_least") else None,
+                          value if qualifier in ("exact", "at_most") else None, qualifier, rest)

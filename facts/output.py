@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -20,7 +20,7 @@ def console(stream: TextIO | None = None) -> Console:
 
 # A table column: header, justification, how to get the cell from a row, and
 # whether the cell may wrap (long text) or must stay on one line (numbers, dates).
-Column = tuple[str, str, Callable[[dict], object], bool]
+Column = tuple[str, JustifyMethod, Callable[[dict], object], bool]
 
 
 def write_rows(rows: Iterable[dict], fmt: str, *, columns: list[Column] | None = None,

@@ -71,7 +71,8 @@ class Filter:
 
     def where(self, db: sqlite_utils.Database) -> tuple[str, list]:
         """A WHERE clause and its parameters, over columns that `facts` and facts_flat share."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if self.actors:
             ids = sorted({resolve_actor(db, name) for name in self.actors})
             clauses.append(f"actor_id IN ({', '.join('?' * len(ids))})")

@@ -21,8 +21,8 @@ def find_quote(text: str, quote: str, start: int | None = None) -> Anchor:
         for found in _occurrences(text, quote):
             if found[0] == start:
                 return _anchor(text, *found)
-        places = [s for s, _ in _occurrences(text, quote)]
-        where = f"; it occurs at {', '.join(map(str, places))}" if places else ""
+        starts = [s for s, _ in _occurrences(text, quote)]
+        where = f"; it occurs at {', '.join(map(str, starts))}" if starts else ""
         raise ValueError(f"the quote is not at {start} in the source{where}")
     places = _occurrences(text, quote)
     if not places:

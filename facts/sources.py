@@ -3,7 +3,7 @@
 import sqlite_utils
 from rapidfuzz import process
 
-from .db import utc_now
+from .db import inserted_id, utc_now
 from .errors import FactsError
 from .models import Source
 
@@ -28,7 +28,7 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[
         [source.key, source.title, source.publisher, source.author, source.url, source.published,
          values["retrieved"], source.reliability, source.description, source.text, source.sha256,
          source.added_by or author, source.added_at or utc_now()])
-    return cursor.lastrowid, True
+    return inserted_id(cursor), True
 
 
 def get_source(db: sqlite_utils.Database, key: str) -> dict:

@@ -16,7 +16,7 @@ from .actors import add_actor, resolve_actor
 from .db import transaction
 from .errors import FactsError, FieldProblems, UnknownActor
 from .models import Actor, FactIn, validated
-from .quotes import find_quote
+from .quotes import Anchor, find_quote
 
 # The columns a fact is written with, in schema order.
 FACT_COLUMNS = (
@@ -95,7 +95,7 @@ class References:
     actor_id: int | None = None
     about: list[int] = field(default_factory=list)
     source_id: int | None = None
-    anchor: object = None  # quotes.Anchor
+    anchor: Anchor | None = None
 
 
 def resolve_references(resolver: Resolver, actor: object, about: object, source: object, quote: object,
@@ -118,9 +118,10 @@ def resolve_references(resolver: Resolver, actor: object, about: object, source:
             except FactsError as e:
                 problems.append((f"about.{i}", str(e)))
     text = None
-    if isinstance(source, str) and source.strip():
+    key = source.strip().lower() if isinstance(source, str) else ""
+    if key:
         try:
-            refs.source_id, text = resolver.source(source.strip().lower())
+            refs.source_id, text = resolver.source(key)
         except FactsError as e:
             problems.append(("source", str(e)))
     if isinstance(quote, str) and quote.strip() and text is not None:
@@ -128,7 +129,7 @@ def resolve_references(resolver: Resolver, actor: object, about: object, source:
         try:
             refs.anchor = find_quote(text, quote, start)
         except ValueError as e:
-            problems.append(("quote", f"{e} ('{source.strip().lower()}')"))
+            problems.append(("quote", f"{e} ('{key}')"))
     if isinstance(superseded_by, int) and not isinstance(superseded_by, bool) and not resolver.fact_exists(superseded_by):
         problems.append(("superseded_by", f"no fact #{superseded_by}"))
     return refs, problems
@@ -246,7 +247,7 @@ class FactWriter:
 
 def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str) -> list[tuple]:
     """The tag and note annotations a new fact comes with."""
-    rows = [(fact_id, "tag", tag, None, author, now) for tag in fact.tags]
+    rows: list[tuple] = [(fact_id, "tag", tag, None, author, now) for tag in fact.tags]
     if fact.note:
         rows.append((fact_id, "note", None, fact.note, author, now))
     return rows
@@ -351,7 +352,7 @@ def edit_fact(db: sqlite_utils.Database, fact_id: int, data: dict, author: str) 
         stored = sorted(r[0] for r in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))
         if about != stored:
             db.execute("DELETE FROM fact_about WHERE fact_id = ?", [fact_id])
-            db.executemany("INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)", [(fact_id, a) for a in about])
+            db.conn.executemany(_ABOUT, [(fact_id, a) for a in about])
             changed.append("about")
         return changed
 

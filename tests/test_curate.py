@@ -88,6 +88,20 @@ def test_edit_then_revert(seeded_path):
     browse(seeded_path, scenario)
 
 
+def test_edit_the_actors_a_fact_is_about(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5, about Belarus, its blog and Russia
+        await settle(pilot, app)
+        form = await open_form(pilot, app, "e")
+        assert form.query_one("#field-about", Input).value == "Belarus; Belarus Security Blog; Russia"
+        fill(form, about="Belarus; NATO")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm), text_of(form.query_one("#form-error"))
+        assert app.collection.fact(5).fact["about"] == "Belarus; NATO"
+    browse(seeded_path, scenario)
+
+
 @pytest.mark.parametrize("key, values, check", [
     ("a", {"body": "Compare with rail data"}, lambda d: d.annotations[-1]["body"] == "Compare with rail data"),
     ("t", {"tag": "checked"}, lambda d: "checked" in d.fact["tags"]),
