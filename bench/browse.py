@@ -104,7 +104,7 @@ async def probe(db: Path) -> dict:
                 painted.pop(key, None)
                 t0 = time.perf_counter()
                 table._move_to(target)
-                await until(pilot, lambda: key in painted)
+                await until(pilot, lambda key=key: key in painted)
                 waits.append(painted[key] - t0)
                 draws.append(redraw(table))
             out[name] = statistics.median(waits)
@@ -173,13 +173,14 @@ def run_visidata(csv_path: Path) -> dict:
 
 
 def versions() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     import textual
-    parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}", f"textual {textual.__version__}"]
+    parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}",
+             f"textual {textual.__version__}"]
     try:
         parts.append(f"visidata {version('visidata')}")
-    except Exception:
+    except PackageNotFoundError:
         pass
     return ", ".join(parts)
 

@@ -97,7 +97,8 @@ def report(seeds: list[dict], own: list[dict], dated: list[dict]) -> str:
         q, d = totals(rows, "quantity"), totals(rows, "date")
         lines.append(f"| {label} | {q['recall']:.2f} ({q['matched']}/{q['gold']}) | {q['precision']:.2f} "
                      f"({q['matched']}/{q['proposed']}) | {q['qualifier']}/{q['matched']} | {q['unit']}/{q['matched']} "
-                     f"| {d['recall']:.2f} ({d['matched']}/{d['gold']}) | {d['precision']:.2f} ({d['matched']}/{d['proposed']}) |")
+                     f"| {d['recall']:.2f} ({d['matched']}/{d['gold']}) | {d['precision']:.2f} "
+                     f"({d['matched']}/{d['proposed']}) |")
     longest = max(seeds + own, key=lambda r: r["chars"])
     lines.append("")
     lines.append(f"Time: {longest['chars']:,} characters ({longest['file']}) in {longest['seconds'] * 1000:.1f} ms.")

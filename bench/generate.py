@@ -527,7 +527,7 @@ class World:
     def _make_actors(self, n: int) -> None:
         rng = self.rng
         self.state_ids = {}
-        for name, adjective, aliases in STATES:
+        for name, _, aliases in STATES:
             self._add_actor(name, "state", aliases, f"The state of {IN_TEXT[name]} and its government")
             self.state_ids[name] = self.actors[-1]["id"]
         curated = ([(n_, "person", a, d) for n_, a, d in PERSONS]
@@ -831,10 +831,7 @@ class ClaimDrawer:
             return (None, None, None, None, None, False, "")
         style = s.style
         q = QUALIFIERS[bisect(QUALIFIER_CW, rng.random() * QUALIFIER_CW[-1])]
-        if style == "signed":
-            x = s.mag + rng.gauss(0, 2)
-        else:
-            x = s.mag * math.exp(rng.gauss(0, 0.35))
+        x = s.mag + rng.gauss(0, 2) if style == "signed" else s.mag * math.exp(rng.gauss(0, 0.35))
         counting = style == "count"
         if q == "exact":
             v = self.number(x, style, rng.randint(2, 4))

@@ -463,10 +463,7 @@ def run_export(db: Path, table: str, expected: int, timeout: float) -> dict:
         for label, build in exporters:
             path = WORK / f"export.{fmt}"
             print(f"  export {table}: {label}", file=sys.stderr)
-            if build is None:
-                r = run_datasette(db, table, path, timeout)
-            else:
-                r = measure(build(db, table), timeout, path)
+            r = run_datasette(db, table, path, timeout) if build is None else measure(build(db, table), timeout, path)
             if path.exists():
                 r["rows"] = count_rows(path, fmt)
                 r["expected"] = expected
@@ -613,7 +610,7 @@ def export_table(sizes: list[int], res: dict, table: str, timeout: float) -> str
 
     head = [f"export `{table}`", *(f"{n:,} facts" for n in sizes), "peak memory, smallest → largest", "target"]
     rows = []
-    for fmt, exporters in EXPORTERS.items():
+    for exporters in EXPORTERS.values():
         labels = [label for label, _ in exporters]
         for label in labels:
             rows.append([f"`{label}`", *(cell(get(n, label), None, timeout) for n in sizes),
@@ -686,7 +683,8 @@ def versions() -> str:
                               capture_output=True, text=True).stdout.strip()
         # Measured code that differs from the commit is said so: the figures are for the working tree.
         changed = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", "HEAD", "--", "facts", "schema.sql"])
-        parts.append(f"git {head}" + (" with uncommitted changes in facts/ or schema.sql" if changed.returncode else ""))
+        dirty = " with uncommitted changes in facts/ or schema.sql" if changed.returncode else ""
+        parts.append(f"git {head}{dirty}")
     except OSError:
         pass
     return ", ".join(parts)
@@ -713,7 +711,8 @@ def report(args, sizes: list[int], res: dict, startup: dict | None, seconds: flo
                      "runs twice on a new `facts init` database: first the setup file (actors, sources; its time "
                      "is the last row), then the facts file. sqlite-utils gets the same facts file and a new "
                      "database, with `--alter`: without it, it stops at the first row with a key that its first 100 "
-                     "rows lacked (in the 100k file, `superseded_by` on line 133). The floor is `bench/io.py --floor`: it reads "
+                     "rows lacked (in the 100k file, `superseded_by` on line 133). The floor is "
+                     "`bench/io.py --floor`: it reads "
                      "the same JSONL and inserts the same "
                      "rows (facts, fact_about, tag and note annotations) with plain `executemany` in one "
                      "transaction into a database holding the same setup and the project's schema (CHECKs, "

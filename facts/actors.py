@@ -27,7 +27,8 @@ def resolve_actor(db: sqlite_utils.Database, name: str) -> int:
         return row[0]
     # NOCASE folds ASCII only; compare the rest by casefold.
     wanted = name.strip().casefold()
-    for alias, actor_id in db.execute("SELECT alias, actor_id FROM aliases WHERE alias <> lower(alias) OR alias GLOB '*[^ -~]*'"):
+    for alias, actor_id in db.execute(
+            "SELECT alias, actor_id FROM aliases WHERE alias <> lower(alias) OR alias GLOB '*[^ -~]*'"):
         if alias.casefold() == wanted:
             return actor_id
     raise UnknownActor(name.strip(), suggest_actors(db, name))
@@ -35,7 +36,8 @@ def resolve_actor(db: sqlite_utils.Database, name: str) -> int:
 
 def suggest_actors(db: sqlite_utils.Database, name: str, limit: int = 3) -> list[str]:
     """Canonical names of the actors whose aliases look most like `name`."""
-    rows = db.execute("SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id").fetchall()
+    rows = db.execute(
+        "SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id").fetchall()
     if not rows:
         return []
     choices = {i: fold(alias) for i, (alias, _) in enumerate(rows)}
@@ -135,7 +137,7 @@ def suggest_duplicates(db: sqlite_utils.Database, threshold: float = 85) -> list
                       "JOIN actors ON actors.id = aliases.actor_id").fetchall()
     folded = [fold(alias) for alias, _, _ in rows]
     best: dict[tuple[int, int], tuple[str, str, float]] = {}
-    for i, (alias, actor_id, name) in enumerate(rows):
+    for i, (_, actor_id, name) in enumerate(rows):
         for j in range(i + 1, len(rows)):
             other_id, other_name = rows[j][1], rows[j][2]
             if other_id == actor_id:

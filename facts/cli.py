@@ -117,7 +117,8 @@ def init(ctx, seed):
     if seed:
         from .importer import import_seed_collection
         result = import_seed_collection(db, _author())
-        click.echo(f"Seed collection: {_count(result.facts_added, 'fact')} added, {result.facts_unchanged} already there; "
+        click.echo(f"Seed collection: {_count(result.facts_added, 'fact')} added, "
+                   f"{result.facts_unchanged} already there; "
                    f"{_count(result.actors_added, 'actor')} and {_count(result.sources_added, 'source')} added")
 
 
@@ -154,7 +155,7 @@ def sources_add(ctx, file, **fields):
     source = validated(Source, {**data, "text": text})
     db = _db(ctx)
     with transaction(db):
-        source_id, created = add_source(db, source, _author())
+        _, created = add_source(db, source, _author())
     click.echo(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
 
 
@@ -176,7 +177,8 @@ def sources_list(ctx, fmt):
         ("key", "left", lambda r: r["key"], False), ("title", "left", lambda r: r["title"], True),
         ("publisher", "left", lambda r: r["publisher"], True), ("published", "left", lambda r: r["published"], False),
         ("rel.", "left", lambda r: r["reliability"], False),
-        ("chars", "right", lambda r: f"{r['characters'] or 0:,}", False), ("facts", "right", lambda r: r["facts"], False)])
+        ("chars", "right", lambda r: f"{r['characters'] or 0:,}", False),
+        ("facts", "right", lambda r: r["facts"], False)])
 
 
 # --- actors ----------------------------------------------------------------------
@@ -591,7 +593,8 @@ def serve(ctx, port, host):
     from .db import open_db
     from .metadata import build_metadata
     if importlib.util.find_spec("datasette") is None:
-        raise FactsError("facts serve needs Datasette: pip install 'facts[datasette]' (or pip install 'datasette<0.66')")
+        raise FactsError("facts serve needs Datasette: pip install 'facts[datasette]' "
+                         "(or pip install 'datasette<0.66')")
     path = Path(ctx.obj["db"])
     meta = build_metadata(open_db(path, readonly=True), path.stem, title="facts")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -665,7 +668,8 @@ def _reading(c: dict) -> str:
         return f"{format_quantity_unit(c)} ({c['qualifier']})"
     if c["kind"] == "date":
         from .display import format_span
-        return format_span(c["date_start"], c["date_end"], c["precision"]) + (" (year assumed)" if c.get("year_inferred") else "")
+        assumed = " (year assumed)" if c.get("year_inferred") else ""
+        return format_span(c["date_start"], c["date_end"], c["precision"]) + assumed
     return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
 
 

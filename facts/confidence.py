@@ -70,7 +70,7 @@ def likelihood_word(number: float | None) -> str:
     """The ICD 203 band a number falls in: 0.7 -> 'likely'."""
     if number is None:
         return ""
-    for word, low, high in LIKELIHOOD_BANDS:
+    for word, _, high in LIKELIHOOD_BANDS:
         if number < high:
             return word
     return LIKELIHOOD_BANDS[-1][0]

@@ -194,7 +194,7 @@ def label_column(db: sqlite_utils.Database, table: str) -> str | None:
     if named:
         return named[0]
     if len(columns) == 2 and ("id" in columns or "pk" in columns):
-        return [c for c in columns if c not in ("id", "pk")][0]
+        return next(c for c in columns if c not in ("id", "pk"))
     return None
 
 

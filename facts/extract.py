@@ -159,7 +159,8 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         hi = (high if b else low) if qualifier in ("exact", "at_most", "range") else None
         out.append(Candidate(
             "quantity", text[span_start:span_end], span_start, span_end, sentence.text, sentence.start,
-            number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit, qualifier=qualifier))
+            number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit,
+            qualifier=qualifier))
     return out
 
 

@@ -384,7 +384,8 @@ class _JsonlFile:
                     try:
                         line = raw.decode("utf-8").rstrip("\r\n")
                     except UnicodeDecodeError as e:
-                        raise RecordErrors([f"{self.path}:{number}: not valid UTF-8 (byte {offset + e.start})"]) from None
+                        where = f"{self.path}:{number}"
+                        raise RecordErrors([f"{where}: not valid UTF-8 (byte {offset + e.start})"]) from None
                     offset += len(raw)
                     if number == 1:
                         line = line.removeprefix("\ufeff")

@@ -47,7 +47,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "source_title": "The source's title",
         "source_publisher": "Who published the source",
         "source_published": "When the source was published",
-        "source_reliability": "Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged",
+        "source_reliability":
+            "Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged",
         "tags": "Current tags, separated by '; '",
         "annotation_count": "Number of annotations on the fact",
     }),

@@ -133,7 +133,7 @@ def _reconcile(conn: sqlite3.Connection, target: Target) -> None:
     for kind, name, sql in target.rows:
         if kind == "index" and ("index", name) not in present:
             conn.execute(sql)
-    for kind, name, sql in target.rows:
+    for kind, _, sql in target.rows:
         if kind in ("view", "trigger"):
             conn.execute(sql)
 

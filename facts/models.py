@@ -287,7 +287,8 @@ class Annotation(Model):
             if self.status != "active" and self.body is None:
                 raise FieldError("reason", f"marking a fact {self.status} needs a reason")
             if (self.status == "superseded") != (self.superseded_by is not None):
-                raise FieldError("superseded_by", "superseded needs the fact that supersedes it, and only superseded takes one")
+                raise FieldError("superseded_by",
+                                 "superseded needs the fact that supersedes it, and only superseded takes one")
             if self.superseded_by == self.fact_id:
                 raise FieldError("superseded_by", "a fact cannot supersede itself")
         return self

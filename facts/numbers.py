@@ -38,7 +38,8 @@ _PHRASES = sorted(((p, q) for q, ps in _QUALIFIER_PHRASES.items() for p in ps),
 _DIGITS = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _WORD = "|".join(re.escape(w) for w in NUMBER_WORDS)
 # One number: digits with an optional scale ("1.5 million", "30k"), or words ("a hundred", "twelve").
-_NUMBER = rf"(?:(?:{_DIGITS})(?:\s*(?:hundred|thousand|million|billion|bn|mn|k|m)\b)?|(?:a\s+)?(?:(?:{_WORD})(?:[\s-]+(?:{_WORD}))*)\b)"
+_NUMBER = (rf"(?:(?:{_DIGITS})(?:\s*(?:hundred|thousand|million|billion|bn|mn|k|m)\b)?"
+           rf"|(?:a\s+)?(?:(?:{_WORD})(?:[\s-]+(?:{_WORD}))*)\b)")
 _ONE = re.compile(rf"^(?P<n>{_NUMBER})(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _RANGE = re.compile(
     rf"^(?:from\s+|between\s+)?(?P<a>{_NUMBER})\s*(?:-|–|—|to|and|or)\s*(?P<b>{_NUMBER})(?P<rest>.*)$",

@@ -11,7 +11,8 @@ _COMPARED = ("title", "publisher", "author", "url", "published", "retrieved", "r
 
 
 def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[int, bool]:
-    """Store a source: (id, created). The same source again adds nothing; a different one under the same key is refused."""
+    """Store a source: (id, created). The same source again adds nothing; a different one under the same key
+    is refused."""
     row = db.execute("SELECT id, " + ", ".join(_COMPARED) + " FROM sources WHERE key = ?", [source.key]).fetchone()
     values = {name: getattr(source, name) for name in _COMPARED}
     values["retrieved"] = source.retrieved.isoformat() if source.retrieved else None

@@ -130,7 +130,8 @@ def resolve_references(resolver: Resolver, actor: object, about: object, source:
             refs.anchor = find_quote(text, quote, start)
         except ValueError as e:
             problems.append(("quote", f"{e} ('{key}')"))
-    if isinstance(superseded_by, int) and not isinstance(superseded_by, bool) and not resolver.fact_exists(superseded_by):
+    if (isinstance(superseded_by, int) and not isinstance(superseded_by, bool)
+            and not resolver.fact_exists(superseded_by)):
         problems.append(("superseded_by", f"no fact #{superseded_by}"))
     return refs, problems
 
