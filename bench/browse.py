@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -178,10 +179,8 @@ def versions() -> str:
     import textual
     parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}",
              f"textual {textual.__version__}"]
-    try:
+    with contextlib.suppress(PackageNotFoundError):
         parts.append(f"visidata {version('visidata')}")
-    except PackageNotFoundError:
-        pass
     return ", ".join(parts)
 
 
