@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import FactsError, RecordErrors
-from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, SORTS, STATUSES
+from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
 # commands that need them, so `facts --help` starts fast.
@@ -522,7 +522,7 @@ def query(ctx, sql, params, fmt):
 
 @cli.command("export")
 @click.argument("name", required=False)
-@click.option("--shape", type=click.Choice(["objects", "arrays", "array"]), default="objects", show_default=True,
+@click.option("--shape", type=click.Choice(EXPORT_SHAPES[:3]), default="objects", show_default=True,
               help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
 @click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
 @click.option("--csv", "as_csv", is_flag=True, help="Datasette's streamed CSV.")
@@ -654,23 +654,13 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
     elif as_yaml:
         write_draft(doc, found, sys.stdout)
     else:
+        from .display import format_candidate
         from .output import write_rows
         write_rows((c.as_dict() for c in found), "table", columns=[
             ("kind", "left", lambda c: c["kind"], False),
             ("span", "right", lambda c: f"{c['start']}-{c['end']}", False),
             ("text", "left", lambda c: c["text"], True),
-            ("reading", "left", _reading, True)])
-
-
-def _reading(c: dict) -> str:
-    if c["kind"] == "quantity":
-        from .display import format_quantity_unit
-        return f"{format_quantity_unit(c)} ({c['qualifier']})"
-    if c["kind"] == "date":
-        from .display import format_span
-        assumed = " (year assumed)" if c.get("year_inferred") else ""
-        return format_span(c["date_start"], c["date_end"], c["precision"]) + assumed
-    return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
+            ("reading", "left", format_candidate, True)])
 
 
 # --- annotations -----------------------------------------------------------------

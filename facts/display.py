@@ -118,6 +118,17 @@ def format_confidence(number: float | None) -> str:
     return f"{number:.2f} {likelihood_word(number)}"
 
 
+def format_candidate(candidate: dict) -> str:
+    """How the extraction read a candidate: '≈10,000 troops (approx)', 'Feb 2022', 'NATO (says)'."""
+    c = candidate
+    if c["kind"] == "quantity":
+        return f"{format_quantity_unit(c)} ({c['qualifier']})"
+    if c["kind"] == "date":
+        assumed = " (year assumed)" if c.get("year_inferred") else ""
+        return format_span(c["date_start"], c["date_end"], c["precision"]) + assumed
+    return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
+
+
 def format_timestamp(value: str | None) -> str:
     """A stored UTC timestamp to the minute: '2026-11-22 02:40'."""
     return value[:16].replace("T", " ") if value else ""

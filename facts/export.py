@@ -23,8 +23,8 @@ from .db import open_db
 from .errors import FactsError
 from .export_chunks import dumps, format_rows
 from .query import Filter
+from .vocab import EXPORT_SHAPES
 
-SHAPES = ("objects", "arrays", "array", "nl", "csv")
 BATCH = 1_000
 
 
@@ -100,8 +100,8 @@ def export(db: sqlite_utils.Database, name: str, out: IO[str], shape: str = "obj
     """Write a table or view (or the facts a filter keeps) in one of Datasette's shapes; returns the row count.
 
     parallel: let worker processes format a large export (export_chunks), all from one snapshot."""
-    if shape not in SHAPES:
-        raise FactsError(f"unknown shape '{shape}' (one of: {', '.join(SHAPES)})")
+    if shape not in EXPORT_SHAPES:
+        raise FactsError(f"unknown shape '{shape}' (one of: {', '.join(EXPORT_SHAPES)})")
     select = _select(db, name, flt)
     counted: list[int] = []
 

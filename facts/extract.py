@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
-from .numbers import _PHRASES, NUMBER_WORDS, parse_number
+from .numbers import NUMBER_WORDS, QUALIFIER_PHRASES, parse_number
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
 
 def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
     before = s[:pos].rstrip().lower()
-    for phrase, qualifier in _PHRASES:
+    for phrase, qualifier in QUALIFIER_PHRASES:
         if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
             start = len(s[:pos].rstrip()) - len(phrase)
             return qualifier, start

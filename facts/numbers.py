@@ -22,7 +22,7 @@ _SCALES = {
 NUMBER_WORDS = sorted(list(_SMALL) + [s for s in _SCALES if len(s) > 2], key=len, reverse=True)
 
 # Qualifier phrases before a number, longest first so "only about" wins over "about".
-_QUALIFIER_PHRASES = {
+_PHRASES_BY_QUALIFIER = {
     "approx": ["only about", "approximately", "an estimated", "estimated", "roughly", "around",
                "about", "some", "circa", "close to", "closer to", "c.", "ca.", "~", "≈"],
     # "almost seven times" is below seven: a bound, not an estimate around it.
@@ -32,8 +32,9 @@ _QUALIFIER_PHRASES = {
     "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than",
                  "just over", "at least", "upwards of", "over", "above", "min.", "≥", ">=", ">"],
 }
-_PHRASES = sorted(((p, q) for q, ps in _QUALIFIER_PHRASES.items() for p in ps),
-                  key=lambda pq: len(pq[0]), reverse=True)
+# (phrase, qualifier), longest first: what parse_quantity and the extraction read before a number.
+QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() for p in ps),
+                           key=lambda pq: len(pq[0]), reverse=True)
 
 _DIGITS = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _WORD = "|".join(re.escape(w) for w in NUMBER_WORDS)
@@ -115,7 +116,7 @@ def parse_quantity(text: str) -> ParsedQuantity:
         raise ValueError("no quantity given")
     qualifier = None
     lowered = t.lower()
-    for phrase, q in _PHRASES:
+    for phrase, q in QUALIFIER_PHRASES:
         if lowered.startswith(phrase) and (not phrase[-1].isalpha() or len(t) == len(phrase)
                                            or not t[len(phrase)].isalpha()):
             qualifier = q

@@ -16,6 +16,9 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
 CandidateKind = Literal["quantity", "date", "claimant"]
 Decision = Literal["accepted", "rejected"]
+# How `facts export` and the browser write rows: Datasette's JSON envelope with rows as objects or
+# arrays, a bare array, newline-delimited JSON, CSV.
+ExportShape = Literal["objects", "arrays", "array", "nl", "csv"]
 # What facts can be ordered by, in `facts list --sort` and the browser.
 Sort = Literal["id", "date", "claimant", "subject", "value", "unit", "confidence", "source", "status", "annotations"]
 
@@ -28,6 +31,7 @@ ANNOTATION_KINDS: tuple[str, ...] = get_args(AnnotationKind)
 CANDIDATE_KINDS: tuple[str, ...] = get_args(CandidateKind)
 DECISIONS: tuple[str, ...] = get_args(Decision)
 SORTS: tuple[str, ...] = get_args(Sort)
+EXPORT_SHAPES: tuple[str, ...] = get_args(ExportShape)
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {

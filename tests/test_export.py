@@ -16,6 +16,7 @@ from support import snapshot
 
 from facts.cli import cli
 from facts.db import open_db
+from facts.vocab import EXPORT_SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 from datasette.app import Datasette  # noqa: E402  (a test dependency: pinned in the test extra)
@@ -268,12 +269,11 @@ def export_text(path, name, shape, parallel, flt=None) -> str:
 
 
 def test_formatting_in_worker_processes_gives_the_same_bytes(db, in_parallel, monkeypatch):
-    from facts import export as export_module
     from facts.query import Filter
     started = []
     real_start = in_parallel.start
     monkeypatch.setattr(in_parallel, "start", lambda *a, **k: started.append(a[6]) or real_start(*a, **k))
-    for name, shapes in (("facts_flat", export_module.SHAPES), ("facts", ["csv", "objects"]),
+    for name, shapes in (("facts_flat", EXPORT_SHAPES), ("facts", ["csv", "objects"]),
                          ("annotations", ["nl", "arrays"]), ("actors", ["array"]), ("fact_history", ["csv"])):
         for shape in shapes:
             assert export_text(db, name, shape, True) == export_text(db, name, shape, False), (name, shape)
