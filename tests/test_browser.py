@@ -109,6 +109,38 @@ def test_facet_toggles_its_term(seeded_path):
     browse(seeded_path, scenario, size=(160, 48))
 
 
+def test_facet_whose_term_is_a_prefix_of_a_selected_one(seeded_path):
+    from facts.collection import Collection
+    collection = Collection(seeded_path)
+    for fact_id, tag in ((1, "troops"), (2, "troops"), (2, "troops-2022")):
+        collection.annotate(fact_id=fact_id, kind="tag", tag=tag, author="tester")
+
+    def marked(facets) -> dict[str, bool]:
+        options = [facets.get_option_at_index(i) for i in range(facets.option_count)]
+        return {o.id.split("\x1f")[1]: str(o.prompt).startswith("●") for o in options if o.id and o.id.startswith("tag")}
+
+    async def select(pilot, app, facets, option_id):
+        ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
+        facets.focus()
+        facets.highlighted = ids.index(option_id)
+        await pilot.press("enter")
+        await settle(pilot, app)
+
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "tag:troops-2022")
+        facets = app.query_one(FacetPanel)
+        assert table(app).total == 1
+        assert marked(facets)["troops-2022"] and not marked(facets)["troops"]
+        await select(pilot, app, facets, "tag\x1ftroops")
+        assert app.query_one(FilterBar).value == "tag:troops-2022 tag:troops"
+        assert marked(facets)["troops-2022"] and marked(facets)["troops"]
+        await select(pilot, app, facets, "tag\x1ftroops-2022")
+        assert app.query_one(FilterBar).value == "tag:troops"
+        assert table(app).total == 2
+        assert marked(facets)["troops"] and not marked(facets)["troops-2022"]
+    browse(seeded_path, scenario, size=(160, 48))
+
+
 def test_facet_counts_follow_the_filter(seeded_path):
     async def scenario(app, pilot):
         await type_filter(pilot, app, "unit:troops")

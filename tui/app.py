@@ -16,12 +16,12 @@ from textual.widgets import Footer, Header, Input
 from facts.collection import Collection, Query
 from facts.display import printable_line
 from facts.errors import FactsError, WhereError
-from facts.where import parse_where
+from facts.where import parse_where, toggle_term
 
 from .curate import AnnotateScreen, ExportScreen, HistoryScreen
 from .fact_table import COLUMNS, FactTable
 from .form import FactForm
-from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term, toggle_term
+from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
 from .screens import CompareScreen, HelpScreen, SourcesScreen
 
 REFRESH_SECONDS = 1.0

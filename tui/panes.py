@@ -14,6 +14,7 @@ from facts.display import printable_line
 from facts.facets import FacetValue
 from facts.query import FactDetail
 from facts.showing import render_fact
+from facts.where import has_term
 
 # facet -> (heading, how a value becomes a term of the filter language)
 FACET_TERMS = {
@@ -32,13 +33,6 @@ def facet_term(facet: str, value: str) -> str:
     key = FACET_TERMS[facet][1]
     quoted = f'"{value}"' if any(ch.isspace() for ch in value) or '"' in value else value
     return f"{key}{quoted}" if key.endswith("=") else f"{key}:{quoted}"
-
-
-def toggle_term(text: str, term: str) -> str:
-    """Add the term to a filter, or take it out if it is there."""
-    if term in text.split() or f" {term}" in f" {text}":
-        return " ".join(text.replace(term, " ").split())
-    return f"{text.strip()} {term}".strip()
 
 
 def _fit(text: str, width: int) -> str:
@@ -106,7 +100,7 @@ class FacetPanel(OptionList):
             if not values:
                 self.add_option(Option(Text("  (none)", style="dim"), disabled=True))
             for item in values:
-                mark = "●" if facet_term(facet, item.value) in selected else " "
+                mark = "●" if has_term(selected, facet_term(facet, item.value)) else " "
                 line = Text(f"{mark}{item.count:>6,} ")
                 # The set width, not the laid-out one: counts can arrive before the first layout.
                 line.append(_fit(printable_line(item.value), FACET_WIDTH - len(line) - 9))  # border, scrollbar, padding
