@@ -21,6 +21,7 @@ from .annotations import annotate, retract
 from .candidates import Document, decide, draft_from_passage, inbox, load_document
 from .db import open_db, transaction
 from .display import format_confidence, format_date, format_quantity_unit
+from .errors import DuplicateFact
 from .export import export, output
 from .extract import Candidate
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
