@@ -162,4 +162,5 @@ async def type_filter(pilot, app, text: str):
 
 
 def table(app) -> FactTable:
-    return app.query_one(FactTable)
+    """The main screen's table, whichever screen is on top."""
+    return app.main_screen.query_one(FactTable)

@@ -15,7 +15,7 @@ from facts.writing import add_fact
 def test_first_rows_count_and_detail(seeded_path):
     async def scenario(app, pilot):
         t = table(app)
-        assert t.total == 58 and app.total == 58
+        assert t.total == 58 and app.main_screen.total == 58
         assert "58 facts" in app.sub_title
         assert t.row(0)["id"] == 1
         assert "id ▲" in text_of(t).splitlines()[0]
@@ -56,7 +56,7 @@ def test_sort_by_key_and_header_click(seeded_path):
         await pilot.click(FactTable, offset=(header.index("date") + 1, 0))
         await settle(pilot, app)
         dates = [table(app).row(i)["date_start"] for i in range(58)]
-        assert dates == sorted(dates) and app.query_state.sort == "date"
+        assert dates == sorted(dates) and app.main_screen.query_state.sort == "date"
     browse(seeded_path, scenario)
 
 

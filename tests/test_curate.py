@@ -138,9 +138,9 @@ def test_duplicate_guard_asks_before_a_second(seeded_path):
         form = await open_form(pilot, app)
         fill(form, **duplicate)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "fact #4 already has this" in text_of(form.query_one("#form-error")))
+        await until(pilot, lambda: "fact #4 already has this" in text_of(form.query_one("#error-record")))
         assert app.screen is form and "fact #4 already has this source, quote, value and claimant" in \
-            text_of(form.query_one("#form-error"))
+            text_of(form.query_one("#error-record"))
         assert count(seeded_path) == 58
         await pilot.press("ctrl+s")  # saving again means: yes, a second one
         await settle(pilot, app)
@@ -157,7 +157,7 @@ def test_export_the_filtered_view(seeded_path, tmp_path):
         await pilot.press("escape", "x")
         await settle(pilot, app)
         assert isinstance(app.screen, ExportScreen)
-        app.screen.query_one("#export-path", Input).value = str(target)
+        app.screen.query_one("#field-path", Input).value = str(target)
         await pilot.press("enter")
         await settle(pilot, app)
         assert not isinstance(app.screen, ExportScreen)
@@ -180,10 +180,10 @@ def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch)
             await pilot.press("ctrl+s")
             for _ in range(40):
                 await pilot.pause(0.1)
-                if text_of(form.query_one("#form-error")).strip():
+                if text_of(form.query_one("#error-record")).strip():
                     break
             assert app.screen is form
-            assert "locked" in text_of(form.query_one("#form-error")) or "busy" in text_of(form.query_one("#form-error"))
+            assert "locked" in text_of(form.query_one("#error-record")) or "busy" in text_of(form.query_one("#error-record"))
             assert form.query_one("#field-claim", Input).value == GOOD["claim"]
         finally:
             blocker.rollback()
