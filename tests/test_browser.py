@@ -185,6 +185,32 @@ def test_sources_reader_and_jump_to_fact(seeded_path):
     browse(seeded_path, scenario)
 
 
+@pytest.mark.parametrize("size, under_the_mouse, scrolls", [
+    ((120, 40), "#reader-text", "#reader-text"),  # the text scrolls
+    ((40, 8), "#reader-meta", None),  # a screen too small for what it holds scrolls itself
+])
+def test_mouse_wheel_over_the_source_reader(seeded_path, size, under_the_mouse, scrolls):
+    from textual import events
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot, app)
+        reader = app.screen
+        assert isinstance(reader, SourceReaderScreen)
+        scrolled = reader.query_one(scrolls) if scrolls else reader
+        assert scrolled.scroll_y == 0 and scrolled.max_scroll_y > 0
+        widget = reader.query_one(under_the_mouse)
+        for _ in range(3):
+            x, y = widget.region.offset
+            widget.post_message(events.MouseScrollDown(widget, 1, 0, 0, 1, 0, False, False, False, x + 1, y))
+            await settle(pilot, app)
+        assert app.is_running and app.screen is reader
+        assert scrolled.scroll_y > 0
+    browse(seeded_path, scenario, size=size)
+
+
 def test_help_and_palette(seeded_path):
     async def scenario(app, pilot):
         await pilot.press("question_mark")

@@ -240,7 +240,8 @@ class SourceReaderScreen(Screen):
         for i, line in enumerate(out.split("\n", allow_blank=True)):
             self.query_one(f"#para-{i}", Static).update(line)
 
-    def _scroll_to(self, offset: int) -> None:
+    def _scroll_to_offset(self, offset: int) -> None:
+        """Bring the paragraph holding a character offset of the text to the top."""
         paragraph = self.text.count("\n", 0, offset)
         self.query_one(f"#para-{paragraph}", Static).scroll_visible(animate=False, top=True)
 
@@ -250,7 +251,7 @@ class SourceReaderScreen(Screen):
         self.sentence = None
         self.current = (self.current + step) % len(self.quotes)
         self._draw_text()
-        self._scroll_to(self.quotes[self.current]["quote_start"])
+        self._scroll_to_offset(self.quotes[self.current]["quote_start"])
 
     def action_sentence(self, step: int) -> None:
         if not self.sentences:
@@ -262,7 +263,7 @@ class SourceReaderScreen(Screen):
         else:
             self.sentence = max(0, min(len(self.sentences) - 1, self.sentence + step))
         self._draw_text()
-        self._scroll_to(self.sentences[self.sentence].start)
+        self._scroll_to_offset(self.sentences[self.sentence].start)
 
     def action_new_fact(self) -> None:
         if self.sentence is None:
