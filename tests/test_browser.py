@@ -285,6 +285,39 @@ def test_usable_at_80x24(seeded_path):
     browse(seeded_path, scenario, size=(80, 24))
 
 
+def test_keys_move_the_cursor_while_a_page_loads(seeded_path, monkeypatch):
+    import threading
+
+    import facts_tui.fact_table
+
+    from facts.collection import Collection
+    monkeypatch.setattr(facts_tui.fact_table, "PAGE", 10)  # 58 facts: six pages
+    slow, release = threading.Event(), threading.Event()
+    rows = Collection.rows
+
+    def slow_rows(self, ids):
+        if slow.is_set():
+            release.wait(10)
+        return rows(self, ids)
+    monkeypatch.setattr(Collection, "rows", slow_rows)
+
+    async def scenario(app, pilot):
+        t = table(app)
+        slow.set()
+        try:
+            await pilot.press("end")  # the last pages are asked for, and take their time
+            await pilot.pause(0.2)
+            assert t.cursor_row == 57 and t.highlighted_id() is None  # its row is still loading
+            assert app.focused is t
+            await pilot.press("up", "up")
+            assert t.cursor_row == 55
+        finally:
+            release.set()
+        await settle(pilot, app)
+        assert t.highlighted_id() == 56
+    browse(seeded_path, scenario)
+
+
 def test_click_a_row_highlights_it(seeded_path):
     async def scenario(app, pilot):
         await pilot.click(FactTable, offset=(2, 3))  # the header is line 0: line 3 is the third row
