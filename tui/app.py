@@ -4,6 +4,7 @@ watch for changes by other programs, the command palette) and opens the main scr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -56,10 +57,8 @@ class FactsApp(App[None]):
         version = self.watcher.version()
         if version != self.seen_version:
             self.seen_version = version
-            try:
+            with suppress(NoMatches):  # the timer fired as the app closed: its table is gone
                 self.main_screen.action_refresh()
-            except NoMatches:  # the timer fired as the app closed: its table is gone
-                pass
 
     # --- what screens ask for --------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from typing import ClassVar, TypeVar
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -86,8 +85,5 @@ class Dialog(ModalScreen[ResultType]):
             error.update(Text(printable_line("; ".join(reasons))))
             error.set_class(bool(reasons), "-shown")
         first = next((field for field in shown if field != "record"), None)
-        if first is not None:
-            try:
-                self.query_one(f"#field-{first}").focus()
-            except NoMatches:
-                pass
+        for widget in self.query(f"#field-{first}") if first else []:
+            widget.focus()

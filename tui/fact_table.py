@@ -68,7 +68,7 @@ class FactTable(ScrollView, can_focus=True):
     FactTable > .fact-table--retracted { color: $text-muted; text-style: strike; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"fact-table--header", "fact-table--cursor", "fact-table--pending",
-                         "fact-table--disputed", "fact-table--retracted"}
+                                             "fact-table--disputed", "fact-table--retracted"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
@@ -78,7 +78,8 @@ class FactTable(ScrollView, can_focus=True):
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "reverse", "Reverse", show=False),
-    ] + [Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)]
+        *(Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)),
+    ]
 
     cursor_row = reactive(0, always_update=True)
 
@@ -294,7 +295,7 @@ class FactTable(ScrollView, can_focus=True):
         y = event.y
         if y == 0:
             x = 0
-            for column, width in zip(*self._layout()):
+            for column, width in zip(*self._layout(), strict=True):
                 if x <= event.x < x + width + 1 and column.sort:
                     self.sort_by(column.sort)
                     return
@@ -351,7 +352,7 @@ class FactTable(ScrollView, can_focus=True):
         if y == 0:
             style = self.get_component_rich_style("fact-table--header")
             cells = []
-            for column, w in zip(columns, widths):
+            for column, w in zip(columns, widths, strict=True):
                 title = column.title
                 if column.sort == self.query_state.sort:
                     title += " ▼" if self.query_state.descending else " ▲"
@@ -373,5 +374,5 @@ class FactTable(ScrollView, can_focus=True):
         if index == self.cursor_row:
             style = style + self.get_component_rich_style("fact-table--cursor")
         text = " ".join(self._cell("" if row.get(c.key) is None else str(row[c.key]), w, c.right)
-                        for c, w in zip(columns, widths))
+                        for c, w in zip(columns, widths, strict=True))
         return Strip([Segment(text, style)]).crop_extend(0, width, style)

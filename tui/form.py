@@ -47,7 +47,8 @@ class FactForm(Dialog[int]):
     A duplicate (DuplicateFact) is reported and saved only if the person saves again.
     """
 
-    def __init__(self, title: str, values: dict, save: SaveFact, vocabulary: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, title: str, values: dict, save: SaveFact,
+                 vocabulary: dict[str, list[str]] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.values = values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import ClassVar
 
 from rich.text import Text
@@ -80,7 +81,8 @@ class CompareScreen(Screen):
         if comparison.lowest is None:
             spread.update(Text(f"{len(comparison.claims)} claims; none with a number"))
         else:
-            ratio = f" — the highest is {comparison.spread:.3g}× the lowest" if comparison.spread else ""
+            times = "\N{MULTIPLICATION SIGN}"
+            ratio = f" — the highest is {comparison.spread:.3g}{times} the lowest" if comparison.spread else ""
             spread.update(Text(f"{len(comparison.claims)} claims from {format_number(comparison.lowest)} "
                                f"to {format_number(comparison.highest)}{ratio}"))
         self._plot(comparison)
@@ -99,7 +101,7 @@ class CompareScreen(Screen):
             ends = [year_fraction(c["date_end"]) for c in claims]
             ys = [c["value"] if c["value"] is not None else (c["low"] + c["high"]) / 2 for c in claims]
             plt.scatter(xs, ys, label=printable_line(claimant)[:24], marker="dot")
-            for x, end, y, c in zip(xs, ends, ys, claims):
+            for x, end, y, c in zip(xs, ends, ys, claims, strict=True):
                 low = c["low"] if c["low"] is not None else c["value"]
                 high = c["high"] if c["high"] is not None else c["value"]
                 if low is not None and high is not None and low != high:  # bounds: a vertical bar
@@ -116,7 +118,10 @@ class CompareScreen(Screen):
 class SourcesScreen(Screen):
     """Each source with its metadata and number of facts; enter opens its text."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back"), Binding("i", "inbox", "Inbox")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("i", "inbox", "Inbox"),
+    ]
     DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
 
     def __init__(self, collection: Collection, author: str) -> None:
@@ -226,7 +231,7 @@ class SourceReaderScreen(Screen):
             bounds |= {sentence.start, sentence.end}
         cuts = sorted(b for b in bounds if 0 <= b <= len(self.text))
         out = Text()
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             style = ""
             for i, q in enumerate(self.quotes):
                 if q["quote_start"] <= a < q["quote_end"]:
