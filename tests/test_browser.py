@@ -117,7 +117,8 @@ def test_facet_whose_term_is_a_prefix_of_a_selected_one(seeded_path):
 
     def marked(facets) -> dict[str, bool]:
         options = [facets.get_option_at_index(i) for i in range(facets.option_count)]
-        return {o.id.split("\x1f")[1]: str(o.prompt).startswith("●") for o in options if o.id and o.id.startswith("tag")}
+        return {o.id.split("\x1f")[1]: str(o.prompt).startswith("●")
+                for o in options if o.id and o.id.startswith("tag")}
 
     async def select(pilot, app, facets, option_id):
         ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
@@ -159,7 +160,7 @@ def test_compare_view(seeded_path):
         rows = app.screen.query_one("#compare-table").row_count
         assert rows == 7
         spread = text_of(app.screen.query_one("#compare-spread"))
-        assert "from 1,000 to 30,000" in spread and "30×" in spread
+        assert "from 1,000 to 30,000" in spread and "30\N{MULTIPLICATION SIGN}" in spread
         await pilot.press("escape")
         assert not isinstance(app.screen, CompareScreen)
     browse(seeded_path, scenario)
@@ -224,7 +225,7 @@ def test_help_and_palette(seeded_path):
 
 def test_markup_and_escapes_appear_literally(seeded_path):
     db = open_db(seeded_path)
-    fact_id, _ = add_fact(db, {
+    _fact_id, _ = add_fact(db, {
         "claim": "[bold]Loud[/bold] claim [link=http://example.com]here[/link].",
         "subject": "[red]Markup subject[/red]", "date": "2022", "actor": "NATO", "source": "odr-2022-02-09",
         "confidence": 0.5, "note": "escape \x1b[31mred\x1b[0m here"}, "tester")

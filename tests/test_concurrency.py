@@ -20,7 +20,7 @@ NOTES = 12
 
 
 def facts(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(facts_command() + ["--db", str(db), *args], capture_output=True, text=True)
+    return subprocess.run([*facts_command(), "--db", str(db), *args], capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -29,17 +29,17 @@ def collection(tmp_path_factory) -> list[Path]:
 def test_sigkill_at_random_points_leaves_all_or_nothing(collection, tmp_path):
     rng = random.Random(7)
     db = tmp_path / "facts.db"
-    subprocess.run(facts_command() + ["--db", str(db), "init"], check=True, capture_output=True)
+    subprocess.run([*facts_command(), "--db", str(db), "init"], check=True, capture_output=True)
     # How long a whole import takes here, to kill within it.
     start = time.perf_counter()
     probe = tmp_path / "probe.db"
-    subprocess.run(facts_command() + ["--db", str(probe), "init"], check=True, capture_output=True)
-    subprocess.run(facts_command() + ["--db", str(probe), "import", *map(str, collection)], check=True,
+    subprocess.run([*facts_command(), "--db", str(probe), "init"], check=True, capture_output=True)
+    subprocess.run([*facts_command(), "--db", str(probe), "import", *map(str, collection)], check=True,
                    capture_output=True)
     whole = time.perf_counter() - start
     outcomes = []
     for _ in range(KILLS):
-        process = subprocess.Popen(facts_command() + ["--db", str(db), "import", *map(str, collection)],
+        process = subprocess.Popen([*facts_command(), "--db", str(db), "import", *map(str, collection)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.05, whole * 0.9))
         os.kill(process.pid, signal.SIGKILL)

@@ -1,4 +1,5 @@
-"""Curating in the browser (Pilot): the fact form, edits and reverts, annotations, duplicates, export, a locked database."""
+"""Curating in the browser (Pilot): the fact form, edits and reverts, annotations, duplicates, export,
+a locked database."""
 
 import sqlite3
 
@@ -10,9 +11,9 @@ from textual.widgets import Input, Select
 
 from facts.db import open_db
 
-GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russian troops in Belarus",
-            quantity="30,000 troops", date="2022-02", actor="nato", source="odr-2022-02-09", confidence="likely",
-            quote="he estimates the number of Russian troops in Belarus at 30,000")
+GOOD = {"claim": "NATO repeats its estimate of 30,000 troops.", "subject": "Russian troops in Belarus",
+        "quantity": "30,000 troops", "date": "2022-02", "actor": "nato", "source": "odr-2022-02-09",
+        "confidence": "likely", "quote": "he estimates the number of Russian troops in Belarus at 30,000"}
 
 
 async def open_form(pilot, app, key="n"):
@@ -167,6 +168,21 @@ def test_export_the_filtered_view(seeded_path, tmp_path):
     assert lines[0].startswith(b"id,claim,") and len([line for line in lines[1:] if line]) == troops < 58
 
 
+def test_a_full_disk_keeps_the_export_dialog_and_its_path(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        screen.query_one("#field-path", Input).value = "/dev/full"  # every write fails: no space left
+        await pilot.press("enter")
+        await until(pilot, lambda: "not saved" in text_of(screen.query_one("#error-record")))
+        assert "No space left" in text_of(screen.query_one("#error-record"))
+        assert app.screen is screen and screen.query_one("#field-path", Input).value == "/dev/full"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportScreen)
+    browse(seeded_path, scenario)
+
+
 def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch):
     import facts.db
     monkeypatch.setattr(facts.db, "BUSY_TIMEOUT_MS", 300)
@@ -183,7 +199,8 @@ def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch)
                 if text_of(form.query_one("#error-record")).strip():
                     break
             assert app.screen is form
-            assert "locked" in text_of(form.query_one("#error-record")) or "busy" in text_of(form.query_one("#error-record"))
+            error = text_of(form.query_one("#error-record"))
+            assert "locked" in error or "busy" in error
             assert form.query_one("#field-claim", Input).value == GOOD["claim"]
         finally:
             blocker.rollback()

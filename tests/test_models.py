@@ -11,8 +11,8 @@ from facts.display import format_confidence, format_quantity, format_span
 from facts.models import Annotation, DateSpan, FactIn, Quantity, Source, describe_errors
 from facts.numbers import parse_number
 
-BASE = dict(claim="NATO says 30,000 troops.", subject="Russian troops in Belarus", date="2022-02",
-            actor="NATO", source="odr", confidence="likely")
+BASE = {"claim": "NATO says 30,000 troops.", "subject": "Russian troops in Belarus", "date": "2022-02",
+            "actor": "NATO", "source": "odr", "confidence": "likely"}
 
 
 def errors(model, data):
@@ -33,7 +33,7 @@ def errors(model, data):
     ("more than 90", 90, 90, None, "at_least"),
     ("30,000+", 30000, 30000, None, "at_least"),
     ("10,000-30,000", None, 10000, 30000, "range"),
-    ("40–50", None, 40, 50, "range"),
+    ("40–50", None, 40, 50, "range"),  # noqa: RUF001 (the en dash is what is shown)
     ("from 10 to 20", None, 10, 20, "range"),
     ("three or four", None, 3, 4, "range"),
     ("1.5 million", 1_500_000, 1_500_000, 1_500_000, "exact"),
@@ -112,8 +112,8 @@ def test_date_formats_for_reading():
     assert format_span("2022-01-01", "2022-12-31", "year") == "2022"
     assert format_span("2022-02-01", "2022-02-28", "month") == "Feb 2022"
     assert format_span("2022-02-19", "2022-02-19", "day") == "19 Feb 2022"
-    assert format_span("2022-02-10", "2022-02-20", "day") == "10–20 Feb 2022"
-    assert format_span("2022-02-01", "2022-03-31", "month") == "Feb–Mar 2022"
+    assert format_span("2022-02-10", "2022-02-20", "day") == "10–20 Feb 2022"  # noqa: RUF001 (the en dash is what is shown)
+    assert format_span("2022-02-01", "2022-03-31", "month") == "Feb–Mar 2022"  # noqa: RUF001 (the en dash is what is shown)
     assert parse_span(dt.date(2022, 2, 19)).precision == "day"
 
 
@@ -130,8 +130,9 @@ def test_confidence_named_by_its_band():
     assert format_confidence(0.875) == "0.88 very likely"
 
 
-@pytest.mark.parametrize("given, words", [(1.5, "outside 0..1"), (-0.1, "outside 0..1"), ("probablyy", "likelihood word"),
-                                          (float("nan"), "finite"), (True, "number from 0 to 1")])
+@pytest.mark.parametrize("given, words", [(1.5, "outside 0..1"), (-0.1, "outside 0..1"),
+                                          ("probablyy", "likelihood word"), (float("nan"), "finite"),
+                                          (True, "number from 0 to 1")])
 def test_bad_confidence(given, words):
     problems = errors(FactIn, dict(BASE, confidence=given))
     assert problems[0][0] == "confidence" and words in problems[0][1], problems
@@ -174,11 +175,11 @@ def test_source_reliability_and_key():
 
 def test_annotation_kinds():
     assert Annotation(fact_id=1, kind="rate", confidence="likely", body="new report", author="a").confidence == 0.675
-    assert errors(Annotation, dict(fact_id=1, kind="rate", confidence=0.5, author="a"))[0][0] == "reason"
-    assert errors(Annotation, dict(fact_id=1, kind="tag", author="a"))[0][0] == "tag"
-    assert errors(Annotation, dict(fact_id=1, kind="status", status="superseded", body="x", author="a"))[0][0] \
-        == "superseded_by"
-    assert errors(Annotation, dict(fact_id=1, kind="note", body="x", tag="t", author="a"))[0][0] == "tag"
+    assert errors(Annotation, {"fact_id": 1, "kind": "rate", "confidence": 0.5, "author": "a"})[0][0] == "reason"
+    assert errors(Annotation, {"fact_id": 1, "kind": "tag", "author": "a"})[0][0] == "tag"
+    superseded = {"fact_id": 1, "kind": "status", "status": "superseded", "body": "x", "author": "a"}
+    assert errors(Annotation, superseded)[0][0] == "superseded_by"
+    assert errors(Annotation, {"fact_id": 1, "kind": "note", "body": "x", "tag": "t", "author": "a"})[0][0] == "tag"
 
 
 def test_number_words_and_separators():
@@ -193,5 +194,5 @@ def test_quantity_display():
     assert format_quantity({"qualifier": "approx", "value": 30000.0}) == "≈30,000"
     assert format_quantity({"qualifier": "at_least", "value": 90.0}) == "≥90"
     assert format_quantity({"qualifier": "at_most", "value": 30000.0}) == "≤30,000"
-    assert format_quantity({"qualifier": "range", "low": 40.0, "high": 50.0}) == "40–50"
+    assert format_quantity({"qualifier": "range", "low": 40.0, "high": 50.0}) == "40–50"  # noqa: RUF001 (the en dash is what is shown)
     assert format_quantity({"qualifier": "exact", "value": 2.5}) == "2.5"
