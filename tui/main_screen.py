@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
         number = self.session_annotations.pop()
         collection, author = self.collection, self.author
 
-        def undone(retraction: int) -> None:
+        def undone(_retraction: int) -> None:
             self.notify(f"Retracted annotation #{number}", markup=False)
             self.action_refresh()
         run_then(self, lambda: collection.retract(number, author), undone)
