@@ -1,5 +1,11 @@
 """Errors a user can cause: each is one line they can act on, and nothing is written."""
 
+import sqlite3
+
+# Failures of the machine rather than the user: a database locked past the busy timeout, a full or
+# read-only disk. The browser reports them and keeps what was typed, without naming the driver itself.
+ENVIRONMENT_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+
 
 class FactsError(Exception):
     """A user-caused error: printed as one line, exit code 1, nothing written."""

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from facts_tui.app import FactsApp
-from facts_tui.fact_table import FactTable
-from facts_tui.panes import FilterBar
 from textual.geometry import Region
 
 from facts.cli import cli
+from facts_tui.app import FactsApp
+from facts_tui.fact_table import FactTable
+from facts_tui.panes import FilterBar
 
 
 def snapshot(path: Path) -> str:
@@ -162,4 +162,5 @@ async def type_filter(pilot, app, text: str):
 
 
 def table(app) -> FactTable:
-    return app.query_one(FactTable)
+    """The main screen's table, whichever screen is on top."""
+    return app.main_screen.query_one(FactTable)

@@ -1,21 +1,21 @@
 """The terminal browser, driven through Textual's Pilot."""
 
 
-import facts_tui.app
 import pytest
+from support import browse, settle, table, text_of, type_filter, until
+
+import facts_tui.app
+from facts.db import open_db
+from facts.writing import add_fact
 from facts_tui.fact_table import FactTable
 from facts_tui.panes import FacetPanel, FilterBar
 from facts_tui.screens import CompareScreen, HelpScreen, SourceReaderScreen, SourcesScreen
-from support import browse, settle, table, text_of, type_filter, until
-
-from facts.db import open_db
-from facts.writing import add_fact
 
 
 def test_first_rows_count_and_detail(seeded_path):
     async def scenario(app, pilot):
         t = table(app)
-        assert t.total == 58 and app.total == 58
+        assert t.total == 58 and app.main_screen.total == 58
         assert "58 facts" in app.sub_title
         assert t.row(0)["id"] == 1
         assert "id ▲" in text_of(t).splitlines()[0]
@@ -56,7 +56,7 @@ def test_sort_by_key_and_header_click(seeded_path):
         await pilot.click(FactTable, offset=(header.index("date") + 1, 0))
         await settle(pilot, app)
         dates = [table(app).row(i)["date_start"] for i in range(58)]
-        assert dates == sorted(dates) and app.query_state.sort == "date"
+        assert dates == sorted(dates) and app.main_screen.query_state.sort == "date"
     browse(seeded_path, scenario)
 
 
@@ -109,6 +109,39 @@ def test_facet_toggles_its_term(seeded_path):
     browse(seeded_path, scenario, size=(160, 48))
 
 
+def test_facet_whose_term_is_a_prefix_of_a_selected_one(seeded_path):
+    from facts.collection import Collection
+    collection = Collection(seeded_path)
+    for fact_id, tag in ((1, "troops"), (2, "troops"), (2, "troops-2022")):
+        collection.annotate(fact_id=fact_id, kind="tag", tag=tag, author="tester")
+
+    def marked(facets) -> dict[str, bool]:
+        options = [facets.get_option_at_index(i) for i in range(facets.option_count)]
+        return {o.id.split("\x1f")[1]: str(o.prompt).startswith("●")
+                for o in options if o.id and o.id.startswith("tag")}
+
+    async def select(pilot, app, facets, option_id):
+        ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
+        facets.focus()
+        facets.highlighted = ids.index(option_id)
+        await pilot.press("enter")
+        await settle(pilot, app)
+
+    async def scenario(app, pilot):
+        await type_filter(pilot, app, "tag:troops-2022")
+        facets = app.query_one(FacetPanel)
+        assert table(app).total == 1
+        assert marked(facets)["troops-2022"] and not marked(facets)["troops"]
+        await select(pilot, app, facets, "tag\x1ftroops")
+        assert app.query_one(FilterBar).value == "tag:troops-2022 tag:troops"
+        assert marked(facets)["troops-2022"] and marked(facets)["troops"]
+        await select(pilot, app, facets, "tag\x1ftroops-2022")
+        assert app.query_one(FilterBar).value == "tag:troops"
+        assert table(app).total == 2
+        assert marked(facets)["troops"] and not marked(facets)["troops-2022"]
+    browse(seeded_path, scenario, size=(160, 48))
+
+
 def test_facet_counts_follow_the_filter(seeded_path):
     async def scenario(app, pilot):
         await type_filter(pilot, app, "unit:troops")
@@ -127,7 +160,7 @@ def test_compare_view(seeded_path):
         rows = app.screen.query_one("#compare-table").row_count
         assert rows == 7
         spread = text_of(app.screen.query_one("#compare-spread"))
-        assert "from 1,000 to 30,000" in spread and "30×" in spread
+        assert "from 1,000 to 30,000" in spread and "30\N{MULTIPLICATION SIGN}" in spread
         await pilot.press("escape")
         assert not isinstance(app.screen, CompareScreen)
     browse(seeded_path, scenario)
@@ -153,6 +186,32 @@ def test_sources_reader_and_jump_to_fact(seeded_path):
     browse(seeded_path, scenario)
 
 
+@pytest.mark.parametrize("size, under_the_mouse, scrolls", [
+    ((120, 40), "#reader-text", "#reader-text"),  # the text scrolls
+    ((40, 8), "#reader-meta", None),  # a screen too small for what it holds scrolls itself
+])
+def test_mouse_wheel_over_the_source_reader(seeded_path, size, under_the_mouse, scrolls):
+    from textual import events
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot, app)
+        reader = app.screen
+        assert isinstance(reader, SourceReaderScreen)
+        scrolled = reader.query_one(scrolls) if scrolls else reader
+        assert scrolled.scroll_y == 0 and scrolled.max_scroll_y > 0
+        widget = reader.query_one(under_the_mouse)
+        for _ in range(3):
+            x, y = widget.region.offset
+            widget.post_message(events.MouseScrollDown(widget, 1, 0, 0, 1, 0, False, False, False, x + 1, y))
+            await settle(pilot, app)
+        assert app.is_running and app.screen is reader
+        assert scrolled.scroll_y > 0
+    browse(seeded_path, scenario, size=size)
+
+
 def test_help_and_palette(seeded_path):
     async def scenario(app, pilot):
         await pilot.press("question_mark")
@@ -166,7 +225,7 @@ def test_help_and_palette(seeded_path):
 
 def test_markup_and_escapes_appear_literally(seeded_path):
     db = open_db(seeded_path)
-    fact_id, _ = add_fact(db, {
+    _fact_id, _ = add_fact(db, {
         "claim": "[bold]Loud[/bold] claim [link=http://example.com]here[/link].",
         "subject": "[red]Markup subject[/red]", "date": "2022", "actor": "NATO", "source": "odr-2022-02-09",
         "confidence": 0.5, "note": "escape \x1b[31mred\x1b[0m here"}, "tester")
@@ -227,6 +286,38 @@ def test_usable_at_80x24(seeded_path):
     browse(seeded_path, scenario, size=(80, 24))
 
 
+def test_keys_move_the_cursor_while_a_page_loads(seeded_path, monkeypatch):
+    import threading
+
+    import facts_tui.fact_table
+    from facts.collection import Collection
+    monkeypatch.setattr(facts_tui.fact_table, "PAGE", 10)  # 58 facts: six pages
+    slow, release = threading.Event(), threading.Event()
+    rows = Collection.rows
+
+    def slow_rows(self, ids):
+        if slow.is_set():
+            release.wait(10)
+        return rows(self, ids)
+    monkeypatch.setattr(Collection, "rows", slow_rows)
+
+    async def scenario(app, pilot):
+        t = table(app)
+        slow.set()
+        try:
+            await pilot.press("end")  # the last pages are asked for, and take their time
+            await pilot.pause(0.2)
+            assert t.cursor_row == 57 and t.highlighted_id() is None  # its row is still loading
+            assert app.focused is t
+            await pilot.press("up", "up")
+            assert t.cursor_row == 55
+        finally:
+            release.set()
+        await settle(pilot, app)
+        assert t.highlighted_id() == 56
+    browse(seeded_path, scenario)
+
+
 def test_click_a_row_highlights_it(seeded_path):
     async def scenario(app, pilot):
         await pilot.click(FactTable, offset=(2, 3))  # the header is line 0: line 3 is the third row
@@ -237,8 +328,9 @@ def test_click_a_row_highlights_it(seeded_path):
 
 
 def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
-    import facts_tui.app as app_module
     from click.testing import CliRunner
+
+    import facts_tui.app as app_module
     from facts.cli import add_plugin_commands
     cli = add_plugin_commands()
     opened = []
@@ -256,9 +348,10 @@ def test_browse_command_seeds_a_new_database(tmp_path, monkeypatch):
 
 
 def test_inbox_reject_and_accept_into_a_fact(seeded_path):
+    from textual.widgets import Input
+
     from facts_tui.form import FactForm
     from facts_tui.screens import InboxScreen
-    from textual.widgets import Input
 
     async def scenario(app, pilot):
         await pilot.press("o")

@@ -312,7 +312,7 @@ def test_add_from_flags_prints_the_new_id(db):
 
 def test_add_missing_required_field_without_a_terminal_names_it(db):
     before = snapshot(db)
-    flags = [f for f in FACT_FLAGS]
+    flags = list(FACT_FLAGS)
     i = flags.index("--confidence")
     del flags[i:i + 2]
     result = run(db, "add", *flags)
@@ -375,7 +375,7 @@ def test_add_interactive_answers_every_prompt(db):
 
 
 def test_add_interactive_reasks_after_an_invalid_date(db):
-    flags = [f for f in FACT_FLAGS]
+    flags = list(FACT_FLAGS)
     i = flags.index("--date")
     del flags[i:i + 2]
     # Prompts: quantity (blank), date (invalid), quote (blank), then the date again.
@@ -388,7 +388,7 @@ def test_add_interactive_reasks_after_an_invalid_date(db):
 
 
 def test_add_interactive_reasks_after_an_unknown_actor(db):
-    flags = [f for f in FACT_FLAGS]
+    flags = list(FACT_FLAGS)
     i = flags.index("--actor")
     del flags[i:i + 2]
     result = ok(run(db, "add", "--interactive", *flags, input="\nStoltenbreg\n\nStoltenberg\n"))
@@ -476,7 +476,8 @@ def test_list_filter_min_confidence_word_includes_its_whole_band(db):
 
 def test_list_search(db, every):
     _check_filter(db, every, ["--search", "Grodno"],
-                  lambda f: "grodno" in " ".join(str(f[k] or "") for k in ("claim", "subject", "quote", "as_stated")).lower())
+                  lambda f: "grodno" in " ".join(str(f[k] or "")
+                                                 for k in ("claim", "subject", "quote", "as_stated")).lower())
     # Words are words, never FTS syntax.
     for text in ['NATO"', "troops AND", "(Belarus", "*", "NEAR(x y)"]:
         result = run(db, "list", "--json", "--search", text)
@@ -593,7 +594,8 @@ def test_annotate(db):
     assert f"to fact #{fact_id}" in result.stdout
     annotations = shown(db, fact_id)["annotations"]
     assert len(annotations) == before + 1
-    assert (annotations[-1]["kind"], annotations[-1]["body"], annotations[-1]["author"]) == ("note", "A second look.", "dana")
+    last = annotations[-1]
+    assert (last["kind"], last["body"], last["author"]) == ("note", "A second look.", "dana")
     assert annotations[-1]["created_at"]
 
 
@@ -648,7 +650,7 @@ def test_rate_needs_a_reason(db):
 
 
 def test_status_disputed_with_reason(db):
-    fact = [f for f in listed(db, "--status", "active")][0]
+    fact = next(iter(listed(db, "--status", "active")))
     fact_id = fact["id"]
     result = ok(run(db, "status", str(fact_id), "disputed", "--reason", "Another source says otherwise."))
     assert f"Fact #{fact_id} is now disputed" in result.stdout

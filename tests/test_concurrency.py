@@ -7,10 +7,10 @@ import sys
 import threading
 from pathlib import Path
 
-import facts_tui.app
 import pytest
 from support import browse, facts_command, settle, table, type_filter, until
 
+import facts_tui.app
 from facts.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ NOTES = 12
 
 
 def facts(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(facts_command() + ["--db", str(db), *args], capture_output=True, text=True)
+    return subprocess.run([*facts_command(), "--db", str(db), *args], capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -1,18 +1,19 @@
-"""Curating in the browser (Pilot): the fact form, edits and reverts, annotations, duplicates, export, a locked database."""
+"""Curating in the browser (Pilot): the fact form, edits and reverts, annotations, duplicates, export,
+a locked database."""
 
 import sqlite3
 
 import pytest
-from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
-from facts_tui.form import FactForm
 from support import browse, settle, table, text_of, type_filter, until
 from textual.widgets import Input, Select
 
 from facts.db import open_db
+from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from facts_tui.form import FactForm
 
-GOOD = dict(claim="NATO repeats its estimate of 30,000 troops.", subject="Russian troops in Belarus",
-            quantity="30,000 troops", date="2022-02", actor="nato", source="odr-2022-02-09", confidence="likely",
-            quote="he estimates the number of Russian troops in Belarus at 30,000")
+GOOD = {"claim": "NATO repeats its estimate of 30,000 troops.", "subject": "Russian troops in Belarus",
+        "quantity": "30,000 troops", "date": "2022-02", "actor": "nato", "source": "odr-2022-02-09",
+        "confidence": "likely", "quote": "he estimates the number of Russian troops in Belarus at 30,000"}
 
 
 async def open_form(pilot, app, key="n"):
@@ -152,9 +153,9 @@ def test_duplicate_guard_asks_before_a_second(seeded_path):
         form = await open_form(pilot, app)
         fill(form, **duplicate)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "fact #4 already has this" in text_of(form.query_one("#form-error")))
+        await until(pilot, lambda: "fact #4 already has this" in text_of(form.query_one("#error-record")))
         assert app.screen is form and "fact #4 already has this source, quote, value and claimant" in \
-            text_of(form.query_one("#form-error"))
+            text_of(form.query_one("#error-record"))
         assert count(seeded_path) == 58
         await pilot.press("ctrl+s")  # saving again means: yes, a second one
         await settle(pilot, app)
@@ -171,7 +172,7 @@ def test_export_the_filtered_view(seeded_path, tmp_path):
         await pilot.press("escape", "x")
         await settle(pilot, app)
         assert isinstance(app.screen, ExportScreen)
-        app.screen.query_one("#export-path", Input).value = str(target)
+        app.screen.query_one("#field-path", Input).value = str(target)
         await pilot.press("enter")
         await settle(pilot, app)
         assert not isinstance(app.screen, ExportScreen)
@@ -179,6 +180,21 @@ def test_export_the_filtered_view(seeded_path, tmp_path):
     lines = target.read_bytes().split(b"\r\n")
     troops = open_db(seeded_path).execute("SELECT count(*) FROM facts WHERE unit = 'troops'").fetchone()[0]
     assert lines[0].startswith(b"id,claim,") and len([line for line in lines[1:] if line]) == troops < 58
+
+
+def test_a_full_disk_keeps_the_export_dialog_and_its_path(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        screen.query_one("#field-path", Input).value = "/dev/full"  # every write fails: no space left
+        await pilot.press("enter")
+        await until(pilot, lambda: "not saved" in text_of(screen.query_one("#error-record")))
+        assert "No space left" in text_of(screen.query_one("#error-record"))
+        assert app.screen is screen and screen.query_one("#field-path", Input).value == "/dev/full"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportScreen)
+    browse(seeded_path, scenario)
 
 
 def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch):
@@ -194,10 +210,11 @@ def test_a_locked_database_keeps_the_form_and_its_text(seeded_path, monkeypatch)
             await pilot.press("ctrl+s")
             for _ in range(40):
                 await pilot.pause(0.1)
-                if text_of(form.query_one("#form-error")).strip():
+                if text_of(form.query_one("#error-record")).strip():
                     break
             assert app.screen is form
-            assert "locked" in text_of(form.query_one("#form-error")) or "busy" in text_of(form.query_one("#form-error"))
+            error = text_of(form.query_one("#error-record"))
+            assert "locked" in error or "busy" in error
             assert form.query_one("#field-claim", Input).value == GOOD["claim"]
         finally:
             blocker.rollback()

@@ -98,7 +98,7 @@ def test_csv_is_datasette_csv(db):
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert text.startswith(",".join(rows[0]) + "\r\n") and text.endswith("\r\n")
     header = rows[0]
-    first = dict(zip(header, rows[1]))
+    first = dict(zip(header, rows[1], strict=True))
     assert first["stated_on"] == "" and first["value"] == "30000.0"
 
 
@@ -202,7 +202,7 @@ def test_the_datasette_command_accepts_the_metadata_file(db, tmp_path):
                              "--get", "/facts/subject_spread.json?_shape=array"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    troops = [r for r in rows if r["subject"] == "Russian troops in Belarus"][0]
+    troops = next(r for r in rows if r["subject"] == "Russian troops in Belarus")
     assert (troops["lowest"], troops["highest"], troops["claims"]) == (1000, 30000, 7)
 
 

@@ -27,8 +27,10 @@ def one(text, kind="quantity", **kw):
     ("NATO says 30,000 troops are there.", "30,000 troops", 30000, 30000, 30000, "troops", "exact"),
     ("Only about 2,500 people took part.", "Only about 2,500 people", 2500, None, None, "people", "approx"),
     ("Roughly 30,000 troops arrived.", "Roughly 30,000 troops", 30000, None, None, "troops", "approx"),
-    ("It drew approximately 150,000 soldiers.", "approximately 150,000 soldiers", 150000, None, None, "soldiers", "approx"),
-    ("It drew in as many as 30,000 personnel.", "as many as 30,000 personnel", 30000, None, 30000, "personnel", "at_most"),
+    ("It drew approximately 150,000 soldiers.", "approximately 150,000 soldiers", 150000, None, None, "soldiers",
+     "approx"),
+    ("It drew in as many as 30,000 personnel.", "as many as 30,000 personnel", 30000, None, 30000, "personnel",
+     "at_most"),
     ("Posting it is punishable by up to 15 years in prison.", "up to 15 years", 15, None, 15, "years", "at_most"),
     ("Kiev is just over 90 kilometers from the border.", "just over 90 kilometers", 90, 90, None, "km", "at_least"),
     ("There were more than 400 wagons.", "more than 400 wagons", 400, 400, None, "wagons", "at_least"),
@@ -40,7 +42,8 @@ def one(text, kind="quantity", **kw):
     ("It will not be needed for a hundred years.", "a hundred years", 100, 100, 100, "years", "exact"),
     ("Almost seven times more trains should arrive.", "Almost seven times", 7, None, 7, "times", "at_most"),
     ("He said the word 36 times.", "36 times", 36, 36, 36, "times", "exact"),
-    ("The army will grow to 1.5 million personnel.", "1.5 million personnel", 1.5e6, 1.5e6, 1.5e6, "personnel", "exact"),
+    ("The army will grow to 1.5 million personnel.", "1.5 million personnel", 1.5e6, 1.5e6, 1.5e6, "personnel",
+     "exact"),
     ("They stood roughly 200km from Kyiv.", "roughly 200km", 200, None, None, "km", "approx"),
     ("Reservists make up 12% of them.", "12%", 12, 12, 12, "%", "exact"),
 ])
@@ -80,8 +83,9 @@ def test_claimants_and_speech_verbs():
     text = "Stoltenberg estimated that 30,000 troops are in Belarus. Lukashenka denied it."
     found = extract(text, aliases=aliases)
     claimants = [(c.text, c.actor, c.verb) for c in found if c.kind == "claimant"]
-    assert claimants == [("Stoltenberg", "Jens Stoltenberg", "estimated"), ("Lukashenka", "Alexander Lukashenko", "denied")]
-    quantity = [c for c in found if c.kind == "quantity"][0]
+    assert claimants == [("Stoltenberg", "Jens Stoltenberg", "estimated"),
+                         ("Lukashenka", "Alexander Lukashenko", "denied")]
+    quantity = next(c for c in found if c.kind == "quantity")
     assert quantity.claimants == ["Jens Stoltenberg"]
 
 
@@ -89,7 +93,7 @@ def test_gold_standard_recall_and_precision():
     spec = importlib.util.spec_from_file_location("extract_eval", ROOT / "bench" / "extract_eval.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    seeds, own = module.evaluate()
+    seeds, _own = module.evaluate()
     quantities, dates = module.totals(seeds, "quantity"), module.totals(seeds, "date")
     assert quantities["recall"] >= 0.9 and quantities["precision"] >= 0.7
     dated, _ = module.evaluate(assume=True)
@@ -115,12 +119,12 @@ def test_extract_json_has_the_fields(db):
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     text = (ROOT / "seeds" / "texts" / "odr-2022-02-09.txt").read_text()
-    porotnikov = [c for c in found if c["kind"] == "quantity" and c["text"] == "about 10,000 Russian troops"][0]
+    porotnikov = next(c for c in found if c["kind"] == "quantity" and c["text"] == "about 10,000 Russian troops")
     assert text[porotnikov["start"]:porotnikov["end"]] == porotnikov["text"]
     assert porotnikov["sentence"] in text and porotnikov["qualifier"] == "approx"
     assert {"value", "unit", "start", "end", "sentence", "kind"} <= set(porotnikov)
     assert "Andrey Porotnikov" in porotnikov["claimants"]
-    date = [c for c in found if c["kind"] == "date"][0]
+    date = next(c for c in found if c["kind"] == "date")
     assert {"date_start", "date_end", "precision"} <= set(date)
 
 
@@ -145,7 +149,7 @@ def test_draft_imports_after_editing(db, tmp_path):
 
 def test_rejected_candidates_are_not_proposed_again(db):
     found = json.loads(run(db, "extract", "ni-exercises-indefinite", "--json", "--kind", "quantity").stdout)
-    target = [c for c in found if c["text"] == "a hundred years"][0]
+    target = next(c for c in found if c["text"] == "a hundred years")
     result = run(db, "extract", "ni-exercises-indefinite", "--reject", f"{target['start']}-{target['end']}")
     assert result.exit_code == 0, result.output
     again = json.loads(run(db, "extract", "ni-exercises-indefinite", "--json", "--kind", "quantity").stdout)
@@ -174,7 +178,8 @@ def test_bad_files(db, tmp_path, make, words):
 
 def test_unknown_source_key(db):
     result = run(db, "extract", "odr-2022-02-99")
-    assert result.exit_code == 1 and "unknown source 'odr-2022-02-99'" in result.output and "did you mean" in result.output
+    assert result.exit_code == 1
+    assert "unknown source 'odr-2022-02-99'" in result.output and "did you mean" in result.output
 
 
 def test_a_ten_megabyte_text_gives_a_result(db, tmp_path):
@@ -208,7 +213,7 @@ def test_merge_moves_facts_and_aliases_and_keeps_history(db):
     assert shown["claimant"] == "Alexander Lukashenko" and shown["about"] == "Alexander Lukashenko"
     assert shown["history"][0]["old"].keys() == {"actor_id"}
     listed = json.loads(run(db, "actors", "list", "--json").stdout)
-    lukashenko = [a for a in listed if a["name"] == "Alexander Lukashenko"][0]
+    lukashenko = next(a for a in listed if a["name"] == "Alexander Lukashenko")
     assert "A. Lukashenka" in lukashenko["aliases"] and "Alexandr Lukashenka" in lukashenko["aliases"]
     assert not [a for a in listed if a["name"] == "Alexandr Lukashenka"]
     before = snapshot(db)

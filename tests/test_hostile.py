@@ -34,7 +34,8 @@ def hostile(seeded_path):
     source.write_text(f"Intro. {MARKUP} said 40,000 troops. {ESCAPES} More. {INVISIBLE} end.\n", encoding="utf-8")
     assert runner.invoke(cli, ["--db", str(seeded_path), "sources", "add", str(source), "--key", "hostile",
                                "--title", f"[bold]Title[/bold] {INVISIBLE}"]).exit_code == 0
-    assert runner.invoke(cli, ["--db", str(seeded_path), "actors", "add", f"[red]Actor[/red] {INVISIBLE}"]).exit_code == 0
+    actor = f"[red]Actor[/red] {INVISIBLE}"
+    assert runner.invoke(cli, ["--db", str(seeded_path), "actors", "add", actor]).exit_code == 0
     add_fact(db, {"claim": f"{MARKUP} claim {INVISIBLE}", "subject": f"[b]Hostile subject[/b] {INVISIBLE}",
                   "quantity": "40,000 troops", "date": "2022", "actor": f"[red]Actor[/red] {INVISIBLE}",
                   "source": "hostile", "quote": f"{MARKUP} said 40,000 troops.", "confidence": 0.5,
@@ -43,8 +44,9 @@ def hostile(seeded_path):
 
 
 def test_every_screen_shows_hostile_text_literally(hostile):
-    from facts_tui.fact_table import FactTable
     from textual.geometry import Region
+
+    from facts_tui.fact_table import FactTable
 
     async def scan(app) -> str:
         screen = app.screen
@@ -71,7 +73,7 @@ def test_every_screen_shows_hostile_text_literally(hostile):
         assert "[bold red]loud[/]" in text and "[@click=app.quit]" in text and "<U+202E>" in text
         for key, screen_name in (("c", "CompareScreen"), ("o", "SourcesScreen")):
             await pilot.press(key)
-            await until(pilot, lambda: type(app.screen).__name__ == screen_name)
+            await until(pilot, lambda name=screen_name: type(app.screen).__name__ == name)
             await settle(pilot, app)
             await scan(app)
             if key == "o":
@@ -101,7 +103,8 @@ def test_cli_tables_and_show_print_hostile_text_literally(hostile):
 
 
 def test_exports_are_byte_exact(hostile):
-    result = CliRunner().invoke(cli, ["--db", str(hostile), "export", "facts", "--shape", "array", "--where", "hostile"])
+    result = CliRunner().invoke(cli, ["--db", str(hostile), "export", "facts", "--shape", "array",
+                                      "--where", "hostile"])
     assert result.exit_code == 0, result.output
     fact = json.loads(result.stdout)[0]
     assert fact["claim"] == f"{MARKUP} claim {INVISIBLE}"

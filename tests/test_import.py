@@ -159,7 +159,8 @@ sources:
 
     [fact] = facts_of(db)
     assert fact["claim"] == "The Ministry of Truth counts 77 drones over Minsk."
-    assert (fact["value"], fact["low"], fact["high"], fact["qualifier"], fact["unit"]) == (77, 77, 77, "exact", "drones")
+    assert (fact["value"], fact["low"], fact["high"], fact["qualifier"], fact["unit"]) == \
+        (77, 77, 77, "exact", "drones")
     assert (fact["date_start"], fact["date_end"], fact["date_precision"]) == ("2024-05-06", "2024-05-06", "day")
     assert fact["claimant"] == "Ministry of Truth"
     assert fact["about"] == "Minsk City"
@@ -170,7 +171,8 @@ sources:
     assert (fact["quote_start"], fact["quote_end"]) == (text.index("counts 77"), text.index("counts 77") + 16)
 
     sources = json.loads(run(db, "sources", "list", "--json").stdout)
-    assert [(s["key"], s["characters"], s["published"], s["facts"]) for s in sources] == [("report-1", len(text), "2024-05", 1)]
+    assert [(s["key"], s["characters"], s["published"], s["facts"]) for s in sources] == \
+        [("report-1", len(text), "2024-05", 1)]
     stored = sqlite3.connect(db).execute("SELECT text, sha256 FROM sources").fetchone()
     assert stored == (text, hashlib.sha256(text.encode()).hexdigest())
     actors = {a["name"]: a for a in json.loads(run(db, "actors", "list", "--json").stdout)}
@@ -196,7 +198,8 @@ def test_json_array(db_path, tmp_path):
     ministry = facts["The ministry says 12,500 soldiers arrived."]
     assert (ministry["value"], ministry["low"], ministry["high"], ministry["qualifier"], ministry["unit"]) == (
         12500, 12500, 12500, "exact", "soldiers")
-    assert (ministry["date_start"], ministry["date_end"], ministry["date_precision"]) == ("2023-03-12", "2023-03-12", "day")
+    assert (ministry["date_start"], ministry["date_end"], ministry["date_precision"]) == \
+        ("2023-03-12", "2023-03-12", "day")
     assert ministry["claimant"] == "Alexander Lukashenko"
     assert ministry["about"] == "Belarus; NATO"
     assert ministry["confidence"] == pytest.approx(0.9)
@@ -222,7 +225,8 @@ def test_json_collection_object(db_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Added 1 fact (0 already stored), 1 actor, 0 sources" in result.stdout
     [fact] = facts_of(db_path)
-    assert (fact["value"], fact["low"], fact["high"], fact["qualifier"], fact["unit"]) == (9, None, 9, "at_most", "brigades")
+    assert (fact["value"], fact["low"], fact["high"], fact["qualifier"], fact["unit"]) == \
+        (9, None, 9, "at_most", "brigades")
     assert (fact["date_start"], fact["date_end"], fact["date_precision"]) == ("2023-02-01", "2023-02-28", "month")
     assert fact["claimant"] == "Jane Analyst"
     assert (fact["status"], fact["status_reason"]) == ("disputed", "Nobody else counts them.")
@@ -241,9 +245,11 @@ def test_jsonl(db_path, tmp_path):
     assert "Added 2 facts" in result.stdout
     facts = by_claim(db_path)
     blog = facts["About 10,000 arrivals so far."]
-    assert (blog["value"], blog["qualifier"], blog["unit"], blog["claimant"]) == (10000, "approx", "troops", "Belarus Security Blog")
+    assert (blog["value"], blog["qualifier"], blog["unit"], blog["claimant"]) == \
+        (10000, "approx", "troops", "Belarus Security Blog")
     tanks = facts["5,000 tanks."]
-    assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"], tanks["unit"]) == (5000, 5000, 5000, "exact", "tanks")
+    assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"], tanks["unit"]) == \
+        (5000, 5000, 5000, "exact", "tanks")
     assert tanks["confidence"] == pytest.approx(0.97)
     assert tanks["tags"] == "armour"
 
@@ -253,14 +259,16 @@ def test_csv_with_quantity_column_and_list_columns(db_path, tmp_path):
         "claim,subject,quantity,unit,date,actor,about,source,confidence,tags\r\n"
         "NATO says about 30000.,Russian troops in Belarus,\"about 30,000\",troops,2023-03,NATO officials,"
         "Belarus; Alexander Lukashenko,memo,likely,troop-estimate; nato\r\n"
-        "The blog counts 10000.,Russian troops in Belarus,\"10,000\",troops,2023-03-12,Belarus Security Blog,,memo,0.6,\r\n"
+        "The blog counts 10000.,Russian troops in Belarus,\"10,000\",troops,2023-03-12,Belarus Security Blog,,memo,"
+        "0.6,\r\n"
     ))
     result = run(db_path, "import", str(path))
     assert result.exit_code == 0, result.output
     assert "Added 2 facts" in result.stdout
     facts = by_claim(db_path)
     nato = facts["NATO says about 30000."]
-    assert (nato["value"], nato["qualifier"], nato["unit"], nato["as_stated"]) == (30000, "approx", "troops", "about 30,000")
+    assert (nato["value"], nato["qualifier"], nato["unit"], nato["as_stated"]) == \
+        (30000, "approx", "troops", "about 30,000")
     assert nato["about"] == "Alexander Lukashenko; Belarus"
     assert nato["tags"] == "nato; troop-estimate"
     assert nato["claimant"] == "NATO"
@@ -284,12 +292,14 @@ def test_csv_with_value_low_high_qualifier_columns(db_path, tmp_path):
     assert "Added 3 facts" in result.stdout
     facts = by_claim(db_path)
     border = facts["Border fortified over 40 to 50 km."]
-    assert (border["value"], border["low"], border["high"], border["qualifier"], border["unit"]) == (None, 40, 50, "range", "km")
+    assert (border["value"], border["low"], border["high"], border["qualifier"], border["unit"]) == \
+        (None, 40, 50, "range", "km")
     assert border["tags"] == "border; geo"
     tanks = facts["At least 5000 tanks."]
     assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"]) == (5000, 5000, None, "at_least")
     soldiers = facts["Roughly 12500 soldiers."]
-    assert (soldiers["value"], soldiers["low"], soldiers["high"], soldiers["qualifier"]) == (12500, 12000, 13000, "approx")
+    assert (soldiers["value"], soldiers["low"], soldiers["high"], soldiers["qualifier"]) == \
+        (12500, 12000, 13000, "approx")
 
 
 def test_library_read_files_and_import_records(db_path, tmp_path):
@@ -367,7 +377,8 @@ JSON_ARRAY_BAD = """\
   {"claim": "Good two.", "subject": "Atomic", "date": "2023", "actor": "NATO", "source": "memo", "confidence": 0.5},
 
   {"claim": "Bad date.", "subject": "Atomic", "date": "2023-13", "actor": "NATO", "source": "memo", "confidence": 0.5},
-  {"claim": "Bad actor and source.", "subject": "Atomic", "date": "2023", "actor": "Lukashenkko", "source": "memox", "confidence": 0.5}
+  {"claim": "Bad actor and source.", "subject": "Atomic", "date": "2023", "actor": "Lukashenkko", "source": "memox",
+   "confidence": 0.5}
 ]
 """
 
@@ -378,11 +389,12 @@ JSON_COLLECTION_BAD = """\
     {"name": "Bad Actor", "kind": "robot"}
   ],
   "facts": [
-    {"claim": "Good one.", "subject": "Atomic", "date": "2023", "actor": "Good Actor", "source": "memo", "confidence": 0.5},
+    {"claim":"Good one.", "subject":"Atomic", "date":"2023", "actor":"Good Actor", "source":"memo", "confidence":0.5},
     {"claim": "Bad confidence.", "subject": "Atomic", "date": "2023", "actor": "NATO", "source": "memo",
      "confidence": 1.5},
-    {"claim": "Bad date.", "subject": "Atomic", "date": "2023-13", "actor": "NATO", "source": "memo", "confidence": 0.5},
-    {"claim": "Bad actor and source.", "subject": "Atomic", "date": "2023", "actor": "Lukashenkko", "source": "memox", "confidence": 0.5}
+    {"claim":"Bad date.", "subject":"Atomic", "date":"2023-13", "actor":"NATO", "source":"memo", "confidence":0.5},
+    {"claim": "Bad actor and source.", "subject": "Atomic", "date": "2023", "actor": "Lukashenkko",
+     "source": "memox", "confidence": 0.5}
   ]
 }
 """
@@ -763,7 +775,8 @@ def test_invalid_utf8_is_refused(db_path, tmp_path):
     content = fact_yaml("One.").encode() + b"- claim: Caf\xe9\n"
     path = write(tmp_path, "latin1.yaml", content)
     _refused(db_path, path, 7, "not valid UTF-8")
-    csv_path = write(tmp_path, "latin1.csv", b"claim,subject,date,actor,source,confidence\nCaf\xe9.,S,2023,NATO,memo,0.5\n")
+    csv_path = write(tmp_path, "latin1.csv",
+                     b"claim,subject,date,actor,source,confidence\nCaf\xe9.,S,2023,NATO,memo,0.5\n")
     _refused(db_path, csv_path, 2, "not valid UTF-8")
 
 

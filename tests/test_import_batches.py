@@ -241,7 +241,7 @@ def test_a_bulk_import_builds_the_indexes_at_the_end_with_the_same_result(templa
 def test_a_failed_bulk_import_leaves_the_indexes_and_rows_as_they_were(db_path, tmp_path, monkeypatch):
     monkeypatch.setattr(facts.importer, "BULK", 1)
     before = snapshot(db_path)  # rows, tables, indexes and triggers
-    path = jsonl(tmp_path, "facts.jsonl", COLLECTION + [fact("Eight.", date="2022-02-30")])
+    path = jsonl(tmp_path, "facts.jsonl", [*COLLECTION, fact("Eight.", date="2022-02-30")])
     result = run(db_path, "import", str(path))
     assert_clean_failure(result)
     assert snapshot(db_path) == before

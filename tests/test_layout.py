@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_library_and_cli_never_import_textual():
-    code = ("import sys, facts.cli, facts.collection, facts.query, facts.importer, facts.showing, facts.where, facts.facets; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'facts_tui', 'textual_plotext')))")
+    code = ("import sys, facts.cli, facts.collection, facts.query, facts.importer, facts.showing, facts.where, "
+            "facts.facets; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('textual', 'tui', 'facts_tui', 'textual_plotext')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     for path in (ROOT / "facts").glob("*.py"):
@@ -42,4 +43,5 @@ def test_python_m_facts_is_the_facts_command_with_the_browser():
     out = subprocess.run([sys.executable, "-m", "facts", "--help"], capture_output=True, text=True, check=True).stdout
     assert "browse" in out and "import" in out
     code = "import sys, facts.cli; facts.cli.add_plugin_commands(); print('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"

@@ -34,7 +34,8 @@ def make_v1(path: Path) -> None:
     annotate(db, fact_id=2, kind="rate", confidence=0.9, body="Confirmed by a second source.", author="analyst")
     tag = annotate(db, fact_id=3, kind="tag", tag="disputed", author="analyst")
     retract(db, tag, "analyst", "tagged the wrong fact")
-    annotate(db, fact_id=4, kind="status", status="superseded", superseded_by=5, body="A later count.", author="analyst")
+    annotate(db, fact_id=4, kind="status", status="superseded", superseded_by=5, body="A later count.",
+             author="analyst")
     conn.close()
 
 
@@ -142,7 +143,7 @@ def test_a_failing_upgrade_rolls_back_and_leaves_schema_1(v1_path, monkeypatch):
         conn.execute("SELECT * FROM no_such_table")
 
     monkeypatch.setitem(migrations.STEPS, 1, half_done)
-    with pytest.raises(FactsError, match="could not upgrade from schema 1 to 2 .*the database is unchanged"):
+    with pytest.raises(FactsError, match=r"could not upgrade from schema 1 to 2 .*the database is unchanged"):
         open_db(v1_path)
     assert sqlite3.connect(v1_path).execute("PRAGMA user_version").fetchone()[0] == 1
     assert rows_of_every_table(v1_path, tables) == before
@@ -170,12 +171,12 @@ def test_a_current_version_with_a_table_missing_is_refused(tmp_path):
     conn.execute("DROP TABLE fact_tags")
     conn.commit()
     conn.close()
-    with pytest.raises(FactsError, match="not a complete facts database .missing table fact_tags"):
+    with pytest.raises(FactsError, match=r"not a complete facts database .missing table fact_tags"):
         open_db(path)
 
 
 def run(*args, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(facts_command() + ["--db", str(db), *args], capture_output=True, text=True)
+    return subprocess.run([*facts_command(), "--db", str(db), *args], capture_output=True, text=True)
 
 
 def test_a_read_only_command_upgrades_then_reads(v1_path):
@@ -203,4 +204,5 @@ def test_a_newer_database_is_refused_by_the_cli_and_left_alone(tmp_path):
 
 def test_a_new_database_records_the_version_it_was_made_at(tmp_path):
     db = open_db(tmp_path / "new.db", create=True)
-    assert db.execute("SELECT version, from_version, backup FROM schema_log").fetchall() == [(SCHEMA_VERSION, None, None)]
+    assert db.execute("SELECT version, from_version, backup FROM schema_log").fetchall() == \
+        [(SCHEMA_VERSION, None, None)]

@@ -11,8 +11,8 @@ from facts.display import format_confidence, format_quantity, format_span
 from facts.models import Annotation, DateSpan, FactIn, Quantity, Source, describe_errors
 from facts.numbers import parse_number
 
-BASE = dict(claim="NATO says 30,000 troops.", subject="Russian troops in Belarus", date="2022-02",
-            actor="NATO", source="odr", confidence="likely")
+BASE = {"claim": "NATO says 30,000 troops.", "subject": "Russian troops in Belarus", "date": "2022-02",
+            "actor": "NATO", "source": "odr", "confidence": "likely"}
 
 
 def errors(model, data):
@@ -130,8 +130,9 @@ def test_confidence_named_by_its_band():
     assert format_confidence(0.875) == "0.88 very likely"
 
 
-@pytest.mark.parametrize("given, words", [(1.5, "outside 0..1"), (-0.1, "outside 0..1"), ("probablyy", "likelihood word"),
-                                          (float("nan"), "finite"), (True, "number from 0 to 1")])
+@pytest.mark.parametrize("given, words", [(1.5, "outside 0..1"), (-0.1, "outside 0..1"),
+                                          ("probablyy", "likelihood word"), (float("nan"), "finite"),
+                                          (True, "number from 0 to 1")])
 def test_bad_confidence(given, words):
     problems = errors(FactIn, dict(BASE, confidence=given))
     assert problems[0][0] == "confidence" and words in problems[0][1], problems
@@ -174,11 +175,11 @@ def test_source_reliability_and_key():
 
 def test_annotation_kinds():
     assert Annotation(fact_id=1, kind="rate", confidence="likely", body="new report", author="a").confidence == 0.675
-    assert errors(Annotation, dict(fact_id=1, kind="rate", confidence=0.5, author="a"))[0][0] == "reason"
-    assert errors(Annotation, dict(fact_id=1, kind="tag", author="a"))[0][0] == "tag"
-    assert errors(Annotation, dict(fact_id=1, kind="status", status="superseded", body="x", author="a"))[0][0] \
-        == "superseded_by"
-    assert errors(Annotation, dict(fact_id=1, kind="note", body="x", tag="t", author="a"))[0][0] == "tag"
+    assert errors(Annotation, {"fact_id": 1, "kind": "rate", "confidence": 0.5, "author": "a"})[0][0] == "reason"
+    assert errors(Annotation, {"fact_id": 1, "kind": "tag", "author": "a"})[0][0] == "tag"
+    superseded = {"fact_id": 1, "kind": "status", "status": "superseded", "body": "x", "author": "a"}
+    assert errors(Annotation, superseded)[0][0] == "superseded_by"
+    assert errors(Annotation, {"fact_id": 1, "kind": "note", "body": "x", "tag": "t", "author": "a"})[0][0] == "tag"
 
 
 def test_number_words_and_separators():

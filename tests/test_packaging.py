@@ -25,5 +25,7 @@ def test_wheel_ships_schema_and_seeds(tmp_path):
     tops = {name.split("/")[0] for name in names}
     assert "tui" not in tops and "facts_tui" in tops
     assert {f"facts_tui/{p.name}" for p in (ROOT / "tui").glob("*.py")} <= names
+    styles = {f"facts_tui/{p.name}" for p in (ROOT / "tui").glob("*.tcss")}
+    assert "facts_tui/dialog.tcss" in styles and styles <= names  # the screens' CSS_PATH files
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "facts = facts.cli:main" in entry_points and "browse = facts_tui.command:browse" in entry_points

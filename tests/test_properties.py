@@ -29,10 +29,12 @@ quantities = st.one_of(
 dates = st.one_of(
     st.integers(0, 3000),
     st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(1, 2100), st.integers(0, 13)),
-    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(1900, 2100), st.integers(1, 12), st.integers(0, 32)),
+    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}",
+              st.integers(1900, 2100), st.integers(1, 12), st.integers(0, 32)),
     st.builds(lambda a, b: f"2022-02-{a:02d}/2022-02-{b:02d}", st.integers(1, 29), st.integers(1, 29)),
 )
-confidences = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["likely", "very likely", "nope", "70%", "150%"]))
+confidences = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                        st.sampled_from(["likely", "very likely", "nope", "70%", "150%"]))
 texts = st.text(min_size=0, max_size=40)
 
 

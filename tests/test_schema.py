@@ -72,8 +72,8 @@ GOOD_ROW = ("INSERT INTO facts (claim, subject, value, low, high, unit, qualifie
 
 
 def row(**overrides):
-    values = dict(claim="'A claim typed in the shell.'", value=100, low=100, high=100, qualifier="'exact'",
-                  start="'2022-02-01'", end="'2022-02-28'", precision="'month'", actor=1, confidence=0.5)
+    values = {"claim": "'A claim typed in the shell.'", "value": 100, "low": 100, "high": 100, "qualifier": "'exact'",
+                  "start": "'2022-02-01'", "end": "'2022-02-28'", "precision": "'month'", "actor": 1, "confidence": 0.5}
     values.update(overrides)
     return GOOD_ROW.format(**values)
 
@@ -87,19 +87,19 @@ def test_shell_accepts_a_good_row(seeded):
 
 
 @pytest.mark.parametrize("overrides, words", [
-    (dict(confidence=1.5), "CHECK constraint failed"),
-    (dict(confidence="'high'"), "cannot store TEXT value in REAL column"),
-    (dict(qualifier="'roughly'"), "CHECK constraint failed"),
-    (dict(low=200), "CHECK constraint failed"),  # exact with low != value
-    (dict(qualifier="'range'", value=300, low=100, high=200), "CHECK constraint failed"),
-    (dict(start="'2022-02-30'", end="'2022-02-30'", precision="'day'"), "CHECK constraint failed"),
-    (dict(start="'2022-02-03'"), "CHECK constraint failed"),  # month precision not starting on the 1st
-    (dict(start="'2022-03-01'", end="'2022-02-28'", precision="'day'"), "CHECK constraint failed"),
-    (dict(precision="'week'"), "CHECK constraint failed"),
-    (dict(claim="''"), "CHECK constraint failed"),
-    (dict(claim="'two' || char(10) || 'lines'"), "CHECK constraint failed"),
-    (dict(actor=9999), "no such actor"),
-    (dict(value="9e999", low="9e999", high="9e999"), "CHECK constraint failed"),
+    ({"confidence": 1.5}, "CHECK constraint failed"),
+    ({"confidence": "'high'"}, "cannot store TEXT value in REAL column"),
+    ({"qualifier": "'roughly'"}, "CHECK constraint failed"),
+    ({"low": 200}, "CHECK constraint failed"),  # exact with low != value
+    ({"qualifier": "'range'", "value": 300, "low": 100, "high": 200}, "CHECK constraint failed"),
+    ({"start": "'2022-02-30'", "end": "'2022-02-30'", "precision": "'day'"}, "CHECK constraint failed"),
+    ({"start": "'2022-02-03'"}, "CHECK constraint failed"),  # month precision not starting on the 1st
+    ({"start": "'2022-03-01'", "end": "'2022-02-28'", "precision": "'day'"}, "CHECK constraint failed"),
+    ({"precision": "'week'"}, "CHECK constraint failed"),
+    ({"claim": "''"}, "CHECK constraint failed"),
+    ({"claim": "'two' || char(10) || 'lines'"}, "CHECK constraint failed"),
+    ({"actor": 9999}, "no such actor"),
+    ({"value": "9e999", "low": "9e999", "high": "9e999"}, "CHECK constraint failed"),
 ])
 def test_shell_refuses_bad_rows(seeded, overrides, words):
     before = dump(seeded)
@@ -123,7 +123,8 @@ def test_shell_refuses_a_quote_not_in_the_source(seeded):
 
 
 def test_shell_cannot_change_or_delete_annotations_or_history(seeded):
-    shell(seeded, "INSERT INTO annotations (fact_id, kind, confidence, body, author) VALUES (1, 'rate', 0.9, 'r', 'x');")
+    shell(seeded, "INSERT INTO annotations (fact_id, kind, confidence, body, author) "
+                  "VALUES (1, 'rate', 0.9, 'r', 'x');")
     before = dump(seeded)
     for sql in ("UPDATE annotations SET body = 'changed' WHERE id = 1;", "DELETE FROM annotations;",
                 "UPDATE fact_history SET changed_by = 'me';", "DELETE FROM fact_history;"):
@@ -135,7 +136,8 @@ def test_shell_cannot_change_or_delete_annotations_or_history(seeded):
 def test_rate_annotation_updates_fact_and_history(seeded):
     conn = sqlite3.connect(seeded)
     old = conn.execute("SELECT confidence FROM facts WHERE id = 1").fetchone()[0]
-    conn.execute("INSERT INTO annotations (fact_id, kind, confidence, body, author) VALUES (1, 'rate', 0.9, 'why', 'ann')")
+    conn.execute("INSERT INTO annotations (fact_id, kind, confidence, body, author) "
+                 "VALUES (1, 'rate', 0.9, 'why', 'ann')")
     conn.commit()
     assert conn.execute("SELECT confidence, updated_by FROM facts WHERE id = 1").fetchone() == (0.9, "ann")
     changed_by, old_json, new_json = conn.execute(
@@ -234,5 +236,6 @@ def test_a_retraction_in_the_shell_undoes_a_re_rating_and_a_tag(seeded):
                           "SELECT 5, 'retraction', id, 'ann' FROM annotations WHERE tag = 'extra';")
     assert again.returncode != 0 and "already retracted" in again.stderr
     wrong_fact = shell(seeded, "INSERT INTO annotations (fact_id, kind, retracts, author) "
-                               "SELECT 6, 'retraction', id, 'ann' FROM annotations WHERE kind = 'note' AND fact_id = 5;")
+                               "SELECT 6, 'retraction', id, 'ann' FROM annotations "
+                               "WHERE kind = 'note' AND fact_id = 5;")
     assert wrong_fact.returncode != 0 and "no such annotation on this fact" in wrong_fact.stderr

@@ -6,13 +6,13 @@ deliberate change; look at the SVGs before committing them.
 """
 
 import pytest
-from facts_tui.app import FactsApp
-from facts_tui.fact_table import FactTable
 
 import facts.db
 from facts.db import open_db
 from facts.fact_files import read_files, seed_files
 from facts.importer import import_records
+from facts_tui.app import FactsApp
+from facts_tui.fact_table import FactTable
 
 SIZES = [(80, 24), (160, 48)]
 

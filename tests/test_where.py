@@ -4,7 +4,7 @@ import pytest
 
 from facts.errors import WhereError
 from facts.query import list_facts
-from facts.where import parse_where
+from facts.where import has_term, parse_where, terms, toggle_term
 
 
 @pytest.fixture
@@ -90,3 +90,50 @@ def test_exact_subject(db):
     exact = list(list_facts(db, parse_where('subject="Russian troops in Belarus"')))
     assert {r["subject"] for r in exact} == {"Russian troops in Belarus"}
     assert len(contains) > len(exact) > 0
+
+
+def test_terms_with_their_spans():
+    text = 'actor:nato  subject:"troops in belarus" free'
+    found = list(terms(text))
+    assert [t.text for t in found] == ["actor:nato", 'subject:"troops in belarus"', "free"]
+    assert all(text[t.start:t.end] == t.text for t in found)
+
+
+@pytest.mark.parametrize("text, term, toggled", [
+    # Tags that share a prefix are different terms.
+    ("tag:troops-2022", "tag:troops", "tag:troops-2022 tag:troops"),
+    ("tag:troops-2022 tag:troops", "tag:troops", "tag:troops-2022"),
+    ("tag:troops tag:troops-2022", "tag:troops", "tag:troops-2022"),
+    # Quoted values with spaces; the field name in any case; quotes or not.
+    ('actor:"Jens Stoltenberg" unit:troops', 'actor:"Jens Stoltenberg"', "unit:troops"),
+    ('Tag:"a b"', 'tag:"a b"', ""),
+    ('actor:"Jens"', "actor:Jens", ""),
+    ("claimant:nato", "actor:nato", ""),
+    # Exact subjects, quoted or not; subject: (contains) is another term.
+    ('subject=X unit:troops', 'subject="X"', "unit:troops"),
+    ('subject:"Russian troops"', 'subject="Russian troops"', 'subject:"Russian troops" subject="Russian troops"'),
+    # In the middle of other text, which stays as typed.
+    ("conf>=likely  tag:x   value>10000 words", "tag:x", "conf>=likely   value>10000 words"),
+    ("", "tag:x", "tag:x"),
+    ("unit:troops  ", "tag:x", "unit:troops tag:x"),
+])
+def test_toggle_term(text, term, toggled):
+    assert toggle_term(text, term) == toggled
+    assert has_term(text, term) == (toggled != f"{text.rstrip()} {term}".strip())
+
+
+def test_toggle_term_beside_a_malformed_term():
+    # Another term that means nothing (an unknown field, a bad value) does not stop toggling:
+    # the filter is split into terms before they are read, and the bad one stays as typed.
+    assert toggle_term("wibble:3 tag:x conf>=banana", "tag:x") == "wibble:3 conf>=banana"
+    assert toggle_term("wibble:3", "tag:x") == "wibble:3 tag:x"
+    assert has_term("wibble:3 tag:x", "tag:x")
+    # A quote that is not closed leaves no terms to read: the text is left as it is.
+    assert toggle_term('tag:x subject:"open', "tag:x") == 'tag:x subject:"open'
+    assert not has_term('tag:x subject:"open', "tag:x")
+
+
+def test_has_term_is_not_a_substring():
+    assert not has_term("tag:troops-2022", "tag:troops")
+    assert not has_term('subject="Russian troops in Belarus"', "subject=Russian")
+    assert has_term('subject="Russian troops in Belarus"', 'subject="Russian troops in Belarus"')

@@ -8,13 +8,14 @@ fetched in a thread, so no keystroke waits on SQLite.
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events, work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -66,9 +67,9 @@ class FactTable(ScrollView, can_focus=True):
     FactTable > .fact-table--disputed { color: $warning; }
     FactTable > .fact-table--retracted { color: $text-muted; text-style: strike; }
     """
-    COMPONENT_CLASSES = {"fact-table--header", "fact-table--cursor", "fact-table--pending",
-                         "fact-table--disputed", "fact-table--retracted"}
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"fact-table--header", "fact-table--cursor", "fact-table--pending",
+                                             "fact-table--disputed", "fact-table--retracted"}
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -77,7 +78,8 @@ class FactTable(ScrollView, can_focus=True):
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "reverse", "Reverse", show=False),
-    ] + [Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)]
+        *(Binding(str(i + 1), f"sort_column({i})", f"Sort by {c.title}", show=False) for i, c in enumerate(COLUMNS)),
+    ]
 
     cursor_row = reactive(0, always_update=True)
 
@@ -108,13 +110,11 @@ class FactTable(ScrollView, can_focus=True):
         self.query_state = Query()
         self.ids: array | None = None
         self.first: list[dict] = []
-        self.pages: OrderedDict[int, dict[int, dict]] = OrderedDict()
-        self.loading: set[int] = set()
-        self.generation = 0
+        self.pages: LRUCache[int, dict[int, dict]] = LRUCache(CACHED_PAGES)  # page number -> rows by id
+        self.pages_requested: set[int] = set()  # pages being fetched
+        self.generation = 0  # which load() is on show: results of older ones are dropped
         self._keep_id: int | None = None
         self.max_id = 0
-        # Which load() the first rows and the id list on show belong to.
-        self.first_generation = self.ids_generation = 0
         self._last_highlight: int | None = -1
 
     # --- the result ---------------------------------------------------------------
@@ -137,7 +137,7 @@ class FactTable(ScrollView, can_focus=True):
             self.app.call_from_thread(self._show_first, generation, first)
             ids = self.collection.ordered_ids(query)
         except FactsError as e:
-            self.app.call_from_thread(self.post_message, self.Counted(None, str(e)))
+            self.post_message(self.Counted(None, str(e)))
             return
         self.app.call_from_thread(self._show_ids, generation, ids)
 
@@ -146,9 +146,8 @@ class FactTable(ScrollView, can_focus=True):
             return
         self.ids = None
         self.pages.clear()
-        self.loading.clear()
+        self.pages_requested.clear()
         self.first = rows
-        self.first_generation = generation
         self.max_id = max((r["id"] for r in rows), default=0)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if self._keep_id is None:
@@ -161,7 +160,6 @@ class FactTable(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.ids = ids
-        self.ids_generation = generation
         self.max_id = max(ids, default=0)
         self.pages[0] = {r["id"]: r for r in self.first}
         self.virtual_size = Size(self.size.width, len(ids) + 1)
@@ -189,13 +187,12 @@ class FactTable(ScrollView, can_focus=True):
         if page is None:
             self._request(number)
             return None
-        self.pages.move_to_end(number)
         return page.get(self.ids[index])
 
     def _request(self, number: int) -> None:
-        if number in self.loading or self.ids is None:
+        if number in self.pages_requested or self.ids is None:
             return
-        self.loading.add(number)
+        self.pages_requested.add(number)
         ids = self.ids[number * PAGE:(number + 1) * PAGE].tolist()
         self._fetch(self.generation, number, ids)
 
@@ -207,10 +204,8 @@ class FactTable(ScrollView, can_focus=True):
     def _page_loaded(self, generation: int, number: int, rows: dict[int, dict]) -> None:
         if generation != self.generation:
             return
-        self.loading.discard(number)
+        self.pages_requested.discard(number)
         self.pages[number] = rows
-        while len(self.pages) > CACHED_PAGES:
-            self.pages.popitem(last=False)
         self.refresh()
         self._announce()
 
@@ -281,17 +276,18 @@ class FactTable(ScrollView, can_focus=True):
         column = COLUMNS[index]
         if column.key not in {c.key for c in columns} or column.sort is None:
             return
-        self._sort_by(column.sort)
+        self.sort_by(column.sort)
 
     def action_sort_next(self) -> None:
         sorts = [c.sort for c in COLUMNS if c.sort]
         current = self.query_state.sort
-        self._sort_by(sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0], toggle=False)
+        self.sort_by(sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0], toggle=False)
 
     def action_reverse(self) -> None:
         self.post_message(self.SortChanged(self.query_state.sort, not self.query_state.descending))
 
-    def _sort_by(self, sort: str, toggle: bool = True) -> None:
+    def sort_by(self, sort: str, toggle: bool = True) -> None:
+        """Sort by a column (again: the other way)."""
         descending = (not self.query_state.descending) if (toggle and sort == self.query_state.sort) else False
         self.post_message(self.SortChanged(sort, descending))
 
@@ -299,9 +295,9 @@ class FactTable(ScrollView, can_focus=True):
         y = event.y
         if y == 0:
             x = 0
-            for column, width in zip(*self._layout()):
+            for column, width in zip(*self._layout(), strict=True):
                 if x <= event.x < x + width + 1 and column.sort:
-                    self._sort_by(column.sort)
+                    self.sort_by(column.sort)
                     return
                 x += width + 1
             return
@@ -356,7 +352,7 @@ class FactTable(ScrollView, can_focus=True):
         if y == 0:
             style = self.get_component_rich_style("fact-table--header")
             cells = []
-            for column, w in zip(columns, widths):
+            for column, w in zip(columns, widths, strict=True):
                 title = column.title
                 if column.sort == self.query_state.sort:
                     title += " ▼" if self.query_state.descending else " ▲"
@@ -378,5 +374,5 @@ class FactTable(ScrollView, can_focus=True):
         if index == self.cursor_row:
             style = style + self.get_component_rich_style("fact-table--cursor")
         text = " ".join(self._cell("" if row.get(c.key) is None else str(row[c.key]), w, c.right)
-                        for c, w in zip(columns, widths))
+                        for c, w in zip(columns, widths, strict=True))
         return Strip([Segment(text, style)]).crop_extend(0, width, style)

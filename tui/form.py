@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from facts.display import printable_line, quantity_as_typed
+from facts.display import quantity_as_typed
 from facts.errors import DuplicateFact, FactsError
+
+from .dialog import Dialog, Problems
 
 # name, label, placeholder
 FIELDS = [
@@ -38,28 +37,17 @@ FIELDS = [
     ("tags", "Tags", "separated by ;"),
     ("note", "Note", "a note, kept as an annotation (optional)"),
 ]
-class FactForm(ModalScreen):
-    """A fact. `save(data, allow_duplicate, create_actors)` writes it (in a worker) and returns its id, or raises.
+# A fact's write: (record, allow_duplicate, create_actors) -> its id; raises FactsError when refused.
+SaveFact = Callable[[dict, bool, bool], int]
+
+
+class FactForm(Dialog[int]):
+    """A fact, new or edited; `save` writes it and returns its id.
 
     A duplicate (DuplicateFact) is reported and saved only if the person saves again.
     """
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    FactForm { align: center middle; }
-    FactForm > Vertical { width: 100; max-width: 100%; height: 90%; border: round $accent; background: $surface; }
-    FactForm #form-title { text-style: bold; padding: 0 1; }
-    FactForm #form-error { color: $error; padding: 0 1; height: auto; }
-    FactForm .field { height: auto; }
-    FactForm .field Label { width: 13; padding: 0 1; }
-    FactForm .field Input { width: 1fr; border: none; height: 1; }
-    FactForm .field Input:focus { border: none; background: $boost; }
-    FactForm .error { color: $error; padding: 0 0 0 14; height: auto; display: none; }
-    FactForm .error.-shown { display: block; }
-    FactForm #form-buttons { height: auto; align-horizontal: right; padding: 0 1; }
-    """
-
-    def __init__(self, title: str, values: dict, save: Callable[[dict, bool, bool], int],
+    def __init__(self, title: str, values: dict, save: SaveFact,
                  vocabulary: dict[str, list[str]] | None = None) -> None:
         super().__init__()
         self.title_text = title
@@ -70,8 +58,8 @@ class FactForm(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.title_text), id="form-title")
-            yield Static(id="form-error")
+            yield Static(Text(self.title_text), classes="title")
+            yield Static(id="error-record", classes="error")
             with VerticalScroll():
                 for name, label, placeholder in FIELDS:
                     with Horizontal(classes="field"):
@@ -112,54 +100,25 @@ class FactForm(ModalScreen):
                 out[name] = value
         return out
 
-    def show_problems(self, problems: list[tuple[str, str]]) -> None:
-        known = {name for name, _, _ in FIELDS}
-        general = []
-        for name, _, _ in FIELDS:
-            self.query_one(f"#error-{name}", Static).remove_class("-shown")
-        shown: dict[str, list[str]] = {}
-        for field, reason in problems:
-            name = field.split(".")[0]
-            if name in ("actor", "about") and reason.startswith("unknown actor"):
-                reason += " - or tick 'Create actors' below"
-            if name in known:
-                shown.setdefault(name, []).append(reason)
-            else:
-                general.append(f"{field}: {reason}" if field != "record" else reason)
-        for name, reasons in shown.items():
-            error = self.query_one(f"#error-{name}", Static)
-            error.update(Text(printable_line("; ".join(reasons))))
-            error.add_class("-shown")
-        self.query_one("#form-error", Static).update(Text(printable_line(" ".join(general))))
-        if shown:
-            self.query_one(f"#field-{next(iter(shown))}", Input).focus()
+    def writer(self) -> Callable[[], int]:
+        data, allow_duplicate, create_actors, save = self.data(), self.allow_duplicate, self.create_actors, self.save
+        return lambda: save(data, allow_duplicate, create_actors)
+
+    def refused(self, error: FactsError) -> None:
+        if isinstance(error, DuplicateFact):
+            self.allow_duplicate = True  # saving again means: yes, a second one
+            self.show_problems([("record", f"{error}: save again to add a second one, or escape to leave it")])
+        else:
+            super().refused(error)
+
+    def show_problems(self, problems: Problems) -> None:
+        super().show_problems([
+            (field, reason + " - or tick 'Create actors' below"
+             if field.split(".")[0] in ("actor", "about") and reason.startswith("unknown actor") else reason)
+            for field, reason in problems])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
         else:
             self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        self._save(self.data())
-
-    @work(thread=True, exclusive=True, group="save")
-    def _save(self, data: dict) -> None:
-        try:
-            fact_id = self.save(data, self.allow_duplicate, self.create_actors)
-        except DuplicateFact as e:
-            self.allow_duplicate = True
-            self.app.call_from_thread(self.show_problems, [("record", f"{e}: save again to add a second one, "
-                                                                      "or escape to leave it")])
-            return
-        except FactsError as e:
-            problems = getattr(e, "problems", None) or [("record", str(e))]
-            self.app.call_from_thread(self.show_problems, problems)
-            return
-        except Exception as e:  # a locked database, a full disk: say so, keep what was typed
-            self.app.call_from_thread(self.show_problems, [("record", f"not saved: {e}")])
-            return
-        self.app.call_from_thread(self.dismiss, fact_id)

@@ -14,6 +14,7 @@ from facts.display import printable_line
 from facts.facets import FacetValue
 from facts.query import FactDetail
 from facts.showing import render_fact
+from facts.where import has_term
 
 # facet -> (heading, how a value becomes a term of the filter language)
 FACET_TERMS = {
@@ -32,13 +33,6 @@ def facet_term(facet: str, value: str) -> str:
     key = FACET_TERMS[facet][1]
     quoted = f'"{value}"' if any(ch.isspace() for ch in value) or '"' in value else value
     return f"{key}{quoted}" if key.endswith("=") else f"{key}:{quoted}"
-
-
-def toggle_term(text: str, term: str) -> str:
-    """Add the term to a filter, or take it out if it is there."""
-    if term in text.split() or f" {term}" in f" {text}":
-        return " ".join(text.replace(term, " ").split())
-    return f"{text.strip()} {term}".strip()
 
 
 def _fit(text: str, width: int) -> str:
@@ -81,9 +75,9 @@ FACET_WIDTH = 34
 class FacetPanel(OptionList):
     """Counts of claimants, subjects, units, sources, status and tags for the current filter."""
 
-    DEFAULT_CSS = """
-    FacetPanel { width: %d; border: none; border-right: solid $panel; height: 1fr; }
-    """ % FACET_WIDTH
+    DEFAULT_CSS = f"""
+    FacetPanel {{ width: {FACET_WIDTH}; border: none; border-right: solid $panel; height: 1fr; }}
+    """
 
     class Toggled(Message):
         def __init__(self, facet: str, value: str) -> None:
@@ -102,15 +96,15 @@ class FacetPanel(OptionList):
         self.clear_options()
         for facet in FACET_NAMES:
             self.add_option(Option(Text(FACET_TERMS[facet][0], style="bold"), disabled=True))
-            values = [v for v in counts.get(facet, []) if v.value is not None]
+            values = [(v.value, v.count) for v in counts.get(facet, []) if v.value is not None]
             if not values:
                 self.add_option(Option(Text("  (none)", style="dim"), disabled=True))
-            for item in values:
-                mark = "●" if facet_term(facet, item.value) in selected else " "
-                line = Text(f"{mark}{item.count:>6,} ")
+            for value, count in values:
+                mark = "●" if has_term(selected, facet_term(facet, value)) else " "
+                line = Text(f"{mark}{count:>6,} ")
                 # The set width, not the laid-out one: counts can arrive before the first layout.
-                line.append(_fit(printable_line(item.value), FACET_WIDTH - len(line) - 9))  # border, scrollbar, padding
-                self.add_option(Option(line, id=f"{facet}\x1f{item.value}"))
+                line.append(_fit(printable_line(value), FACET_WIDTH - len(line) - 9))  # border, scrollbar, padding
+                self.add_option(Option(line, id=f"{facet}\x1f{value}"))
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
         else:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+from typing import ClassVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from facts.candidates import draft_fact
+from facts.candidates import Document, draft_fact
 from facts.collection import Collection
 from facts.display import format_date, format_number, format_quantity_unit, printable, printable_line
+from facts.extract import Candidate, Sentence
 from facts.extract import sentences as split_sentences
 from facts.facets import Comparison
 from facts.showing import quote_in_context
 
-from .form import FactForm
+from .messages import JumpToFact, NewFactRequested
 
 
 def _cell(value: object) -> Text:
@@ -34,7 +38,7 @@ def year_fraction(iso: str) -> float:
 class CompareScreen(Screen):
     """Every claim on one subject side by side, the spread, and the values over time."""
 
-    BINDINGS = [Binding("escape,q,c", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,c", "app.pop_screen", "Back")]
     DEFAULT_CSS = """
     CompareScreen #compare-title { padding: 0 1; text-style: bold; }
     CompareScreen #compare-spread { padding: 0 1; color: $accent; }
@@ -77,7 +81,8 @@ class CompareScreen(Screen):
         if comparison.lowest is None:
             spread.update(Text(f"{len(comparison.claims)} claims; none with a number"))
         else:
-            ratio = f" — the highest is {comparison.spread:.3g}× the lowest" if comparison.spread else ""
+            times = "\N{MULTIPLICATION SIGN}"
+            ratio = f" — the highest is {comparison.spread:.3g}{times} the lowest" if comparison.spread else ""
             spread.update(Text(f"{len(comparison.claims)} claims from {format_number(comparison.lowest)} "
                                f"to {format_number(comparison.highest)}{ratio}"))
         self._plot(comparison)
@@ -96,7 +101,7 @@ class CompareScreen(Screen):
             ends = [year_fraction(c["date_end"]) for c in claims]
             ys = [c["value"] if c["value"] is not None else (c["low"] + c["high"]) / 2 for c in claims]
             plt.scatter(xs, ys, label=printable_line(claimant)[:24], marker="dot")
-            for x, end, y, c in zip(xs, ends, ys, claims):
+            for x, end, y, c in zip(xs, ends, ys, claims, strict=True):
                 low = c["low"] if c["low"] is not None else c["value"]
                 high = c["high"] if c["high"] is not None else c["value"]
                 if low is not None and high is not None and low != high:  # bounds: a vertical bar
@@ -106,18 +111,22 @@ class CompareScreen(Screen):
         plot.refresh()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.jump_to_fact(int(event.row_key.value))
+        if event.row_key.value is not None:
+            self.post_message(JumpToFact(int(event.row_key.value)))
 
 
 class SourcesScreen(Screen):
     """Each source with its metadata and number of facts; enter opens its text."""
 
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"), Binding("i", "inbox", "Inbox")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("i", "inbox", "Inbox"),
+    ]
     DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, author: str) -> None:
         super().__init__()
-        self.collection = collection
+        self.collection, self.author = collection, author
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,13 +150,13 @@ class SourcesScreen(Screen):
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(SourceReaderScreen(self.collection, str(event.row_key.value)))
+        self.app.push_screen(SourceReaderScreen(self.collection, str(event.row_key.value), self.author))
 
     def action_inbox(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(InboxScreen(self.collection, str(key)))
+            self.app.push_screen(InboxScreen(self.collection, str(key), self.author))
 
 
 class SourceReaderScreen(Screen):
@@ -156,7 +165,7 @@ class SourceReaderScreen(Screen):
     ] and [ move a cursor over sentences; f starts a new fact from the sentence under it.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("n,tab", "move(1)", "Next quote"),
         Binding("p,shift+tab", "move(-1)", "Previous quote"),
@@ -171,13 +180,13 @@ class SourceReaderScreen(Screen):
     SourceReaderScreen #reader-text { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, collection: Collection, key: str) -> None:
+    def __init__(self, collection: Collection, key: str, author: str) -> None:
         super().__init__()
-        self.collection, self.key = collection, key
+        self.collection, self.key, self.author = collection, key, author
         self.quotes: list[dict] = []
         self.text = ""
         self.current = 0
-        self.sentences: list = []
+        self.sentences: list[Sentence] = []
         self.sentence: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -222,7 +231,7 @@ class SourceReaderScreen(Screen):
             bounds |= {sentence.start, sentence.end}
         cuts = sorted(b for b in bounds if 0 <= b <= len(self.text))
         out = Text()
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             style = ""
             for i, q in enumerate(self.quotes):
                 if q["quote_start"] <= a < q["quote_end"]:
@@ -236,7 +245,8 @@ class SourceReaderScreen(Screen):
         for i, line in enumerate(out.split("\n", allow_blank=True)):
             self.query_one(f"#para-{i}", Static).update(line)
 
-    def _scroll_to(self, offset: int) -> None:
+    def _scroll_to_offset(self, offset: int) -> None:
+        """Bring the paragraph holding a character offset of the text to the top."""
         paragraph = self.text.count("\n", 0, offset)
         self.query_one(f"#para-{paragraph}", Static).scroll_visible(animate=False, top=True)
 
@@ -246,7 +256,7 @@ class SourceReaderScreen(Screen):
         self.sentence = None
         self.current = (self.current + step) % len(self.quotes)
         self._draw_text()
-        self._scroll_to(self.quotes[self.current]["quote_start"])
+        self._scroll_to_offset(self.quotes[self.current]["quote_start"])
 
     def action_sentence(self, step: int) -> None:
         if not self.sentences:
@@ -258,7 +268,7 @@ class SourceReaderScreen(Screen):
         else:
             self.sentence = max(0, min(len(self.sentences) - 1, self.sentence + step))
         self._draw_text()
-        self._scroll_to(self.sentences[self.sentence].start)
+        self._scroll_to_offset(self.sentences[self.sentence].start)
 
     def action_new_fact(self) -> None:
         if self.sentence is None:
@@ -267,22 +277,22 @@ class SourceReaderScreen(Screen):
             return
         passage = self.sentences[self.sentence]
         collection, key = self.collection, self.key
-        self.app.new_fact_form(f"New fact from {key}, characters {passage.start}-{passage.end}",
-                               lambda: collection.passage_draft(key, passage.start, passage.end),
-                               lambda fact_id: self._load())
+        self.post_message(NewFactRequested(f"New fact from {key}, characters {passage.start}-{passage.end}",
+                                           lambda: collection.passage_draft(key, passage.start, passage.end),
+                                           lambda fact_id: self._load()))
 
     def action_open(self) -> None:
         if self.quotes:
-            self.app.jump_to_fact(self.quotes[self.current]["id"])
+            self.post_message(JumpToFact(self.quotes[self.current]["id"]))
 
     def action_inbox(self) -> None:
-        self.app.push_screen(InboxScreen(self.collection, self.key))
+        self.app.push_screen(InboxScreen(self.collection, self.key, self.author))
 
 
 class InboxScreen(Screen):
     """A source's pending candidate figures beside their text: accept into the fact form, or reject."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
@@ -294,12 +304,12 @@ class InboxScreen(Screen):
     InboxScreen #inbox-context { width: 1fr; padding: 0 1; border-left: solid $panel; }
     """
 
-    def __init__(self, collection: Collection, key: str) -> None:
+    def __init__(self, collection: Collection, key: str, author: str) -> None:
         super().__init__()
-        self.collection, self.key = collection, key
-        self.doc = None
-        self.found: list = []
-        self.pending: list = []
+        self.collection, self.key, self.author = collection, key, author
+        self.doc: Document | None = None
+        self.found: list[Candidate] = []
+        self.pending: list[Candidate] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -321,7 +331,7 @@ class InboxScreen(Screen):
         doc, found, counts = self.collection.inbox(self.key)
         self.app.call_from_thread(self._show, doc, found, counts)
 
-    def _show(self, doc, found, counts) -> None:
+    def _show(self, doc: Document, found: list[Candidate], counts: dict[str, int]) -> None:
         self.doc, self.found = doc, found
         self.pending = [c for c in found if c.kind == "quantity"]
         self.query_one("#inbox-progress", Static).update(Text(
@@ -335,7 +345,7 @@ class InboxScreen(Screen):
         table.focus()
         self._show_paragraph()
 
-    def candidate_at_cursor(self):
+    def candidate_at_cursor(self) -> Candidate | None:
         table = self.query_one(DataTable)
         if not self.pending or table.cursor_row is None or table.cursor_row >= len(self.pending):
             return None
@@ -354,31 +364,25 @@ class InboxScreen(Screen):
 
     def action_reject(self) -> None:
         c = self.candidate_at_cursor()
-        if c is not None:
-            self._reject(c)
+        if c is not None and self.doc is not None:
+            self._reject(self.doc, c)
 
     @work(thread=True, exclusive=True, group="decide")
-    def _reject(self, candidate) -> None:
-        self.collection.reject(self.doc, candidate, self.app.author)
+    def _reject(self, doc: Document, candidate: Candidate) -> None:
+        self.collection.reject(doc, candidate, self.author)
         self.app.call_from_thread(self._load)
 
     def action_accept(self) -> None:
-        c = self.candidate_at_cursor()
-        if c is None:
+        c, doc = self.candidate_at_cursor(), self.doc
+        if c is None or doc is None:
             return
-        values = draft_fact(self.doc, c, self.found)
-        doc, collection, author = self.doc, self.collection, self.app.author
+        values = draft_fact(doc, c, self.found)
+        collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             return collection.accept(doc, c, data, author, allow_duplicate, create_actors)
-
-        def done(fact_id) -> None:
-            if fact_id is not None:
-                self.app.notify(f"Added fact #{fact_id}", markup=False)
-                self._load()
-        title = f"New fact from {self.key}, characters {c.start}-{c.end}"
-        self.app.prepare(self.collection.vocabulary, lambda words: self.app.push_screen(FactForm(title, values, save, words),
-                                                                                     done))
+        self.post_message(NewFactRequested(f"New fact from {self.key}, characters {c.start}-{c.end}",
+                                           lambda: values, lambda fact_id: self._load(), save))
 
 
 HELP = """\
@@ -410,13 +414,11 @@ The table follows changes made by other programs (facts import, facts rate ...).
 """
 
 
-class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: auto; max-width: 100%; height: auto; max-height: 100%;
-                            border: round $accent; background: $surface; padding: 0 1; }
-    """
+class HelpScreen(ModalScreen[None]):
+    """The keys and the filter language."""
+
+    CSS_PATH = "dialog.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(), VerticalScroll():
