@@ -1,4 +1,5 @@
-"""What the browser reads, in windows: never a whole table.
+"""One database from any thread, for the browser: what it reads (in windows, never a whole table)
+and what it writes, each through the library function that does the job.
 
 A result is the ordered list of fact ids that pass a filter (8 bytes a fact,
 read from an index) plus pages of rows fetched by id when they come into
