@@ -394,3 +394,62 @@ def test_inbox_reject_and_accept_into_a_fact(seeded_path):
     assert fact is not None and fact[3][fact[2]:fact[2] + len(fact[1])] == fact[1]  # the quote is anchored
     decisions = dict(db.execute("SELECT decision, count(*) FROM candidate_decisions GROUP BY decision").fetchall())
     assert decisions == {"accepted": 1, "rejected": 1}
+
+
+async def open_list(app, pilot, keys):
+    """Open a screen with a list: compare (c), sources (o), an inbox (o, i), a history (r, h)."""
+    if keys == "history":
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not app.main_screen)
+        for value in ("0.6", "0.7", "0.8"):  # three changes, so the history has rows to move over
+            app.screen.query_one("#field-confidence").value = value
+            app.screen.query_one("#field-body").value = "counted again"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.screen is app.main_screen)
+            await pilot.press("r")
+            await until(pilot, lambda: app.screen is not app.main_screen)
+        await pilot.press("escape", "h")
+    else:
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot, app)
+    await until(pilot, lambda: app.screen is not app.main_screen and app.screen.query("DataTable"))
+    await settle(pilot, app)
+    table = app.screen.query_one("DataTable")
+    await until(pilot, lambda: table.row_count > 2)
+    table.focus()
+    return table
+
+
+@pytest.mark.parametrize("keys", [("c",), ("o",), ("o", "down", "down", "i"), "history"])
+@pytest.mark.parametrize("last, first", [("end", "home"), ("G", "g")])
+def test_end_and_home_reach_the_last_and_first_rows_of_every_list(seeded_path, keys, last, first):
+    async def scenario(app, pilot):
+        table = await open_list(app, pilot, keys)
+        assert table.cursor_row == 0
+        await pilot.press(last)
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press(first)
+        assert table.cursor_row == 0
+    browse(seeded_path, scenario)
+
+
+def test_rejecting_a_candidate_keeps_the_cursor_on_the_same_row(seeded_path):
+    from facts_tui.screens import InboxScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "i")  # ni-exercises-indefinite
+        await until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.pending)
+        await settle(pilot, app)
+        inbox = app.screen
+        await pilot.press("down", "down")
+        following = inbox.pending[3]
+        await pilot.press("r")
+        await until(pilot, lambda: len(inbox.pending) and inbox.pending[2] is not None
+                    and inbox.pending[2].start == following.start)
+        await settle(pilot, app)
+        assert inbox.query_one("DataTable").cursor_row == 2
+        assert inbox.candidate_at_cursor().start == following.start  # the next pending one, where the rejected was
+    browse(seeded_path, scenario)

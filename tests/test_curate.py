@@ -5,10 +5,11 @@ import sqlite3
 
 import pytest
 from support import browse, settle, table, text_of, type_filter, until
-from textual.widgets import Input, Select
+from textual.widgets import Input, Label, Select
 
 from facts.db import open_db
 from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from facts_tui.dialog import ConfirmDialog
 from facts_tui.form import FactForm
 
 GOOD = {"claim": "NATO repeats its estimate of 30,000 troops.", "subject": "Russian troops in Belarus",
@@ -81,7 +82,10 @@ def test_edit_then_revert(seeded_path):
         await pilot.press("h")
         await settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("enter")  # revert the highlighted (only) change
+        await pilot.press("enter")  # revert the highlighted (only) change: asks first
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
         await settle(pilot, app)
         detail = app.collection.fact(5)
         assert detail.fact["unit"] == "troops" and detail.fact["confidence"] == 0.5
@@ -344,3 +348,95 @@ def test_the_cli_and_the_browser_write_at_the_same_time(seeded_path):
     db = open_db(seeded_path)
     assert db.execute("SELECT count(*) FROM facts WHERE claim LIKE 'Browser claim %'").fetchone()[0] == 3
     assert db.execute("SELECT count(*) FROM annotations WHERE body LIKE 'CLI note %'").fetchone()[0] == 15
+
+
+@pytest.mark.parametrize("key, first", [
+    ("n", "field-claim"), ("e", "field-claim"), ("a", "field-body"), ("t", "field-tag"),
+    ("r", "field-confidence"), ("d", "field-status"), ("x", "field-path"),
+])
+def test_every_dialog_opens_with_focus_in_its_first_field(seeded_path, key, first):
+    async def scenario(app, pilot):
+        await pilot.press(key)
+        await until(pilot, lambda: app.screen is not app.main_screen)
+        await settle(pilot, app)
+        assert app.focused is not None and app.focused.id == first
+        fields = [w.id for w in app.screen.query("Input, Select") if (w.id or "").startswith("field-")]
+        assert fields[0] == first  # the first field on the screen, not just any
+    browse(seeded_path, scenario)
+
+
+def label_reversed(field) -> bool:
+    """Whether the label of a dialog's field is shown in reverse (the focus mark)."""
+    return bool(field.parent.query_one(Label).styles.text_style.reverse)
+
+
+def test_the_focused_input_is_marked(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await settle(pilot, app)
+        await pilot.press(*"likely")
+        confidence, reason = app.screen.query_one("#field-confidence"), app.screen.query_one("#field-body")
+        assert text_of(confidence).startswith("▌") and "likely" in text_of(confidence)
+        assert not text_of(reason).startswith("▌")
+        assert label_reversed(confidence) and not label_reversed(reason)
+        await pilot.press("tab", *"rail counts")
+        assert text_of(reason).startswith("▌") and "rail counts" in text_of(reason)
+        assert not text_of(confidence).startswith("▌")
+        assert label_reversed(reason) and not label_reversed(confidence)  # the mark follows the focus
+    browse(seeded_path, scenario)
+
+
+@pytest.mark.parametrize("key, now", [("r", "now 0.50 roughly even chance"), ("d", "now disputed: Contradicted")])
+def test_rate_and_status_show_the_current_value(seeded_path, key, now):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5: 0.50, disputed
+        await settle(pilot, app)
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await settle(pilot, app)
+        assert now in " ".join(text_of(app.screen.query_one(".now")).split())
+    browse(seeded_path, scenario)
+
+
+def test_create_actors_shows_its_state_as_a_mark(seeded_path):
+    from facts_tui.widgets import TickBox
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        box = form.query_one("#create-actors", TickBox)
+        assert box.render().plain.startswith("[ ]")
+        box.focus()
+        await pilot.press("space")
+        assert box.value and box.render().plain.startswith("[x]")
+    browse(seeded_path, scenario)
+
+
+def test_revert_asks_first_and_escape_changes_nothing(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5
+        await settle(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        app.screen.query_one("#field-confidence", Input).value = "likely"
+        app.screen.query_one("#field-body", Input).value = "Rail counts agree"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.675)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = " ".join(text_of(app.screen.query_one("#question")).split())
+        assert "confidence" in question and ("0.675" in question or "likely" in question)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)  # back to the history; nothing written
+        assert app.collection.fact(5).fact["confidence"] == 0.675 and len(app.collection.fact(5).history) == 1
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.5)
+        await settle(pilot, app)
+        assert app.screen is app.main_screen
+    browse(seeded_path, scenario)

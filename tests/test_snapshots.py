@@ -20,6 +20,7 @@ SIZES = [(80, 24), (160, 48)]
 @pytest.fixture
 def still_db(tmp_path, monkeypatch):
     monkeypatch.setattr(facts.db, "utc_now", lambda: "2026-01-01T09:00:00.000Z")
+    monkeypatch.setenv("FACTS_AUTHOR", "analyst")  # the history shows who changed what
     path = tmp_path / "facts.db"
     db = open_db(path, create=True)
     import_records(db, read_files(seed_files()), "analyst")
@@ -81,5 +82,44 @@ def test_help_screen(snap_compare, still_db, size):
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("question_mark")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+# Each dialog with realistic text typed into it, on fact 5 (Porotnikov's 10,000, rated 0.50, disputed).
+DIALOGS = {
+    "note": ["a", *"Matches the rail-traffic counts in the ODR piece"],
+    "tag": ["t", *"needs-second-source"],
+    "rate": ["r", *"very likely", "tab", *"Rail counts agree"],
+    "status": ["d", "tab", *"Restated by the blog in March"],
+    "export": ["x", *"exports/troops.csv"],
+    "form": ["n", *"NATO repeats its estimate of 30,000 troops.", "tab", *"Russian troops in Belarus", "tab",
+             *"about 30,000 troops"],
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+def test_dialog(snap_compare, still_db, size, dialog):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down")
+        await settle(pilot)
+        await pilot.press(DIALOGS[dialog][0])
+        await settle(pilot)
+        await pilot.press(*DIALOGS[dialog][1:])
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_revert_confirmation(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "r", *"likely", "tab", *"Rail counts agree", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)

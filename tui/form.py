@@ -18,6 +18,7 @@ from facts.display import quantity_as_typed
 from facts.errors import DuplicateFact, FactsError
 
 from .dialog import Dialog, Problems
+from .widgets import TickBox
 
 # name, label, placeholder
 FIELDS = [
@@ -68,7 +69,7 @@ class FactForm(Dialog[int]):
                         yield Input(value=self._initial(name), placeholder=placeholder, id=f"field-{name}",
                                     suggester=SuggestFromList(words, case_sensitive=False) if words else None)
                     yield Static(id=f"error-{name}", classes="error")
-                yield Checkbox("Create actors that are not known yet (instead of refusing them)", id="create-actors")
+                yield TickBox("Create actors that are not known yet (instead of refusing them)", id="create-actors")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")

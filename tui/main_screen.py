@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from facts.collection import Collection, Query
-from facts.display import printable_line
+from facts.display import format_confidence, printable_line
 from facts.errors import FactsError, WhereError
 from facts.facets import FacetValue
 from facts.query import FactDetail
@@ -29,6 +29,15 @@ from .screens import CompareScreen, SourcesScreen
 from .threads import run_then
 
 DETAIL_DELAY = 0.06
+
+
+def current_value(fact: dict, kind: str) -> str:
+    """What a re-rating or status change replaces, as it reads: '0.68 likely', 'disputed: ...'."""
+    if kind == "rate":
+        return format_confidence(fact["confidence"])
+    if kind == "status":
+        return fact["status"] + (f": {fact['status_reason']}" if fact.get("status_reason") else "")
+    return ""
 
 
 class MainScreen(Screen[None]):
@@ -258,8 +267,11 @@ class MainScreen(Screen[None]):
             if number is not None:
                 self.session_annotations.append(number)
                 self.action_refresh()
-        run_then(self, lambda: collection.vocabulary()["tags"] if kind == "tag" else [],
-                 lambda tags: self.app.push_screen(AnnotateScreen(kind, fact_id, save, tags), annotated))
+
+        def read() -> tuple[list[str], str]:
+            tags = collection.vocabulary()["tags"] if kind == "tag" else []
+            return tags, current_value(collection.fact(fact_id).fact, kind)
+        run_then(self, read, lambda got: self.app.push_screen(AnnotateScreen(kind, fact_id, save, *got), annotated))
 
     def action_undo(self) -> None:
         """Withdraw the last annotation made in this session by appending a retraction; nothing is deleted."""

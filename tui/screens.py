@@ -23,6 +23,7 @@ from facts.facets import Comparison
 from facts.showing import quote_in_context
 
 from .messages import JumpToFact, NewFactRequested
+from .widgets import RowTable
 
 
 def _cell(value: object) -> Text:
@@ -55,7 +56,7 @@ class CompareScreen(Screen):
         yield Static(Text(f"Compare: {printable_line(self.subject)}" + (f" ({self.unit})" if self.unit else "")),
                      id="compare-title")
         yield Static(Text("counting…"), id="compare-spread")
-        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="compare-table")
         yield PlotextPlot(id="compare-plot")
         yield Footer()
 
@@ -130,7 +131,7 @@ class SourcesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="sources-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -315,7 +316,7 @@ class InboxScreen(Screen):
         yield Header()
         yield Static(Text("reading the source…"), id="inbox-progress")
         with Horizontal(id="inbox-body"):
-            yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="inbox-table")
             with VerticalScroll(id="inbox-context"):
                 yield Static(id="inbox-paragraph")
         yield Footer()
@@ -338,10 +339,13 @@ class InboxScreen(Screen):
             f"{self.key}: {counts['accepted']} accepted · {counts['rejected']} rejected · {counts['pending']} pending"
             "   a accepts into the fact form, r rejects"))
         table = self.query_one(DataTable)
+        row = table.cursor_row  # after a decision, the next pending candidate takes the decided one's place
         table.clear()
         for c in self.pending:
             reading = f"{format_quantity_unit(c.as_dict())} ({c.qualifier})"
             table.add_row(_cell(f"{c.start}-{c.end}"), _cell(c.text), _cell(reading), key=f"{c.start}-{c.end}")
+        if self.pending:
+            table.move_cursor(row=min(row, len(self.pending) - 1), animate=False)
         table.focus()
         self._show_paragraph()
 
