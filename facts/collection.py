@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .annotations import annotate, retract
-from .candidates import Document, decide, draft_from_passage, inbox, load_document
+from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
 from .db import open_db, transaction
 from .display import format_confidence, format_date, format_quantity_unit
 from .errors import DuplicateFact
@@ -184,7 +184,7 @@ class Collection:
         with self._db() as db:
             return retract(db, annotation_id, author, "undone in the browser")
 
-    def passage_draft(self, key: str, start: int, end: int) -> dict:
+    def passage_draft(self, key: str, start: int, end: int) -> Draft:
         with self._db() as db:
             return draft_from_passage(db, key, start, end)
 
