@@ -71,7 +71,7 @@ class Resolver:
             except UnknownActor:
                 if not self.create_actors:
                     raise
-                self._actors[key] = add_actor(self.db, Actor(name=name))[0]
+                self._actors[key] = add_actor(self.db, Actor(name=name), allow_similar=False)[0]
                 self.actors_created += 1
         return self._actors[key]
 
