@@ -10,7 +10,7 @@ from facts.actors import reads_as_one
 from facts.cli import cli
 from facts.collection import Collection
 from facts.db import open_db
-from facts.errors import SimilarActor
+from facts.errors import FactsError, SimilarActor
 
 
 def run(db, *args, author="corrector"):
@@ -92,3 +92,26 @@ def test_the_browser_creates_and_corrects_actors_through_the_collection(seeded_p
     new = collection.add_actor("Stoltenburg", "person", allow_similar=True)
     assert collection.edit_actor(new, "J. Stoltenberg", "person", "browser") == ["name"]
     assert {a["name"] for a in collection.actors()} >= {"J. Stoltenberg", "Jens Stoltenberg"}
+
+
+def test_history_reads_in_names_and_words_and_a_revert_retracts_the_annotation_that_made_it(seeded_path):
+    from facts.annotations import annotate
+    from facts.query import get_fact
+    from facts.showing import describe_change, describe_revert
+    from facts.writing import edit_fact, fact_record, revert_change
+    db = open_db(seeded_path)
+    edit_fact(db, 5, {**fact_record(db, 5), "actor": "NATO"}, "editor")
+    annotate(db, fact_id=5, kind="status", status="active", body="Agreed after all", author="editor")
+    edit, status = get_fact(db, 5).history
+    assert describe_change(edit) == "claimant Andrey Porotnikov → NATO"
+    assert describe_change(status).startswith("status disputed → active; reason ")
+    assert describe_revert(status).startswith("status active → disputed; reason Agreed after all → ")
+    revert_change(db, status["id"], "reviewer")
+    detail = get_fact(db, 5)
+    # The fact, its annotations and its history agree: the status annotation is withdrawn.
+    assert detail.fact["status"] == "disputed"
+    made = [a for a in detail.annotations if a["kind"] == "status"][-1]
+    withdrawn = [a for a in detail.annotations if a["kind"] == "retraction" and a["retracts"] == made["id"]]
+    assert withdrawn and withdrawn[0]["author"] == "reviewer"
+    with pytest.raises(FactsError, match="already retracted"):
+        revert_change(db, status["id"], "reviewer")
