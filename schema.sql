@@ -45,8 +45,50 @@ CREATE TABLE actors (
                        AND name NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(name AS BLOB), x'00') = 0),
     kind        TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('person', 'organization', 'state', 'media', 'other')),
     description TEXT CHECK (description IS NULL OR (length(trim(description)) > 0 AND length(description) <= 10000 AND instr(CAST(description AS BLOB), x'00') = 0)),
-    added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- Set by whoever corrects the actor (facts actors edit): actor_history records who and when.
+    updated_at  TEXT,
+    updated_by  TEXT
 ) STRICT;
+
+-- Every correction of an actor's name, kind or description: old and new values as JSON, kept by a
+-- trigger; append-only.
+CREATE TABLE actor_history (
+    id         INTEGER PRIMARY KEY,
+    actor_id   INTEGER NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    old        TEXT NOT NULL CHECK (json_valid(old)),
+    new        TEXT NOT NULL CHECK (json_valid(new))
+) STRICT;
+CREATE INDEX actor_history_actor ON actor_history(actor_id, id);
+
+CREATE TRIGGER actor_history_no_update BEFORE UPDATE ON actor_history
+BEGIN
+    SELECT RAISE(ABORT, 'actor_history is append-only: it cannot be changed');
+END;
+
+CREATE TRIGGER actor_history_no_delete BEFORE DELETE ON actor_history
+BEGIN
+    SELECT RAISE(ABORT, 'actor_history is append-only: it cannot be deleted');
+END;
+
+CREATE TRIGGER actors_history_update AFTER UPDATE OF name, kind, description ON actors
+WHEN old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.description IS NOT new.description
+BEGIN
+    INSERT INTO actor_history (actor_id, changed_at, changed_by, old, new)
+    SELECT old.id,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_at
+                ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_by END,
+           json_group_object(name, o), json_group_object(name, n)
+    FROM (
+                  SELECT 'name' AS name, old.name AS o, new.name AS n WHERE old.name IS NOT new.name
+        UNION ALL SELECT 'kind', old.kind, new.kind WHERE old.kind IS NOT new.kind
+        UNION ALL SELECT 'description', old.description, new.description
+                  WHERE old.description IS NOT new.description
+    );
+END;
 
 -- Every spelling that resolves to an actor, its canonical name included.
 -- One alias names one actor (case-insensitively, for ASCII letters).
@@ -559,4 +601,4 @@ CREATE TABLE schema_log (
     backup       TEXT
 ) STRICT;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
 from .db import inserted_id, utc_now
-from .errors import FactsError, UnknownActor
+from .errors import FactsError, SimilarActor, UnknownActor
 
 if TYPE_CHECKING:  # the models (pydantic) load only for commands that validate: facts list starts faster
     from .models import Actor
@@ -50,15 +52,64 @@ def suggest_actors(db: sqlite_utils.Database, name: str, limit: int = 3) -> list
     return names[:limit]
 
 
+
+
+SUBSET = 90.0  # the score of two names one of whose words are all within the other's
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two names read, 0-100, once transliterated and case-folded: a spelling slip or another
+    transliteration scores by edit distance (Lukashenka / Lukashenko); all of one name's words within the
+    other's (Trump / Donald Trump) scores at least SUBSET."""
+    folded_a, folded_b = fold(a), fold(b)
+    score = fuzz.ratio(folded_a, folded_b)
+    words_a = set(re.findall(r"\w+", folded_a))
+    words_b = set(re.findall(r"\w+", folded_b))
+    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+        score = max(score, SUBSET)
+    return score
+
+
+def reads_as_one(a: str, b: str) -> bool:
+    """Whether two names most likely name one actor: all of one's words within the other's (Trump /
+    Donald Trump), or word by word a slip or another transliteration (Lukashenka / Łukašenka, Stoltenbreg /
+    Stoltenberg; a quarter of a word's letters at most, so NATO is not NASA)."""
+    words_a, words_b = re.findall(r"\w+", fold(a)), re.findall(r"\w+", fold(b))
+    if not words_a or not words_b:
+        return False
+    if set(words_a) <= set(words_b) or set(words_b) <= set(words_a):
+        return True
+    return len(words_a) == len(words_b) and all(
+        Levenshtein.distance(x, y) <= min(len(x), len(y)) // 4 for x, y in zip(words_a, words_b, strict=True))
+
+
+def similar_actors(db: sqlite_utils.Database, name: str, limit: int = 3) -> list[str]:
+    """Canonical names of stored actors that read as the same one as `name` (reads_as_one), closest first."""
+    scored: dict[str, float] = {}
+    for alias, canonical in db.execute("SELECT aliases.alias, actors.name FROM aliases "
+                                       "JOIN actors ON actors.id = aliases.actor_id"):
+        if reads_as_one(name, alias):
+            score = name_similarity(name, alias)
+            scored[canonical] = max(score, scored.get(canonical, 0.0))
+    return sorted(scored, key=lambda n: (-scored[n], n))[:limit]
+
+
 def actor_name(db: sqlite_utils.Database, actor_id: int) -> str:
     return db.execute("SELECT name FROM actors WHERE id = ?", [actor_id]).fetchone()[0]
 
 
-def add_actor(db: sqlite_utils.Database, actor: Actor) -> tuple[int, bool]:
-    """Store an actor with its aliases: (id, created). Adding the same actor again adds nothing."""
+def add_actor(db: sqlite_utils.Database, actor: Actor, allow_similar: bool = True) -> tuple[int, bool]:
+    """Store an actor with its aliases: (id, created). Adding the same actor again adds nothing.
+
+    With allow_similar False, a new actor whose name reads like a stored one is refused (SimilarActor):
+    a person names actors from a text, and "Stoltenberg" is most likely Jens Stoltenberg."""
     existing = _alias_owner(db, actor.name)
     if existing is not None and actor_name(db, existing).casefold() != actor.name.casefold():
         raise FactsError(f"'{actor.name}' is already an alias of {actor_name(db, existing)}")
+    if existing is None and not allow_similar:
+        similar = similar_actors(db, actor.name)
+        if similar:
+            raise SimilarActor(actor.name, similar)
     if existing is None:
         for alias in actor.aliases:
             owner = _alias_owner(db, alias)
@@ -99,6 +150,33 @@ def _alias_owner(db: sqlite_utils.Database, alias: str) -> int | None:
     return None
 
 
+def edit_actor(db: sqlite_utils.Database, actor: str | int, author: str, now: str, *, name: str | None = None,
+               kind: str | None = None) -> list[str]:
+    """Correct an actor's name or kind (an actor by name, alias or id); actor_history keeps each change
+    with who and when. The old name stays an alias, so the spelling still resolves. Returns what changed.
+    Runs inside the caller's transaction."""
+    actor_id = actor if isinstance(actor, int) else resolve_actor(db, actor)
+    row = db.execute("SELECT name, kind FROM actors WHERE id = ?", [actor_id]).fetchone()
+    if row is None:
+        raise FactsError(f"no actor #{actor_id}")
+    old_name, old_kind = row
+    changed = {}
+    if name is not None and name != old_name:
+        owner = _alias_owner(db, name)
+        if owner is not None and owner != actor_id:
+            raise FactsError(f"'{name}' already names {actor_name(db, owner)}")
+        changed["name"] = name
+    if kind is not None and kind != old_kind:
+        changed["kind"] = kind
+    if not changed:
+        return []
+    db.execute(f"UPDATE actors SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ? "
+               "WHERE id = ?", [*changed.values(), now, author, actor_id])
+    if "name" in changed:
+        add_alias(db, actor_id, changed["name"])
+    return list(changed)
+
+
 def list_actors(db: sqlite_utils.Database) -> list[dict]:
     return [dict(row) for row in db.query(
         """SELECT actors.id, actors.name, actors.kind,
@@ -132,17 +210,16 @@ def merge_actors(db: sqlite_utils.Database, keep: str, merge: str, author: str, 
 
 
 def suggest_duplicates(db: sqlite_utils.Database, threshold: float = 85) -> list[tuple[str, str, float]]:
-    """Pairs of actors whose names or aliases read alike once transliterated: (name, name, score)."""
+    """Pairs of actors whose names or aliases read alike (name_similarity): (name, name, score)."""
     rows = db.execute("SELECT aliases.alias, actors.id, actors.name FROM aliases "
                       "JOIN actors ON actors.id = aliases.actor_id").fetchall()
-    folded = [fold(alias) for alias, _, _ in rows]
     best: dict[tuple[int, int], tuple[str, str, float]] = {}
-    for i, (_, actor_id, name) in enumerate(rows):
+    for i, (alias, actor_id, name) in enumerate(rows):
         for j in range(i + 1, len(rows)):
-            other_id, other_name = rows[j][1], rows[j][2]
+            other_alias, other_id, other_name = rows[j]
             if other_id == actor_id:
                 continue
-            score = fuzz.ratio(folded[i], folded[j])
+            score = name_similarity(alias, other_alias)
             if score >= threshold:
                 pair = tuple(sorted((actor_id, other_id)))
                 names = tuple(sorted((name, other_name)))

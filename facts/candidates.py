@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -11,7 +12,8 @@ import yaml
 
 from .dates import span_text
 from .errors import FactsError
-from .extract import Candidate, extract, likely_claimant
+from .extract import Candidate, extract, likely_claimant, speakers
+from .numbers import parse_quantity
 from .sources import get_source
 from .vocab import CANDIDATE_KINDS
 
@@ -112,29 +114,131 @@ def _date_text(candidate: Candidate) -> str:
     return span_text(c.date_start, c.date_end, c.precision)
 
 
-def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> dict:
-    """A fact record from a quantity candidate: filled where the text says, DECIDE where a person must."""
-    in_sentence = [d for d in found if d.kind == "date" and d.sentence_start == q.sentence_start]
-    date = _date_text(in_sentence[0]) if in_sentence else (doc.published or DECIDE)
-    quantity = {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high),
-                                   ("qualifier", q.qualifier), ("as_stated", q.number)) if v is not None}
-    return {
-        "claim": q.sentence if len(q.sentence) <= 2000 else DECIDE,
+@dataclass
+class Draft:
+    """What a fact form or a draft file is filled with, for a figure or a passage of a source: the record
+    (fields the text gives; DECIDE where a person must), and what to offer beside it."""
+
+    record: dict
+    source_key: str | None
+    span: tuple[int, int]  # the passage, in code points of the source text
+    actors: list[str] = field(default_factory=list)  # known actors the sentence names: suggestions
+    new_actors: list[str] = field(default_factory=list)  # speakers the text names that are not actors yet
+    date_assumed: bool = False  # the date is the publication's: the sentence gives none
+
+
+QUOTE_MAX = 300  # characters: a longer sentence is cut to the clause holding the figure
+_CLAUSE_BREAK = re.compile(r"[;:—–]\s|,\s")
+_QUOTE_MARKS = "\"“”„«»"
+
+
+def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
+    """A fact from a quantity candidate, filled from the text: the quote is the sentence (or clause)
+    holding the figure, the quantity the text's own words, the unit the counted noun, the date the one
+    the sentence gives (else the publication date, marked assumed), the claimant only when an
+    attribution ties one to the figure."""
+    sentence = [c for c in found if c.sentence_start == q.sentence_start]
+    quote_start, quote = _clause(q.sentence, q.start - q.sentence_start, q.end - q.sentence_start)
+    dates = sorted((d for d in sentence if d.kind == "date"), key=lambda d: abs(d.start - q.start))
+    date, assumed = (_date_text(dates[0]), False) if dates else (doc.published or DECIDE, bool(doc.published))
+    claimant = likely_claimant(found, q.sentence, q.sentence_start)
+    known = _known_speakers(found, q.sentence_start)
+    record = {
+        "claim": _claim(q.sentence),
         "subject": DECIDE,
-        "quantity": quantity,
-        "unit": q.unit or DECIDE,
+        "quantity": _quantity(q),
+        "unit": counted_noun(q.unit) if q.unit else DECIDE,
         "date": date,
-        "actor": likely_claimant(found, q.sentence, q.sentence_start) or DECIDE,
+        "actor": claimant or DECIDE,
         "source": doc.key or DECIDE,
-        "quote": q.text,
-        "quote_start": q.start,
+        "quote": quote,
+        "quote_start": q.sentence_start + quote_start,
         "confidence": DECIDE,
     }
+    names = [c.actor for c in sentence if c.kind == "claimant" and c.actor]
+    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(names)),
+                 [n for n in speakers(q.sentence) if n.casefold() not in known], assumed)
+
+
+def _known_speakers(found: list[Candidate], sentence_start: int) -> set[str]:
+    """The spellings of known actors in a sentence, casefolded (a speaker named so is no new actor)."""
+    return {c.text.casefold() for c in found if c.kind == "claimant" and c.sentence_start == sentence_start} | \
+        {c.actor.casefold() for c in found if c.kind == "claimant" and c.actor and c.sentence_start == sentence_start}
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, str]:
+    """(offset, text) of the sentence, or of the clause around start..end when the sentence is long."""
+    a, b = 0, len(sentence)
+    if b - a > QUOTE_MAX:
+        breaks = list(_CLAUSE_BREAK.finditer(sentence))
+        before = [m.end() for m in breaks if m.end() <= start]
+        after = [m.start() for m in breaks if m.start() >= end]
+        # Widen clause by clause while the quote stays short; the figure's own clause always counts.
+        a = before.pop() if before else 0
+        b = after.pop(0) if after else len(sentence)
+        while before and b - before[-1] <= QUOTE_MAX:
+            a = before.pop()
+        while after and after[0] - a <= QUOTE_MAX:
+            b = after.pop(0)
+    text = sentence[a:b]
+    # A quotation mark at an edge that is not closed inside is not part of the words quoted.
+    while text and text[0] in _QUOTE_MARKS and not any(ch in text[1:] for ch in _QUOTE_MARKS):
+        text, a = text[1:], a + 1
+    while text and text[-1] in _QUOTE_MARKS and not any(ch in text[:-1] for ch in _QUOTE_MARKS):
+        text = text[:-1]
+    stripped = text.lstrip()
+    return a + len(text) - len(stripped), stripped.rstrip()
+
+
+def _claim(sentence: str) -> str:
+    """The sentence as a claim: one line, without quotation marks left open or closed alone."""
+    text = " ".join(sentence.split())
+    pairs = (("„", "“"),) if "„" in text else (("“", "”"),)  # German quotes close with the English opener
+    for opening, closing in (*pairs, ("«", "»")):
+        if text.count(opening) != text.count(closing):
+            text = text.replace(opening, "").replace(closing, "")
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    text = text.strip(" " + _QUOTE_MARKS)
+    return text if len(text) <= 2000 else DECIDE
+
+
+def _quantity(q: Candidate) -> str | dict:
+    """The figure in the text's own words ("between 10,000 and 15,000"), when the parser reads those words
+    as the extraction did; else the reading itself, with the words as stated."""
+    words = q.text
+    if q.unit:
+        at = words.find(q.unit, words.find(q.number or "") + len(q.number or ""))
+        if at >= 0:
+            words = words[:at] + words[at + len(q.unit):]
+    words = " ".join(words.split()).strip(" ,")
+    try:
+        parsed = parse_quantity(words)
+    except ValueError:
+        parsed = None
+    if parsed is not None and not parsed.rest and (parsed.qualifier, parsed.value, parsed.low, parsed.high) == (
+            q.qualifier, q.value, q.low, q.high):
+        return words
+    return {k: v for k, v in (("value", q.value), ("low", q.low), ("high", q.high), ("qualifier", q.qualifier),
+                              ("as_stated", words or q.number)) if v is not None}
+
+
+# Words before the counted noun that say which or how many, not what is counted.
+_NOT_THE_NOUN = {"additional", "more", "new", "extra", "other", "further", "some", "many", "several", "about",
+                 "around", "roughly", "estimated", "total", "active", "armed", "regular"}
+
+
+def counted_noun(unit: str) -> str:
+    """'Russian troops' -> 'troops'; 'military personnel' stays; 'additional soldiers' -> 'soldiers'."""
+    words = unit.split()
+    while len(words) > 1 and (words[0][:1].isupper() or words[0].casefold() in _NOT_THE_NOUN):
+        words = words[1:]
+    return " ".join(words)
 
 
 def draft(doc: Document, found: list[Candidate]) -> dict:
     """A draft fact file: one fact per quantity candidate, filled where known, DECIDE where not."""
-    return {"facts": [draft_fact(doc, q, found) for q in found if q.kind == "quantity"]}
+    return {"facts": [draft_fact(doc, q, found).record for q in found if q.kind == "quantity"]}
 
 
 def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
@@ -145,24 +249,31 @@ def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
     return len(data["facts"])
 
 
-def draft_from_passage(db: sqlite_utils.Database, key: str, start: int, end: int) -> dict:
-    """A fact record for a passage a person picked in a source: the passage as the quote, with the figure,
-    date and claimant the extraction assistant finds in it; DECIDE where it finds none."""
+def draft_from_passage(db: sqlite_utils.Database, key: str, start: int, end: int) -> Draft:
+    """A fact for a passage a person picked in a source: the passage as the quote, with the figure, date
+    and claimant the extraction finds in it (as draft_fact fills them); DECIDE where it finds none."""
     doc = load_document(db, key)
     if not 0 <= start < end <= len(doc.text):
         raise FactsError(f"characters {start}-{end} are not in source '{key}'")
     passage = doc.text[start:end]
-    found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db))
-             if start <= c.start and c.end <= end]
+    every = extract(doc.text, published=doc.published, aliases=known_aliases(db))
+    found = [c for c in every if start <= c.start and c.end <= end]
     figures = [c for c in found if c.kind == "quantity"]
     if figures:
-        record = draft_fact(doc, figures[0], found)
+        draft = draft_fact(doc, figures[0], every)
     else:
         dates = [c for c in found if c.kind == "date"]
-        claimant = likely_claimant(found, doc.text[start:end], start) if found else None
+        claimant = likely_claimant(found, passage, start) if found else None
         record = {"claim": DECIDE, "subject": DECIDE,
                   "date": _date_text(dates[0]) if dates else (doc.published or DECIDE),
                   "actor": claimant or DECIDE, "source": doc.key, "confidence": DECIDE}
-    one_line = " ".join(passage.split())
-    record.update(quote=passage, quote_start=start, claim=one_line if len(one_line) <= 2000 else DECIDE)
-    return record
+        known = {c.actor.casefold() for c in found if c.kind == "claimant" and c.actor} | \
+            {c.text.casefold() for c in found if c.kind == "claimant"}
+        draft = Draft(record, doc.key, (start, end),
+                      list(dict.fromkeys(c.actor for c in found if c.kind == "claimant" and c.actor)),
+                      [n for n in speakers(passage) if n.casefold() not in known],
+                      not dates and bool(doc.published))
+    draft.record.update(quote=passage.strip(), quote_start=start + len(passage) - len(passage.lstrip()),
+                        claim=_claim(passage))
+    draft.span = (start, end)
+    return draft

@@ -194,17 +194,25 @@ def actors():
 @click.option("--kind", type=click.Choice(ACTOR_KINDS),
               help="What the actor is (a new actor without --kind is 'other').")
 @click.option("--description")
+@click.option("--distinct", is_flag=True,
+              help="Add it even though its name reads like an actor already stored (it is a different one).")
 @click.pass_context
-def actors_add(ctx, name, aliases, kind, description):
-    """Add an actor with its aliases."""
+def actors_add(ctx, name, aliases, kind, description, distinct):
+    """Add an actor with its aliases. A name that reads like a stored actor's (Trump / Donald Trump,
+    Lukashenka / Lukashenko) is refused with the nearest names, unless --distinct."""
     from .actors import add_actor
     from .db import transaction
+    from .errors import SimilarActor
     from .models import Actor, validated
     given = {"kind": kind} if kind else {}
     actor = validated(Actor, {"name": name, "aliases": list(aliases), "description": description, **given})
     db = _db(ctx)
-    with transaction(db):
-        _, created = add_actor(db, actor)
+    try:
+        with transaction(db):
+            _, created = add_actor(db, actor, allow_similar=distinct)
+    except SimilarActor as e:
+        raise FactsError(f"{e.name!r} looks like {' or '.join(e.similar)}: use that name, or add it with "
+                         f"--distinct if it is a different actor") from None
     click.echo(f"{'Added' if created else 'Already stored:'} {actor.name} ({actor.kind})")
 
 
@@ -218,6 +226,32 @@ def actors_list(ctx, fmt):
     write_rows(list_actors(_db(ctx)), fmt, columns=[
         ("name", "left", lambda r: r["name"], True), ("kind", "left", lambda r: r["kind"], False),
         ("aliases", "left", lambda r: r["aliases"], True), ("claims", "right", lambda r: r["claims"], False)])
+
+
+@actors.command("edit")
+@click.argument("actor")
+@click.option("--name", "new_name", help="The corrected name (the old one stays an alias).")
+@click.option("--kind", type=click.Choice(ACTOR_KINDS), help="The corrected kind.")
+@click.pass_context
+def actors_edit(ctx, actor, new_name, kind):
+    """Correct the name or kind of ACTOR (a name or alias); each change is kept with who and when."""
+    from .actors import actor_name, edit_actor, resolve_actor
+    from .db import transaction, utc_now
+    from .models import Actor, validated
+    if new_name is None and kind is None:
+        raise FactsError("give --name or --kind (or both)")
+    if new_name is not None:
+        new_name = validated(Actor, {"name": new_name}).name
+    db = _db(ctx)
+    with transaction(db):
+        actor_id = resolve_actor(db, actor)
+        before = actor_name(db, actor_id)
+        changed = edit_actor(db, actor_id, _author(), utc_now(), name=new_name, kind=kind)
+        after = actor_name(db, actor_id)
+    if not changed:
+        click.echo(f"Unchanged: {after}")
+    else:
+        click.echo(f"Corrected {before}: {', '.join(changed)}" + (f" (now {after})" if after != before else ""))
 
 
 @actors.command("alias")

@@ -18,15 +18,17 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .actors import add_actor, edit_actor, list_actors
 from .annotations import annotate, retract
-from .candidates import Document, decide, draft_from_passage, inbox, load_document
-from .db import open_db, transaction
+from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
+from .db import open_db, transaction, utc_now
 from .display import format_confidence, format_date, format_quantity_unit
 from .errors import DuplicateFact
 from .export import export, output
 from .extract import Candidate
 from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
 from .fidelity import write_collection
+from .models import Actor, validated
 from .query import FactDetail, Filter, get_fact, order_by
 from .sources import cited_quotes, get_source, list_sources
 from .writing import (
@@ -184,9 +186,25 @@ class Collection:
         with self._db() as db:
             return retract(db, annotation_id, author, "undone in the browser")
 
-    def passage_draft(self, key: str, start: int, end: int) -> dict:
+    def passage_draft(self, key: str, start: int, end: int) -> Draft:
         with self._db() as db:
             return draft_from_passage(db, key, start, end)
+
+    def actors(self) -> list[dict]:
+        """Every actor: id, name, kind, aliases, claims."""
+        with self._db() as db:
+            return list_actors(db)
+
+    def add_actor(self, name: str, kind: str, allow_similar: bool = False) -> int:
+        """A new actor named in the browser; one that reads like a stored actor only when allowed."""
+        with self._db() as db, transaction(db):
+            return add_actor(db, validated(Actor, {"name": name, "kind": kind}), allow_similar=allow_similar)[0]
+
+    def edit_actor(self, actor_id: int, name: str, kind: str, author: str) -> list[str]:
+        """Correct an actor's name and kind; what changed."""
+        with self._db() as db, transaction(db):
+            checked = validated(Actor, {"name": name, "kind": kind})
+            return edit_actor(db, actor_id, author, utc_now(), name=checked.name, kind=checked.kind)
 
     def vocabulary(self) -> dict[str, list[str]]:
         """What the fact form completes from: actor names and aliases, subjects, source keys, tags."""

@@ -16,7 +16,7 @@ import sqlite_utils
 from . import migrations
 from .errors import FactsError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -63,10 +63,12 @@ def format_quantity_unit(row: dict) -> str:
     return f"{format_quantity(row)} {row.get('unit') or ''}".strip()
 
 
-def quantity_as_typed(quantity: dict | None) -> str:
-    """A quantity record as a person would type it: 'about 30,000', '40-50'."""
+def quantity_as_typed(quantity: dict | str | None) -> str:
+    """A quantity record as a person would type it: 'about 30,000', '40-50' (words as typed stay)."""
     if not quantity:
         return ""
+    if isinstance(quantity, str):
+        return quantity
     if quantity.get("qualifier") == "range":
         return f"{format_number(quantity['low'])}-{format_number(quantity['high'])}"
     words = {"approx": "about ", "at_least": "at least ", "at_most": "up to ", "exact": ""}

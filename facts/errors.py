@@ -39,6 +39,16 @@ class UnknownActor(FactsError):
         super().__init__(f"unknown actor '{name}'{hint}")
 
 
+class SimilarActor(FactsError):
+    """A new actor whose name reads like an actor already stored: creating it needs a person's word."""
+
+    def __init__(self, name: str, similar: list[str]):
+        self.name = name
+        self.similar = similar
+        super().__init__(f"'{name}' looks like {' or '.join(similar)}: use that name, or confirm it is a "
+                         f"different actor")
+
+
 class DuplicateFact(FactsError):
     """A fact with the same source, quote, value and claimant is already stored."""
 

@@ -352,20 +352,53 @@ def _latest_year(text: str) -> int | None:
 
 
 def likely_claimant(found: list[Candidate], sentence: str, sentence_start: int) -> str | None:
-    """Who a sentence says is claiming: the actor after "according to", else the first actor before a
-    speech verb ("Porotnikov, head of the Belarus Security Blog, believes ..."), else the only one named."""
+    """Who a sentence says is claiming, when an attribution ties an actor to it: the actor right after
+    "according to", else the actor right before a speech verb, an apposition between them allowed
+    ("Porotnikov, head of the Belarus Security Blog, believes ..."; "..., NATO noted"). An actor merely
+    named is no claimant: None."""
     actors = sorted((c for c in found if c.kind == "claimant" and c.sentence_start == sentence_start),
                     key=lambda c: c.start)
     if not actors:
         return None
+    ends = {c.end - sentence_start: c for c in actors}
+    starts = {c.start - sentence_start: c for c in actors}
     for m in _SPEECH.finditer(sentence):
-        at = sentence_start + m.start()
         if m.group(1).lower() == "according to":
-            after = [c for c in actors if c.start >= at + len(m.group(1))]
-            if after:
-                return after[0].actor
-        before = [c for c in actors if c.end <= at]
-        if before:
-            return before[0].actor
-    names = list(dict.fromkeys(c.actor for c in actors))
-    return names[0] if len(names) == 1 else None
+            after = len(sentence[:m.end()]) + len(sentence[m.end():]) - len(sentence[m.end():].lstrip())
+            if sentence[after:after + 4].lower() == "the ":
+                after += 4
+            if after in starts:
+                return starts[after].actor
+            continue
+        before = sentence[:m.start()].rstrip()
+        if before.endswith(","):  # an apposition: "Name, head of ..., believes"
+            opening = before.rfind(",", max(0, len(before) - 81), len(before) - 1)
+            before = sentence[:opening].rstrip() if opening >= 0 else before
+        if len(before) in ends:
+            return ends[len(before)].actor
+    return None
+
+
+# Who speaks, as a name the text gives before a speech verb or after "according to": capitalised words
+# ("Donald Trump said"), or a group ("US officials say").
+_GROUP = r"officials|sources|analysts|experts|diplomats|observers|residents|witnesses|activists|authorities"
+_NAME = rf"(?:(?:[A-Z][\w'’.\-]*\s+){{0,3}}(?:[A-Z][\w'’.\-]*|{_GROUP}))"
+# "Jens Stoltenberg, the NATO chief, warned": an apposition may stand between the name and the verb.
+_SPEAKER_BEFORE = re.compile(
+    rf"({_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:{'|'.join(v for v in SPEECH if v != 'according to')})\b")
+_SPEAKER_AFTER = re.compile(rf"\b(?i:according to)\s+(?:(?i:the)\s+)?({_NAME})")
+_NOT_A_NAME = {"the", "a", "an", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this", "that", "as",
+               "yet", "so", "if", "when", "while", "however", "meanwhile", "earlier", "later"}
+
+
+def speakers(sentence: str) -> list[str]:
+    """The names a sentence ties to a speech verb, as written, in order: 'Donald Trump', 'US officials'."""
+    names = []
+    for m in list(_SPEAKER_AFTER.finditer(sentence)) + list(_SPEAKER_BEFORE.finditer(sentence)):
+        words = m.group(1).split()
+        while words and words[0].casefold().strip(".,") in _NOT_A_NAME:
+            words = words[1:]
+        name = " ".join(words).strip(".,’'")
+        if name and name not in names:
+            names.append(name)
+    return names

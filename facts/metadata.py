@@ -74,6 +74,16 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "kind": "person, organization, state, media or other",
         "description": "Who or what the actor is",
         "added_at": "When it was added (UTC)",
+        "updated_at": "When its name, kind or description was last corrected (UTC)",
+        "updated_by": "Who last corrected it",
+    }),
+    "actor_history": ("Every correction of an actor: old and new values of what changed.", {
+        "id": "The change's number",
+        "actor_id": "The actor that changed (actors.id)",
+        "changed_at": "When (UTC)",
+        "changed_by": "Who (when the writer said)",
+        "old": "The changed fields (name, kind, description) before, as a JSON object",
+        "new": "The changed fields after, as a JSON object",
     }),
     "aliases": ("Every spelling that names an actor (case-insensitive; the canonical name too).", {
         "alias": "A spelling",

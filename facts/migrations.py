@@ -19,9 +19,16 @@ def _nothing_to_move(conn: sqlite3.Connection) -> None:
     """Schema 2 adds schema_log only: no data changes shape."""
 
 
+def _actors_keep_who_corrected_them(conn: sqlite3.Connection) -> None:
+    """Schema 3: actors gain updated_at and updated_by (actor_history, a new table, is made from schema.sql)."""
+    conn.execute("ALTER TABLE actors ADD COLUMN updated_at TEXT")
+    conn.execute("ALTER TABLE actors ADD COLUMN updated_by TEXT")
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
+    2: _actors_keep_who_corrected_them,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

@@ -170,5 +170,19 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
         row = dict(row)
         row["old"] = json.loads(row["old"])
         row["new"] = json.loads(row["new"]) if row["new"] else None
+        row["names"] = _names_in_change(db, row["old"], row["new"] or {})
         history.append(row)
     return FactDetail(fact, text, annotations, history)
+
+
+def _names_in_change(db: sqlite_utils.Database, *values: dict) -> dict[str, dict[int, str]]:
+    """The names behind the ids a change holds: {'actor_id': {4: 'NATO'}, 'source_id': {1: 'odr-2022-02-09'}}."""
+    names: dict[str, dict[int, str]] = {}
+    for column, sql in (("actor_id", "SELECT id, name FROM actors WHERE id = ?"),
+                        ("source_id", "SELECT id, key FROM sources WHERE id = ?")):
+        for v in values:
+            if isinstance(v.get(column), int):
+                found = db.execute(sql, [v[column]]).fetchone()
+                if found:
+                    names.setdefault(column, {})[found[0]] = found[1]
+    return names

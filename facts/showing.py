@@ -117,16 +117,36 @@ def describe_annotation(a: dict) -> str:
     return printable_line(f"{text}: {a['body']}" if a["body"] else text)
 
 
+# How a changed column is named in a history line.
+_CHANGED = {"actor_id": "claimant", "source_id": "source", "date_start": "date from", "date_end": "date to",
+            "superseded_by": "superseded by", "status_reason": "reason", "as_stated": "as stated"}
+
+
 def describe_change(h: dict) -> str:
+    """A history row in words: 'confidence 0.50 roughly even chance → 0.68 likely; claimant NATO → …'."""
     if h["action"] == "delete":
         return "deleted"
-    return "; ".join(f"{name} {_value(h['old'].get(name))} → {_value(h['new'].get(name))}"
-                     for name in h["new"])
+    return "; ".join(f"{_CHANGED.get(name, name)} {_value(h, name, h['old'].get(name))} → "
+                     f"{_value(h, name, h['new'].get(name))}" for name in h["new"])
 
 
-def _value(v: object) -> str:
+def describe_revert(h: dict) -> str:
+    """What reverting a history row puts back: 'confidence 0.68 likely → 0.50 roughly even chance'."""
+    if h["action"] == "delete":
+        return "a deleted fact cannot be put back here"
+    return "; ".join(f"{_CHANGED.get(name, name)} {_value(h, name, h['new'].get(name))} → "
+                     f"{_value(h, name, h['old'].get(name))}" for name in h["new"])
+
+
+def _value(h: dict, column: str, v: object) -> str:
     if v is None:
         return "∅"
+    if column == "confidence" and isinstance(v, (int, float)):
+        return format_confidence(float(v))
+    if column in ("actor_id", "source_id") and isinstance(v, int):
+        return printable_line(h.get("names", {}).get(column, {}).get(v, f"#{v}"))
+    if column == "superseded_by":
+        return f"fact #{v}"
     if isinstance(v, float):
         return format_number(v) if v.is_integer() else f"{v:g}"
     return printable_line(v)

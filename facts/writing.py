@@ -13,6 +13,7 @@ import sqlite_utils
 
 from . import db as db_module
 from .actors import add_actor, resolve_actor
+from .annotations import retract
 from .db import transaction
 from .errors import FactsError, FieldProblems, UnknownActor
 from .models import Actor, FactIn, validated
@@ -71,7 +72,7 @@ class Resolver:
             except UnknownActor:
                 if not self.create_actors:
                     raise
-                self._actors[key] = add_actor(self.db, Actor(name=name))[0]
+                self._actors[key] = add_actor(self.db, Actor(name=name), allow_similar=False)[0]
                 self.actors_created += 1
         return self._actors[key]
 
@@ -359,13 +360,25 @@ def edit_fact(db: sqlite_utils.Database, fact_id: int, data: dict, author: str) 
 
 
 def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> int:
-    """Put back the values one recorded change replaced; the revert is itself a new change. Returns the fact id."""
-    row = db.execute("SELECT fact_id, action, old FROM fact_history WHERE id = ?", [history_id]).fetchone()
+    """Put back the values one recorded change replaced; the revert is itself a new change. Returns the fact id.
+
+    A change a re-rating or status annotation made is reverted by retracting that annotation, so that the
+    fact, its annotations and its history agree."""
+    row = db.execute("SELECT fact_id, action, old, changed_at FROM fact_history WHERE id = ?",
+                     [history_id]).fetchone()
     if row is None:
         raise FactsError(f"no change #{history_id} in the history")
-    fact_id, action, old = row
+    fact_id, action, old, changed_at = row
     if action != "update":
         raise FactsError(f"change #{history_id} deleted a fact; it cannot be reverted here")
+    made_by = db.execute("SELECT id, EXISTS (SELECT 1 FROM annotations r WHERE r.retracts = a.id) FROM annotations a "
+                         "WHERE fact_id = ? AND kind IN ('rate', 'status') AND created_at = ? ORDER BY id DESC",
+                         [fact_id, changed_at]).fetchone()
+    if made_by is not None:
+        if made_by[1]:
+            raise FactsError(f"change #{history_id} came from annotation #{made_by[0]}, which is already retracted")
+        retract(db, made_by[0], author, f"reverted change #{history_id}")  # its own transaction
+        return fact_id
     values = {k: v for k, v in json.loads(old).items() if k in FACT_COLUMNS}
     with transaction(db):
         try:

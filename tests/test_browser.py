@@ -372,8 +372,9 @@ def test_inbox_reject_and_accept_into_a_fact(seeded_path):
         await settle(pilot, app)
         form = app.screen
         assert isinstance(form, FactForm)
-        assert form.query_one("#field-quote", Input).value == target.text
-        assert form.query_one("#field-quote_start", Input).value == str(target.start)
+        # The quote is the sentence holding the figure, not the bare figure.
+        assert form.query_one("#field-quote", Input).value == target.sentence and target.text in target.sentence
+        assert form.query_one("#field-quote_start", Input).value == str(target.sentence_start)
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert app.screen is form  # invalid: nothing written, the form stays with its text

@@ -194,15 +194,15 @@ def test_a_ten_megabyte_text_gives_a_result(db, tmp_path):
 # --- actors ----------------------------------------------------------------------------------------
 
 def test_suggest_offers_transliterations_with_scores(db):
-    assert run(db, "actors", "add", "Alexandr Lukashenka", "--kind", "person").exit_code == 0
-    assert run(db, "actors", "add", "Kyiv Oblast").exit_code == 0
+    assert run(db, "actors", "add", "Alexandr Lukashenka", "--kind", "person", "--distinct").exit_code == 0
+    assert run(db, "actors", "add", "Kyiv Oblast", "--distinct").exit_code == 0  # a region, not the city
     rows = json.loads(run(db, "actors", "suggest", "--json").stdout)
     pair = [r for r in rows if {r["actor"], r["looks_like"]} == {"Alexander Lukashenko", "Alexandr Lukashenka"}]
     assert pair and pair[0]["score"] > 90
 
 
 def test_merge_moves_facts_and_aliases_and_keeps_history(db):
-    assert run(db, "actors", "add", "Alexandr Lukashenka", "--alias", "A. Lukashenka").exit_code == 0
+    assert run(db, "actors", "add", "Alexandr Lukashenka", "--alias", "A. Lukashenka", "--distinct").exit_code == 0
     added = run(db, "add", "--claim", "A claim.", "--subject", "s", "--date", "2022", "--actor", "a. lukashenka",
                 "--about", "Alexandr Lukashenka", "--source", "odr-2022-02-09", "--confidence", "0.5",
                 "--no-interactive")
@@ -219,3 +219,51 @@ def test_merge_moves_facts_and_aliases_and_keeps_history(db):
     before = snapshot(db)
     same = run(db, "actors", "merge", "Lukashenka", "Lukashenko")
     assert same.exit_code == 1 and "already the same actor" in same.output and snapshot(db) == before
+
+
+# --- drafts: what the form is filled with ---------------------------------------------------
+
+DRAFT_TEXT = (
+    "Minsk, 3 March 2023.\n\n"
+    "“The border guard counted between 10,000 and 15,000 Russian troops near Brest on 1 March, a spokesman "
+    "said.\n"
+    "Donald Trump said about 8,000 additional soldiers would follow.\n"
+    "Some 40 trains arrived.\n"
+)
+
+
+def draft_for(db_path, text, figure):
+    from facts.candidates import Document, draft_fact
+    found = extract(text, published="2023-03-03", aliases={"nato": "NATO", "belarus": "Belarus"})
+    q = next(c for c in found if c.kind == "quantity" and figure in c.text)
+    return draft_fact(Document("memo", 1, text, "2023-03-03"), q, found)
+
+
+def test_a_draft_is_filled_from_the_text_not_from_guesses():
+    first = draft_for(None, DRAFT_TEXT, "10,000")
+    r = first.record
+    # The quote is the sentence, the quantity the text's own words, the unit the counted noun.
+    assert r["quote"].startswith("The border guard counted") and r["quote"].endswith("a spokesman said.")
+    assert DRAFT_TEXT[r["quote_start"]:r["quote_start"] + len(r["quote"])] == r["quote"]
+    assert r["quantity"] == "between 10,000 and 15,000" and r["unit"] == "troops"
+    assert "“" not in r["claim"] and r["claim"].startswith("The border guard")  # no stray quotation mark
+    assert r["date"] == "2023-03-01" and not first.date_assumed  # the date the sentence gives
+    assert r["actor"] == "DECIDE"  # "a spokesman" is nobody known: no claimant guessed
+    second = draft_for(None, DRAFT_TEXT, "8,000")
+    assert second.record["quantity"] == "about 8,000" and second.record["unit"] == "soldiers"
+    assert second.new_actors == ["Donald Trump"] and second.record["actor"] == "DECIDE"
+    third = draft_for(None, DRAFT_TEXT, "40")
+    assert third.record["date"] == "2023-03-03" and third.date_assumed  # no date in the sentence
+    assert third.record["quantity"] == "Some 40" and third.record["unit"] == "trains"
+
+
+def test_a_claimant_is_prefilled_only_when_the_text_attributes_the_figure():
+    text = "NATO estimated 30,000 troops. Belarus hosted 9,000 soldiers, NATO noted later. Belarus has 12 airfields."
+    from facts.candidates import Document, draft_fact
+    found = extract(text, published="2022-02-01", aliases={"nato": "NATO", "belarus": "Belarus"})
+    figures = [c for c in found if c.kind == "quantity"]
+    doc = Document("memo", 1, text, "2022-02-01")
+    assert draft_fact(doc, figures[0], found).record["actor"] == "NATO"
+    assert draft_fact(doc, figures[1], found).record["actor"] == "NATO"  # the actor right before the verb
+    named_only = draft_fact(doc, figures[2], found)
+    assert named_only.record["actor"] == "DECIDE" and named_only.actors == ["Belarus"]

@@ -18,14 +18,16 @@ from facts.fact_files import read_files, seed_files
 from facts.importer import import_records
 from facts.writing import edit_fact, fact_record
 
-V1_SCHEMA = Path(__file__).parent / "fixtures" / "schema-v1.sql"
+FIXTURES = Path(__file__).parent / "fixtures"
+OLD_VERSIONS = (1, 2)  # tests/fixtures/schema-vN.sql: the schema as released at version N
 
 
-def make_v1(path: Path) -> None:
-    """A schema-1 database with the seeds, an edit (history), annotations of every kind and a retraction."""
+def make_old(path: Path, version: int) -> None:
+    """A database of an earlier schema with a row of every kind: the seeds (actors, aliases, sources, facts,
+    about), an edit (history), annotations of every kind, a retraction, a candidate decision."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript(V1_SCHEMA.read_text(encoding="utf-8"))
+    conn.executescript((FIXTURES / f"schema-v{version}.sql").read_text(encoding="utf-8"))
     db = sqlite_utils.Database(conn)
     import_records(db, read_files(seed_files()), "analyst")
     record = fact_record(db, 1)
@@ -36,13 +38,28 @@ def make_v1(path: Path) -> None:
     retract(db, tag, "analyst", "tagged the wrong fact")
     annotate(db, fact_id=4, kind="status", status="superseded", superseded_by=5, body="A later count.",
              author="analyst")
+    conn.execute("INSERT INTO candidate_decisions (source_id, kind, start, end, text, decision, author) "
+                 "VALUES (1, 'quantity', 10, 16, '30,000', 'rejected', 'analyst')")
+    if version >= 2:
+        conn.execute("INSERT INTO schema_log (version, changed_at) VALUES (?, '2026-11-01T00:00:00.000Z')", [version])
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
 
 
-def rows_of_every_table(path: Path, tables: list[str]) -> dict[str, list[tuple]]:
+def columns_of(path: Path, tables: list[str]) -> dict[str, list[str]]:
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        return {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    finally:
+        conn.close()
+
+
+def rows_of_every_table(path: Path, columns: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Every row of the given tables, by the given columns (those the old file had)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f'SELECT {", ".join(f"{c!r}" for c in cols)} FROM "{t}" ORDER BY rowid').fetchall()
+                for t, cols in columns.items()}
     finally:
         conn.close()
 
@@ -57,102 +74,124 @@ def user_tables(path: Path) -> list[str]:
 
 
 def schema_of(path: Path) -> set[tuple]:
+    """Everything by its SQL, but the tables an upgrade adds columns to by their columns (an added column
+    reads otherwise in sqlite_master than the same table made new)."""
+    altered = ("actors",)
     conn = sqlite3.connect(path)
     try:
-        return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        shape = set(conn.execute(f"SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                 f"WHERE NOT (type = 'table' AND name IN ({', '.join('?' * len(altered))}))", altered))
+        for table in altered:
+            shape.add(("table", table, tuple(conn.execute(f'PRAGMA table_xinfo("{table}")'))))
+        return shape
     finally:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def v1_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("v1") / "old.db"
-    make_v1(path)
-    return path
+@pytest.fixture(scope="module", params=OLD_VERSIONS, ids=[f"from-schema-{v}" for v in OLD_VERSIONS])
+def old_template(request, tmp_path_factory) -> tuple[Path, int]:
+    path = tmp_path_factory.mktemp(f"v{request.param}") / "old.db"
+    make_old(path, request.param)
+    return path, request.param
 
 
 @pytest.fixture
-def v1_path(v1_template, tmp_path) -> Path:
+def old(old_template, tmp_path) -> tuple[Path, int]:
     path = tmp_path / "old.db"
-    path.write_bytes(v1_template.read_bytes())
-    return path
+    path.write_bytes(old_template[0].read_bytes())
+    return path, old_template[1]
 
 
-def test_the_fixture_is_a_schema_1_database_with_history_and_annotations(v1_path):
-    conn = sqlite3.connect(v1_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+def test_the_fixture_is_an_old_database_with_history_and_annotations(old):
+    path, version = old
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == version < SCHEMA_VERSION
     assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 58
-    assert conn.execute("SELECT count(*) FROM fact_history").fetchone()[0] >= 3
+    assert conn.execute("SELECT count(*) FROM fact_history").fetchone()[0] >= 1
     kinds = {k for (k,) in conn.execute("SELECT kind FROM annotations")}
     assert {"note", "rate", "tag", "retraction", "status"} <= kinds
-    assert "schema_log" not in user_tables(v1_path)
+    assert conn.execute("SELECT count(*) FROM candidate_decisions").fetchone()[0] == 1
 
 
-def test_upgrade_keeps_every_row_and_writes_a_backup_first(v1_path, capsys):
-    tables = user_tables(v1_path)
-    before = rows_of_every_table(v1_path, tables)
+def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
+    path, version = old
+    columns = columns_of(path, user_tables(path))
+    before = rows_of_every_table(path, columns)
 
-    db = open_db(v1_path)
+    db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-    assert rows_of_every_table(v1_path, tables) == before
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    after = rows_of_every_table(path, columns)
+    if "schema_log" in after:  # the upgrade adds its own line to the log
+        after["schema_log"] = after["schema_log"][:-1]
+    assert after == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'Belarus'").fetchone()[0] > 0
-    log = db.execute("SELECT version, from_version, backup FROM schema_log").fetchall()
-    assert len(log) == 1 and log[0][:2] == (2, 1)
+    log = db.execute("SELECT version, from_version, backup FROM schema_log WHERE from_version IS NOT NULL").fetchall()
+    assert len(log) == 1 and log[0][:2] == (3, version)
     backup = Path(log[0][2])
-    assert backup == v1_path.with_name("old.db.schema-1.bak")
-    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == 1
-    assert rows_of_every_table(backup, tables) == before
-    assert f"Upgraded {v1_path} from schema 1 to 2" in capsys.readouterr().err
-    # the upgraded file works: a write lands with its history
+    assert backup == path.with_name(f"old.db.schema-{version}.bak")
+    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == version
+    assert rows_of_every_table(backup, columns) == before
+    assert f"Upgraded {path} from schema {version} to 3" in capsys.readouterr().err
+    # the upgraded file works: a write lands with its history, and so does an actor's correction
     edit_fact(db, 2, {**fact_record(db, 2), "confidence": 0.5}, "editor")
     assert db.execute("SELECT count(*) FROM fact_history WHERE fact_id = 2").fetchone()[0] >= 1
+    db.execute("UPDATE actors SET kind = 'person', updated_at = '2026-12-01T00:00:00.000Z', updated_by = 'editor' "
+               "WHERE name = 'NATO'")
+    assert db.execute("SELECT changed_by, old, new FROM actor_history").fetchall() == [
+        ("editor", '{"kind":"organization"}', '{"kind":"person"}')]
 
 
-def test_an_upgraded_database_has_the_shape_of_a_new_one(v1_path, tmp_path):
-    open_db(v1_path).conn.close()
+def test_an_upgraded_database_has_the_shape_of_a_new_one(old, tmp_path):
+    path, _ = old
+    open_db(path).conn.close()
     new = tmp_path / "new.db"
     open_db(new, create=True).conn.close()
-    assert schema_of(v1_path) == schema_of(new)
+    assert schema_of(path) == schema_of(new)
 
 
-def test_a_second_open_does_not_upgrade_again(v1_path, capsys):
-    open_db(v1_path).conn.close()
+def test_a_second_open_does_not_upgrade_again(old, capsys):
+    path, version = old
+    open_db(path).conn.close()
     capsys.readouterr()
-    open_db(v1_path).conn.close()
+    open_db(path).conn.close()
     assert capsys.readouterr().err == ""
-    assert sorted(p.name for p in v1_path.parent.glob("*.bak")) == ["old.db.schema-1.bak"]
+    assert sorted(p.name for p in path.parent.glob("*.bak")) == [f"old.db.schema-{version}.bak"]
 
 
-def test_an_earlier_backup_is_never_overwritten(v1_path, v1_template):
-    earlier = v1_path.with_name("old.db.schema-1.bak")
+def test_an_earlier_backup_is_never_overwritten(old):
+    path, version = old
+    earlier = path.with_name(f"old.db.schema-{version}.bak")
     earlier.write_bytes(b"an analyst's own file")
-    open_db(v1_path).conn.close()
+    open_db(path).conn.close()
     assert earlier.read_bytes() == b"an analyst's own file"
-    second = v1_path.with_name("old.db.schema-1.2.bak")
+    second = path.with_name(f"old.db.schema-{version}.2.bak")
     assert sqlite3.connect(second).execute("SELECT count(*) FROM facts").fetchone()[0] == 58
 
 
-def test_a_failing_upgrade_rolls_back_and_leaves_schema_1(v1_path, monkeypatch):
-    tables = user_tables(v1_path)
-    before = rows_of_every_table(v1_path, tables)
+def test_a_failing_upgrade_rolls_back_and_leaves_the_old_schema(old, monkeypatch):
+    path, version = old
+    columns = columns_of(path, user_tables(path))
+    before = rows_of_every_table(path, columns)
+    tables = user_tables(path)
 
     def half_done(conn):
         conn.execute("UPDATE facts SET claim = 'changed' WHERE id = 1")
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setitem(migrations.STEPS, 1, half_done)
-    with pytest.raises(FactsError, match=r"could not upgrade from schema 1 to 2 .*the database is unchanged"):
-        open_db(v1_path)
-    assert sqlite3.connect(v1_path).execute("PRAGMA user_version").fetchone()[0] == 1
-    assert rows_of_every_table(v1_path, tables) == before
-    assert "schema_log" not in user_tables(v1_path)
-    assert list(v1_path.parent.glob("*.bak")) == []  # no copy left of a file that did not change
+    monkeypatch.setitem(migrations.STEPS, 2, half_done)
+    with pytest.raises(FactsError, match=rf"could not upgrade from schema {version} to 3 .*the database is unchanged"):
+        open_db(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == version
+    assert rows_of_every_table(path, columns) == before
+    assert user_tables(path) == tables
+    assert list(path.parent.glob("*.bak")) == []  # no copy left of a file that did not change
 
 
-def test_a_table_of_another_shape_stops_the_upgrade(v1_path):
-    """Only user_version would say 1 here; the tables are checked against schema.sql."""
+def test_a_table_of_another_shape_stops_the_upgrade(old):
+    """Only user_version would say it is old; the tables are checked against schema.sql."""
+    v1_path, version = old
     conn = sqlite3.connect(v1_path)
     conn.execute("ALTER TABLE sources ADD COLUMN extra TEXT")
     conn.commit()
@@ -161,7 +200,7 @@ def test_a_table_of_another_shape_stops_the_upgrade(v1_path):
         with pytest.raises(FactsError, match="table sources has other columns"):
             open_db(v1_path)
     assert list(v1_path.parent.glob("*.bak")) == []
-    assert sqlite3.connect(v1_path).execute("PRAGMA user_version").fetchone()[0] == 1
+    assert sqlite3.connect(v1_path).execute("PRAGMA user_version").fetchone()[0] == version
 
 
 def test_a_current_version_with_a_table_missing_is_refused(tmp_path):
@@ -179,11 +218,12 @@ def run(*args, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*facts_command(), "--db", str(db), *args], capture_output=True, text=True)
 
 
-def test_a_read_only_command_upgrades_then_reads(v1_path):
+def test_a_read_only_command_upgrades_then_reads(old):
+    v1_path, version = old
     done = run("query", "SELECT count(*) AS n FROM facts", "--csv", db=v1_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["n", "58"]
-    assert "from schema 1 to 2" in done.stderr
+    assert f"from schema {version} to 3" in done.stderr
     again = run("list", "--limit", "1", db=v1_path)
     assert again.returncode == 0 and again.stderr == ""
 

@@ -279,7 +279,7 @@ class SourceReaderScreen(Screen):
         passage = self.sentences[self.sentence]
         collection, key = self.collection, self.key
         self.post_message(NewFactRequested(f"New fact from {key}, characters {passage.start}-{passage.end}",
-                                           lambda: collection.passage_draft(key, passage.start, passage.end),
+                                           lambda: collection.passage_draft(key, passage.start, passage.end).record,
                                            lambda fact_id: self._load()))
 
     def action_open(self) -> None:
@@ -380,7 +380,7 @@ class InboxScreen(Screen):
         c, doc = self.candidate_at_cursor(), self.doc
         if c is None or doc is None:
             return
-        values = draft_fact(doc, c, self.found)
+        values = draft_fact(doc, c, self.found).record
         collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
