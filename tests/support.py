@@ -119,8 +119,9 @@ def problem_lines(result, path: Path) -> list[str]:
 # --- the browser, through Pilot ---------------------------------------------------------
 
 def text_of(widget) -> str:
-    """What a widget shows, as plain text."""
-    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
+    """What a widget shows, as plain text (padding and border included)."""
+    width, height = widget.region.size
+    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, width, height)))
 
 
 def browse(path, scenario, size=(120, 40)):

@@ -428,7 +428,7 @@ def test_revert_asks_first_and_escape_changes_nothing(seeded_path):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = " ".join(text_of(app.screen.query_one("#question")).split())
-        assert "confidence" in question and ("0.675" in question or "likely" in question)
+        assert question == "Put back: confidence 0.68 likely → 0.50 roughly even chance?"
         await pilot.press("escape")
         await settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)  # back to the history; nothing written

@@ -13,7 +13,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from facts.display import format_timestamp, printable_line
-from facts.showing import describe_change
+from facts.showing import describe_change, describe_revert
 from facts.vocab import STATUSES
 
 from .dialog import ConfirmDialog, Dialog
@@ -137,7 +137,7 @@ class HistoryScreen(Dialog[int]):
         def reverted(result: int | None) -> None:
             if result is not None:
                 self.dismiss(result)
-        self.app.push_screen(ConfirmDialog(f"Put back what change #{history_id} changed: {describe_change(change)}?",
+        self.app.push_screen(ConfirmDialog(f"Put back: {describe_revert(change)}?",
                                            write, title=f"Revert a change to fact #{self.fact_id}"), reverted)
 
     def writer(self) -> None:

@@ -22,13 +22,22 @@ from facts.where import parse_where, toggle_term
 
 from .curate import AnnotateScreen, ExportScreen, HistoryScreen
 from .fact_table import FactTable
-from .form import FactForm
+from .form import FactForm, FormStart, Passage
 from .messages import NewFactRequested
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
 from .screens import CompareScreen, SourcesScreen
 from .threads import run_then
 
 DETAIL_DELAY = 0.06
+
+
+def edit_start(record: dict, detail: FactDetail) -> FormStart:
+    """The form for editing a fact: its record, beside its quote in the source when it has one."""
+    fact = detail.fact
+    passage = None
+    if detail.source_text and fact.get("quote_start") is not None and fact.get("quote_end") is not None:
+        passage = Passage(fact["source"], detail.source_text, fact["quote_start"], fact["quote_end"])
+    return FormStart(record, passage)
 
 
 def current_value(fact: dict, kind: str) -> str:
@@ -236,7 +245,7 @@ class MainScreen(Screen[None]):
         def added(fact_id: int) -> None:
             self.action_refresh()
             self.table.select_fact(fact_id)
-        self.post_message(NewFactRequested("New fact", dict, added))
+        self.post_message(NewFactRequested("New fact", FormStart, added))
 
     def action_edit_fact(self) -> None:
         fact_id = self.table.highlighted_id()
@@ -247,9 +256,11 @@ class MainScreen(Screen[None]):
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             collection.edit(fact_id, data, author)
             return fact_id
-        run_then(self, lambda: (collection.record(fact_id), collection.vocabulary()),
-                 lambda got: self.app.push_screen(FactForm(f"Edit fact #{fact_id}", got[0], save, got[1]),
-                                                  self._written))
+
+        def read() -> tuple[FormStart, dict[str, list[str]]]:
+            return edit_start(collection.record(fact_id), collection.fact(fact_id)), collection.vocabulary()
+        run_then(self, read, lambda got: self.app.push_screen(
+            FactForm(f"Edit fact #{fact_id}", got[0], save, got[1], collection.add_actor), self._written))
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.table.highlighted_id()

@@ -22,6 +22,7 @@ from facts.extract import sentences as split_sentences
 from facts.facets import Comparison
 from facts.showing import quote_in_context
 
+from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
 from .widgets import RowTable
 
@@ -278,9 +279,12 @@ class SourceReaderScreen(Screen):
             return
         passage = self.sentences[self.sentence]
         collection, key = self.collection, self.key
+
+        def read() -> FormStart:
+            return start_from_draft(collection.passage_draft(key, passage.start, passage.end),
+                                    collection.source(key)[0]["text"] or "")
         self.post_message(NewFactRequested(f"New fact from {key}, characters {passage.start}-{passage.end}",
-                                           lambda: collection.passage_draft(key, passage.start, passage.end).record,
-                                           lambda fact_id: self._load()))
+                                           read, lambda fact_id: self._load()))
 
     def action_open(self) -> None:
         if self.quotes:
@@ -380,13 +384,13 @@ class InboxScreen(Screen):
         c, doc = self.candidate_at_cursor(), self.doc
         if c is None or doc is None:
             return
-        values = draft_fact(doc, c, self.found).record
+        start = start_from_draft(draft_fact(doc, c, self.found), doc.text)
         collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             return collection.accept(doc, c, data, author, allow_duplicate, create_actors)
         self.post_message(NewFactRequested(f"New fact from {self.key}, characters {c.start}-{c.end}",
-                                           lambda: values, lambda fact_id: self._load(), save))
+                                           lambda: start, lambda fact_id: self._load(), save))
 
 
 HELP = """\
