@@ -124,6 +124,13 @@ def text_of(widget) -> str:
     return "\n".join(s.text for s in widget.render_lines(Region(0, 0, width, height)))
 
 
+def shown_in(app, widget) -> str:
+    """The text the top screen shows inside a widget's content region, lines joined by spaces."""
+    strips = app.screen._compositor.render_strips()
+    x, y, width, height = widget.content_region
+    return " ".join(strip.crop(x, x + width).text for strip in strips[y:y + height])
+
+
 def browse(path, scenario, size=(120, 40)):
     """Run the app on a database and a scenario(app, pilot) coroutine."""
     async def main():

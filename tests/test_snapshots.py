@@ -123,3 +123,36 @@ def test_revert_confirmation(snap_compare, still_db, size):
         await pilot.press("enter")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_beside_its_source(snap_compare, still_db, size):
+    """`f` on Porotnikov's sentence: the source beside the form at 160 columns, above it at 80."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot)
+        reader = pilot.app.screen
+        target = next(i for i, s in enumerate(reader.sentences) if "Porotnikov" in s.text)
+        await pilot.press("right_square_bracket")
+        while reader.sentence < target:
+            await pilot.press("right_square_bracket")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", *"Russian troops in Belarus")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_offers_near_names_for_an_unknown_actor(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Stoltenberg repeats the 30,000 estimate.", "tab", *"Russian troops in Belarus", "tab",
+                          *"30,000 troops", "tab", "tab", *"2022-02", "tab", "tab", *"Jens Stoltenbreg", "ctrl+s")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
