@@ -422,7 +422,7 @@ async def open_list(app, pilot, keys):
     return table
 
 
-@pytest.mark.parametrize("keys", [("c",), ("o",), ("o", "down", "down", "i"), "history"])
+@pytest.mark.parametrize("keys", [("c",), ("o",), ("o", "down", "down", "i"), "history", ("A",)])
 @pytest.mark.parametrize("last, first", [("end", "home"), ("G", "g")])
 def test_end_and_home_reach_the_last_and_first_rows_of_every_list(seeded_path, keys, last, first):
     async def scenario(app, pilot):
@@ -454,3 +454,44 @@ def test_rejecting_a_candidate_keeps_the_cursor_on_the_same_row(seeded_path):
         assert inbox.query_one("DataTable").cursor_row == 2
         assert inbox.candidate_at_cursor().start == following.start  # the next pending one, where the rejected was
     browse(seeded_path, scenario)
+
+
+def test_actors_list_and_correcting_one(seeded_path):
+    from textual.widgets import Input, Select
+
+    from facts_tui.curate import ActorDialog
+    from facts_tui.screens import ActorsScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ActorsScreen) and app.screen.actors)
+        await settle(pilot, app)
+        screen = app.screen
+        listed = screen.query_one("DataTable")
+        row = next(i for i, a in enumerate(screen.actors) if a["name"] == "Andrey Porotnikov")
+        assert [str(c) for c in listed.get_row_at(row)] == ["Andrey Porotnikov", "person", "1",
+                                                            "Andrei Porotnikov; Porotnikov"]
+        listed.move_cursor(row=row)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActorDialog))
+        await settle(pilot, app)
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#field-name")
+        dialog.query_one("#field-name", Input).value = "NATO"  # another actor's name: refused under the field
+        await pilot.press("enter")
+        await until(pilot, lambda: text_of(dialog.query_one("#error-name")).strip()
+                    or text_of(dialog.query_one("#error-record")).strip())
+        assert app.screen is dialog and "NATO" in text_of(dialog.query_one("#error-name")) + \
+            text_of(dialog.query_one("#error-record"))
+        dialog.query_one("#field-name", Input).value = "Andriy Porotnikov"
+        dialog.query_one("#field-kind", Select).value = "other"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen
+                    and any(a["name"] == "Andriy Porotnikov" for a in screen.actors))
+        await settle(pilot, app)
+        cursor = screen.query_one("DataTable").cursor_row
+        assert screen.actors[cursor]["name"] == "Andriy Porotnikov"  # the cursor stays on the corrected actor
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT kind FROM actors WHERE name = 'Andriy Porotnikov'").fetchone() == ("other",)
+    assert db.execute("SELECT count(*) FROM aliases WHERE alias = 'Andrey Porotnikov'").fetchone()[0] == 1

@@ -156,3 +156,27 @@ def test_form_offers_near_names_for_an_unknown_actor(snap_compare, still_db, siz
                           *"30,000 troops", "tab", "tab", *"2022-02", "tab", "tab", *"Jens Stoltenbreg", "ctrl+s")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_actors_screen(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_actor_dialog(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Andrey Porotnikov
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Andriy Porotnikov")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)

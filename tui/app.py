@@ -93,6 +93,8 @@ class FactsApp(App[None]):
         yield SystemCommand("Filter", "Type a filter (/)", main.action_focus_filter)
         yield SystemCommand("Compare", "Every claim on the highlighted fact's subject (c)", main.action_compare)
         yield SystemCommand("Sources", "Sources and their full text (o)", main.action_sources)
+        yield SystemCommand("Actors", "Actors with their kinds, other names and claims; correct one (A)",
+                            main.action_actors)
         yield SystemCommand("Facets", "Show or hide the facets (f)", main.action_toggle_facets)
         yield SystemCommand("Refresh", "Read the database again (ctrl+r)", main.action_refresh)
         yield SystemCommand("New fact", "A new fact through the form (n)", main.action_new_fact)

@@ -1,4 +1,4 @@
-"""Curating from the browser: annotations, history with revert, exporting what is shown."""
+"""Curating from the browser: annotations, history with revert, exporting what is shown, correcting an actor."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from facts.display import format_timestamp, printable_line
 from facts.showing import describe_change, describe_revert
-from facts.vocab import STATUSES
+from facts.vocab import ACTOR_KINDS, STATUSES
 
 from .dialog import ConfirmDialog, Dialog
 from .widgets import RowTable
@@ -179,3 +179,45 @@ class ExportScreen(Dialog[tuple[str, int]]):
             return None
         shape, write = str(self.query_one("#field-format", Select).value), self.write
         return lambda: (path, write(shape, path))
+
+
+class ActorDialog(Dialog[list[str]]):
+    """Correct an actor's name or kind: `save(name, kind)` writes it and returns what changed (the old name
+    stays an alias)."""
+
+    def __init__(self, actor: dict, save: Callable[[str, str], list[str]]) -> None:
+        super().__init__()
+        self.actor, self.save = actor, save
+
+    def compose(self) -> ComposeResult:
+        a = self.actor
+        claims = f"{a['claims']} claim{'s' if a['claims'] != 1 else ''}"
+        with Vertical():
+            yield Static(Text(f"Actor #{a['id']}, {claims}   (enter or ctrl+s saves, escape cancels)"),
+                         classes="title")
+            with Vertical(classes="field"):
+                yield Label("Name")
+                yield Input(value=printable_line(a["name"]), placeholder="the name the actor goes by",
+                            id="field-name")
+                yield Static(id="error-name", classes="error")
+            with Vertical(classes="field"):
+                yield Label("Kind")
+                yield Select([(k, k) for k in ACTOR_KINDS], value=a["kind"], allow_blank=False, id="field-kind")
+                yield Static(id="error-kind", classes="error")
+            if a.get("aliases"):
+                yield Static(Text(f"also known as {printable_line(a['aliases'])}"), classes="aliases")
+            yield Static(id="error-record", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def writer(self) -> Callable[[], list[str]] | None:
+        name = self.query_one("#field-name", Input).value.strip()
+        kind = self.query_one("#field-kind", Select).value
+        if not name:
+            self.show_problems([("name", "give the actor a name")])
+            return None
+        if name == printable_line(self.actor["name"]):
+            name = self.actor["name"]  # unchanged: the stored name, not how it was shown
+        save, kind_text = self.save, str(kind)
+        return lambda: save(name, kind_text)

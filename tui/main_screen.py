@@ -25,7 +25,7 @@ from .fact_table import FactTable
 from .form import FactForm, FormStart, Passage
 from .messages import NewFactRequested
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
-from .screens import CompareScreen, SourcesScreen
+from .screens import ActorsScreen, CompareScreen, SourcesScreen
 from .threads import run_then
 
 DETAIL_DELAY = 0.06
@@ -59,6 +59,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "focus_table", "Table", show=False),
         Binding("c", "compare", "Compare"),
         Binding("o", "sources", "Sources"),
+        Binding("A", "actors", "Actors", show=False),
         Binding("f", "toggle_facets", "Facets"),
         Binding("n", "new_fact", "New"),
         Binding("e", "edit_fact", "Edit"),
@@ -227,6 +228,9 @@ class MainScreen(Screen[None]):
 
     def action_sources(self) -> None:
         self.app.push_screen(SourcesScreen(self.collection, self.author))
+
+    def action_actors(self) -> None:
+        self.app.push_screen(ActorsScreen(self.collection, self.author))
 
     def action_sort(self, sort: str) -> None:
         self.table.sort_by(sort)

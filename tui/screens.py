@@ -22,6 +22,7 @@ from facts.extract import sentences as split_sentences
 from facts.facets import Comparison
 from facts.showing import quote_in_context
 
+from .curate import ActorDialog
 from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
 from .widgets import RowTable
@@ -393,6 +394,65 @@ class InboxScreen(Screen):
                                            lambda: start, lambda fact_id: self._load(), save))
 
 
+class ActorsScreen(Screen):
+    """Every actor with its kind, other names and number of claims; enter corrects one's name or kind."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    ActorsScreen #actors-title { padding: 0 1; color: $accent; height: auto; }
+    ActorsScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, collection: Collection, author: str) -> None:
+        super().__init__()
+        self.collection, self.author = collection, author
+        self.actors: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("reading the actors…"), id="actors-title")
+        yield RowTable(id="actors-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("name", 30), ("kind", 12), ("claims", 6), ("other names", 60)):
+            table.add_column(label, width=width)
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self, keep: int | None = None) -> None:
+        actors = self.collection.actors()
+        self.app.call_from_thread(self._show, actors, keep)
+
+    def _show(self, actors: list[dict], keep: int | None) -> None:
+        self.actors = actors
+        self.query_one("#actors-title", Static).update(Text(
+            f"{len(actors)} actors   enter corrects the highlighted actor's name or kind"))
+        table = self.query_one(DataTable)
+        table.clear()
+        for a in actors:
+            table.add_row(_cell(a["name"]), _cell(a["kind"]), Text(str(a["claims"]), justify="right"),
+                          _cell(a["aliases"]), key=str(a["id"]))
+        if keep is not None:
+            table.move_cursor(row=next((i for i, a in enumerate(actors) if a["id"] == keep), 0), animate=False)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        actor = next((a for a in self.actors if str(a["id"]) == event.row_key.value), None)
+        if actor is None:
+            return
+        collection, author, actor_id = self.collection, self.author, actor["id"]
+
+        def save(name: str, kind: str) -> list[str]:
+            return collection.edit_actor(actor_id, name, kind, author)
+
+        def saved(changed: list[str] | None) -> None:
+            if changed is not None:
+                self._load(actor_id)
+        self.app.push_screen(ActorDialog(actor, save), saved)
+
+
 HELP = """\
 Keys
   /            type a filter          escape     back to the table
@@ -405,6 +465,7 @@ Keys
   x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
   ] [ and f    (reading a source) move over sentences; make a fact of one
+  A            the actors; enter corrects a name or kind
   f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
   q            quit
