@@ -13,7 +13,7 @@ import yaml
 from .dates import span_text
 from .errors import FactsError
 from .extract import Candidate, extract, likely_claimant, speakers
-from .numbers import parse_quantity
+from .numbers import TRAILING_PHRASES, parse_quantity
 from .sources import get_source
 from .vocab import CANDIDATE_KINDS
 
@@ -221,11 +221,13 @@ def _claim(sentence: str) -> str:
 def _quantity(q: Candidate) -> str | dict:
     """The figure in the text's own words ("between 10,000 and 15,000"), when the parser reads those words
     as the extraction did; else the reading itself, with the words as stated."""
-    words = q.text
-    if q.unit:
-        at = words.find(q.unit, words.find(q.number or "") + len(q.number or ""))
-        if at >= 0:
-            words = words[:at] + words[at + len(q.unit):]
+    number_at = q.text.find(q.number or "")
+    words = q.text[:number_at + len(q.number or "")] if number_at >= 0 else q.text
+    trailing = next((p for p in TRAILING_PHRASES if q.text.lower().endswith(" " + p)), None)
+    if trailing and not words.lower().endswith(trailing):  # "three or four days at maximum"
+        words += " " + q.text[-len(trailing):]
+    if q.unit == "%" and "%" not in words:
+        words = q.text  # "69.25 per cent": the words say the unit
     words = " ".join(words.split()).strip(" ,")
     try:
         parsed = parse_quantity(words)

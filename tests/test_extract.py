@@ -297,3 +297,34 @@ def test_a_figure_entered_by_any_route_is_not_proposed_again(db):
     conn = open_db(db)
     _, counts = inbox(conn, load_document(conn, "memo-2023"))
     assert counts == {"accepted": 1, "rejected": 0, "pending": len(found) - 1}
+
+
+def test_the_parser_reads_what_the_extraction_reads():
+    """Every figure of the seeds and the test texts, in the words a draft gives it, parses to the reading the
+    extraction made: the form can show the text's own words."""
+    from facts.candidates import Document, draft_fact
+    texts = [*sorted((ROOT / "seeds" / "texts").glob("*.txt")), MEMO, ROOT / "tests" / "extract_gold" / "own-text.txt"]
+    count = 0
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        found = extract(text)
+        for q in (c for c in found if c.kind == "quantity"):
+            assert isinstance(draft_fact(Document(None, None, text, None), q, found).record["quantity"], str), q.text
+            count += 1
+    assert count >= 50
+
+
+@pytest.mark.parametrize("figure, reading", [
+    ("up to about 8,000 Russian troops", (8000, None, 8000, "troops", "at_most")),
+    ("Tens of thousands", (None, 10_000, 100_000, None, "range")),
+    ("$6.1 billion", (6.1e9, 6.1e9, 6.1e9, "USD", "exact")),
+    ("69.25 per cent", (69.25, 69.25, 69.25, "%", "exact")),
+])
+def test_figures_as_reporting_writes_them(figure, reading):
+    text = MEMO.read_text(encoding="utf-8")
+    c = one_of(text, figure)
+    assert (c.value, c.low, c.high, c.unit and c.unit.split()[-1], c.qualifier) == reading
+
+
+def one_of(text, figure):
+    return next(c for c in extract(text) if c.kind == "quantity" and c.text == figure)
