@@ -13,6 +13,7 @@ import yaml
 from .dates import span_text
 from .errors import FactsError
 from .extract import Candidate, extract, likely_claimant, speakers
+from .files import read_file
 from .numbers import TRAILING_PHRASES, parse_quantity
 from .sources import get_source
 from .vocab import CANDIDATE_KINDS
@@ -29,8 +30,8 @@ class Document:
 def load_document(db: sqlite_utils.Database | None, target: str, published: str | None = None) -> Document:
     """A stored source by key, or a text file (UTF-8)."""
     path = Path(target)
-    if path.is_file():
-        raw = path.read_bytes()
+    if path.exists():
+        raw = read_file(path)
         if b"\x00" in raw[:8192]:
             raise FactsError(f"{target}: a binary file, not text")
         try:

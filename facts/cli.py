@@ -151,9 +151,10 @@ def sources():
 def sources_add(ctx, file, **fields):
     """Add a source document; FILE is its full text (UTF-8; - for stdin)."""
     from .db import transaction
+    from .files import read_file, read_stream
     from .models import Source, validated
     from .sources import add_source
-    raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+    raw = read_stream(sys.stdin.buffer) if file == "-" else read_file(file)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
@@ -164,13 +165,6 @@ def sources_add(ctx, file, **fields):
     with transaction(db):
         _, created = add_source(db, source, _author())
     say(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
-
-
-def _read_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        raise FactsError(f"{path}: cannot read ({e.strerror})") from None
 
 
 @sources.command("list")
@@ -397,8 +391,10 @@ def _prompt_missing(data: dict, asked: set[str]) -> None:
               help="Read every file as this format (default: from the extension).")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
+@click.option("--texts-from", "text_folder", type=click.Path(file_okay=False, exists=True),
+              help="Read sources' text_file from this folder (default: each import file's own folder).")
 @click.pass_context
-def import_(ctx, files, fmt, dry_run, create_actors):
+def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
     """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files.
 
     All or nothing: one bad record writes nothing, and every bad record is
@@ -410,7 +406,7 @@ def import_(ctx, files, fmt, dry_run, create_actors):
     db = _db(ctx)
     with _progress(len(records), "Importing") as advance:
         result = import_records(db, records, _author(), dry_run=dry_run, create_actors=create_actors,
-                                progress=advance)
+                                progress=advance, text_folder=Path(text_folder) if text_folder else None)
     verb = "Would add" if dry_run else "Added"
     say(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
                f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"
