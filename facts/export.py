@@ -266,10 +266,16 @@ def output(path: str | None) -> Iterator[IO[str]]:
         raise
 
 
+def _this_database_only(action: int, *_: object) -> int:
+    """An authorizer: no ATTACH (which makes the file it names) and so no VACUUM INTO, nothing outside."""
+    return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
+
+
 def run_query(path: str | Path, sql: str, params: dict[str, str]) -> tuple[list[str], Iterator[tuple]]:
     """Run SQL read-only: the database is opened read-only and with PRAGMA query_only."""
     conn = open_db(path, readonly=True).conn
     conn.execute("PRAGMA query_only = 1")
+    conn.set_authorizer(_this_database_only)
     try:
         cursor = conn.execute(sql, params)
     except sqlite3.OperationalError as e:
@@ -280,6 +286,8 @@ def run_query(path: str | Path, sql: str, params: dict[str, str]) -> tuple[list[
     except (sqlite3.ProgrammingError, sqlite3.Warning) as e:
         raise FactsError(f"SQL: {e}") from None
     except sqlite3.DatabaseError as e:
+        if str(e) in ("not authorized", "authorization denied"):  # what _this_database_only refused
+            raise FactsError("facts query reads this database only: ATTACH and VACUUM INTO are refused") from None
         raise FactsError(f"SQL: {e}") from None
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return columns, _rows(cursor)

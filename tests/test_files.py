@@ -85,3 +85,14 @@ def test_sources_add_and_extract_read_regular_files_only(seeded_path, folder, na
     extracted = run(seeded_path, "extract", target)
     assert extracted.returncode == 1 and says in extracted.stderr
     assert snapshot(seeded_path) == before
+
+
+@pytest.mark.parametrize("sql", ["ATTACH '{target}' AS other", "VACUUM INTO '{target}'"])
+def test_a_read_only_query_makes_no_file(seeded_path, tmp_path, sql):
+    target = tmp_path / "elsewhere" / "made.db"
+    target.parent.mkdir()
+    before = snapshot(seeded_path)
+    done = run(seeded_path, "query", sql.format(target=target))
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: facts query reads this database only: ATTACH and VACUUM INTO are refused"
+    assert list(target.parent.iterdir()) == [] and snapshot(seeded_path) == before
