@@ -1,6 +1,7 @@
 """The `facts` command: a thin face over the library, in the style of sqlite-utils."""
 
 import datetime as dt
+import os
 import sqlite3
 import sys
 import tempfile
@@ -8,12 +9,12 @@ import traceback
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import FactsError, RecordErrors
+from .errors import FactsError, RecordErrors, environment_fault
 from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
@@ -70,22 +71,38 @@ class FactsGroup(click.Group):
         except FactsError as e:
             say(f"Error: {e}", err=True)
             sys.exit(1)
-        except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
-                say("Error: the database is busy with another writer; nothing was written, try again", err=True)
-            else:
-                say(f"Error: {e}", err=True)
-            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
-        except BrokenPipeError:
-            sys.stderr.close()  # output piped into `head`: not an error
-            sys.exit(0)
+        except (sqlite3.Error, OSError) as e:
+            fault = environment_fault(e)
+            if fault is None:
+                _internal_error()
+            if isinstance(e, BrokenPipeError):
+                _quiet_stdout()
+            say(f"Error: {fault}; nothing was written (a fault of the machine, not of your input)", err=True)
+            sys.exit(1)
         except Exception:
-            log = Path(tempfile.gettempdir()) / f"facts-error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            say(f"Error: an internal error in facts (not caused by your input); details in {log}", err=True)
-            sys.exit(2)
+            _internal_error()
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: nothing more goes to stdout, not even Python's flush at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _internal_error() -> NoReturn:
+    """A bug: one line naming a log of its own (unique, readable by this user only) that holds the traceback."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "facts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log", dir=folder)
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="facts-error-", suffix=".log")  # 0600 in the temporary folder
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(traceback.format_exc())
+    say(f"Error: an internal error in facts (not caused by your input); details in {name}", err=True)
+    sys.exit(2)
 
 
 def _db(ctx: click.Context, create: bool = False):

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import migrations
-from .errors import FactsError
+from .errors import FactsError, environment_fault
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
@@ -67,10 +67,17 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             raise FactsError(f"{path}: no such database (create one with: facts init)")
         if not path.parent.exists():
             raise FactsError(f"{path}: folder {path.parent} does not exist")
+    cannot_write = str(path) != ":memory:" and path.exists() and not _writable(path)
+    readonly = readonly or cannot_write  # a read-only file or folder can still be read; a write says why not
     try:
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            # In a folder we cannot write, SQLite cannot make the WAL's shared-memory file: read the file as
+            # it is (immutable), unless a WAL holds changes not yet in it.
+            wal = Path(f"{path}-wal")
+            frozen = not os.access(path.resolve().parent, os.W_OK) and not (wal.exists() and wal.stat().st_size)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if frozen else ''}",
+                                   uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                    check_same_thread=False)
@@ -79,7 +86,10 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
-        raise FactsError(f"{path}: not a facts database ({e})") from None
+        fault = environment_fault(e)
+        if fault is None or "file is not a database" in str(e):
+            raise FactsError(f"{path}: not a facts database ({e})") from None
+        raise FactsError(f"{path}: {fault}") from None
     if version > SCHEMA_VERSION:
         conn.close()
         raise FactsError(f"{path}: made by a newer version of facts (schema {version}; this program knows "
@@ -93,6 +103,10 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             raise FactsError(f"{path}: empty database (create one with: facts init)")
         _create_schema(conn)
     elif version < SCHEMA_VERSION:
+        if cannot_write:
+            conn.close()
+            raise FactsError(f"{path}: made by an older facts (schema {version}); upgrading it to schema "
+                             f"{SCHEMA_VERSION} needs a file and folder this user can write")
         if readonly:  # upgrade through a writing connection, then read as asked
             conn.close()
             open_db(path).conn.close()
@@ -107,6 +121,11 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
     return sqlite_utils.Database(conn)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user can change the file, and make the WAL files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
