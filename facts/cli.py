@@ -811,4 +811,7 @@ def add_plugin_commands() -> click.Group:
 
 def main() -> None:
     """The `facts` console script, and `python -m facts`."""
+    from . import db
+    db.wait_notice = lambda seconds: say(f"Waited {seconds:.1f} s for another program's write to finish "
+                                         f"(a write waits up to {db.BUSY_SECONDS} s)", err=True)
     add_plugin_commands()()

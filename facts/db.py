@@ -5,7 +5,8 @@ import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -14,10 +15,10 @@ from pathlib import Path
 import sqlite_utils
 
 from . import migrations
-from .errors import FactsError, environment_fault
+from .errors import BUSY_SECONDS, FactsError, environment_fault
 
 SCHEMA_VERSION = 3
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = BUSY_SECONDS * 1000
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -151,6 +152,11 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
+WAIT_WORTH_SAYING = 1.0  # seconds a write waited for another before the person is told
+# Told how long a write waited for another program's (the CLI says it on stderr); None: nobody is told.
+wait_notice: Callable[[float], None] | None = None
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One write transaction: everything in it lands, or nothing does.
@@ -159,7 +165,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     for the busy timeout instead of failing half-way through.
     """
     conn = db.conn
+    started = time.monotonic()
     conn.execute("BEGIN IMMEDIATE")
+    waited = time.monotonic() - started
+    if waited >= WAIT_WORTH_SAYING and wait_notice is not None:
+        wait_notice(waited)
     try:
         yield
     except BaseException:

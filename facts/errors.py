@@ -71,13 +71,15 @@ class WhereError(FactsError, ValueError):
         return f"{self.message} (at character {self.position + 1})"
 
 
+BUSY_SECONDS = 15  # how long a write waits for another program's write to finish (the busy timeout)
+
 # What SQLite says, and what it means to a person.
 _SQLITE_FAULTS = (
     ("database or disk is full", "the disk is full"),
     ("attempt to write a readonly database", "the database file or its folder is read-only"),
     ("readonly database", "the database file or its folder is read-only"),
-    ("database is locked", "the database is busy with another writer for longer than the wait allowed"),
-    ("database table is locked", "the database is busy with another writer for longer than the wait allowed"),
+    ("database is locked", f"another program kept the database busy for more than {BUSY_SECONDS} s (try again)"),
+    ("database table is locked", f"another program kept the database busy for more than {BUSY_SECONDS} s"),
     ("unable to open database file", "the database file cannot be opened (is its folder readable?)"),
     ("disk I/O error", "the disk failed to read or write"),
     ("database disk image is malformed", "the database file is damaged: restore it from a copy"),

@@ -75,6 +75,9 @@ def import_records(db: sqlite_utils.Database, records: Iterable[Record], author:
                 raise _DryRun
     except _DryRun:
         pass
+    else:
+        if len(records) >= BULK:  # the file alone then holds the data: a copy of facts.db is whole
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
 
 

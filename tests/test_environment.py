@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -126,3 +127,51 @@ def test_the_fixture_really_is_read_only_for_the_reader(shared):
                           capture_output=True)
     assert done.returncode != 0
     assert sqlite3.connect(shared).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_write_that_waits_says_how_long_and_why(seeded_path):
+    holder = sqlite3.connect(seeded_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program's long write
+    process = subprocess.Popen([*facts_command(), "--db", str(seeded_path), "tag", "1", "checked"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    import time
+    time.sleep(1.5)
+    holder.execute("COMMIT")
+    holder.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert err.startswith("Waited 1.") and err.strip().endswith(
+        "s for another program's write to finish (a write waits up to 15 s)"), err
+
+
+def test_a_write_that_waits_too_long_says_so(seeded_path, monkeypatch):
+    monkeypatch.setattr(facts.db, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(seeded_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(seeded_path), "tag", "1", "checked"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: another program kept the database busy for more than 15 s (try again); "
+                                     f"nothing was written {MACHINE}")
+
+
+def test_after_a_large_import_the_file_alone_holds_the_data(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "facts.jsonl"
+    subprocess.run([sys.executable, str(root / "bench" / "generate.py"), "--facts", "10000",
+                    "--out", str(data), "--format", "jsonl", "--quiet"], check=True, capture_output=True)
+    db = tmp_path / "big.db"
+    assert run(db, "init").returncode == 0
+    browser = sqlite3.connect(db)  # another program keeps it open, so closing the import checkpoints nothing
+    browser.execute("SELECT count(*) FROM facts").fetchone()
+    done = run(db, "import", f"{data}.setup.yaml", str(data))
+    assert done.returncode == 0, done.stderr
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db, copy)  # facts.db alone, as a person copies it
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM facts").fetchone()[0] == 10_000
+    browser.close()
