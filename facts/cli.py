@@ -655,10 +655,20 @@ def serve(ctx, port, host):
         json.dump(meta, f)
     command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", f.name, "--host", host, "--port", str(port)]
     say(f"Serving {path} at http://{host}:{port}/ (ctrl+c stops)", err=True)
+    server = subprocess.Popen(command)
     try:
-        sys.exit(subprocess.run(command).returncode)
+        code = server.wait()
+    except BaseException:  # ctrl+c, or SIGTERM/SIGHUP turned into SystemExit: the server stops with us
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        raise
     finally:
         Path(f.name).unlink(missing_ok=True)
+    sys.exit(code)
 
 
 # --- extraction ------------------------------------------------------------------------
@@ -809,8 +819,16 @@ def add_plugin_commands() -> click.Group:
     return cli
 
 
+def _stop_cleanly(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind like ctrl+c, so temporary files go and a server started here stops too."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The `facts` console script, and `python -m facts`."""
+    import signal
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop_cleanly)
     from . import db
     db.wait_notice = lambda seconds: say(f"Waited {seconds:.1f} s for another program's write to finish "
                                          f"(a write waits up to {db.BUSY_SECONDS} s)", err=True)
