@@ -13,7 +13,8 @@ import yaml
 from .dates import span_text
 from .errors import FactsError
 from .extract import Candidate, extract, likely_claimant, speakers
-from .numbers import parse_quantity
+from .files import read_file
+from .numbers import TRAILING_PHRASES, parse_quantity
 from .sources import get_source
 from .vocab import CANDIDATE_KINDS
 
@@ -29,8 +30,8 @@ class Document:
 def load_document(db: sqlite_utils.Database | None, target: str, published: str | None = None) -> Document:
     """A stored source by key, or a text file (UTF-8)."""
     path = Path(target)
-    if path.is_file():
-        raw = path.read_bytes()
+    if path.exists():
+        raw = read_file(path)
         if b"\x00" in raw[:8192]:
             raise FactsError(f"{target}: a binary file, not text")
         try:
@@ -61,18 +62,33 @@ def known_aliases(db: sqlite_utils.Database | None) -> dict[str, str]:
 
 def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[str, ...] = CANDIDATE_KINDS,
                include_decided: bool = False) -> list[Candidate]:
-    """The candidates of a document, without those already accepted or rejected (unless asked)."""
+    """The candidates of a document, without those already decided or entered as facts (unless asked)."""
     found = [c for c in extract(doc.text, published=doc.published, aliases=known_aliases(db)) if c.kind in kinds]
     if include_decided or db is None or doc.source_id is None:
         return found
-    decided = _decisions(db, doc)
+    decided = _decisions(db, doc, found)
     return [c for c in found if (c.kind, c.start, c.end) not in decided]
 
 
-def _decisions(db: sqlite_utils.Database, doc: Document) -> dict[tuple[str, int, int], str]:
-    """(kind, start, end) -> accepted or rejected, for a stored source."""
-    return {(k, s, e): d for k, s, e, d in db.execute(
+def _decisions(db: sqlite_utils.Database, doc: Document, found: list[Candidate]) -> dict[tuple[str, int, int], str]:
+    """(kind, start, end) -> accepted or rejected, for a stored source: a person's decision in the inbox,
+    or a fact entered by any route (the form, facts add, an import) that quotes the figure."""
+    decided = {(k, s, e): d for k, s, e, d in db.execute(
         "SELECT kind, start, end, decision FROM candidate_decisions WHERE source_id = ?", [doc.source_id])}
+    quoted = db.execute("SELECT quote_start, quote_end, value, low, high FROM facts "
+                        "WHERE source_id = ? AND quote_start IS NOT NULL", [doc.source_id]).fetchall()
+    if quoted:
+        for c in found:
+            if c.kind == "quantity" and (c.kind, c.start, c.end) not in decided and _entered(c, quoted):
+                decided[(c.kind, c.start, c.end)] = "accepted"
+    return decided
+
+
+def _entered(c: Candidate, quoted: list[tuple]) -> bool:
+    """Whether a stored fact stands for a figure: its quote holds the figure's span and it has one of the
+    figure's numbers; the other figures of a quoted sentence stay pending."""
+    numbers = {c.value, c.low, c.high} - {None}
+    return any(start <= c.start and c.end <= end and numbers & {v, lo, hi} for start, end, v, lo, hi in quoted)
 
 
 def decide(db: sqlite_utils.Database, doc: Document, candidate: Candidate, decision: str, author: str,
@@ -94,7 +110,7 @@ def inbox(db: sqlite_utils.Database, doc: Document, kinds: tuple[str, ...] = ("q
     """The undecided candidates of a source (every kind: figures need their dates and claimants) and the
     accepted / rejected / pending counts of `kinds`, from one reading of the text."""
     every = candidates(db, doc, include_decided=True)
-    decided = _decisions(db, doc)
+    decided = _decisions(db, doc, every)
     pending = [c for c in every if (c.kind, c.start, c.end) not in decided]
     spans = {(c.kind, c.start, c.end) for c in every if c.kind in kinds}
     counts = {d: sum(1 for span, made in decided.items() if made == d and span in spans)
@@ -206,11 +222,13 @@ def _claim(sentence: str) -> str:
 def _quantity(q: Candidate) -> str | dict:
     """The figure in the text's own words ("between 10,000 and 15,000"), when the parser reads those words
     as the extraction did; else the reading itself, with the words as stated."""
-    words = q.text
-    if q.unit:
-        at = words.find(q.unit, words.find(q.number or "") + len(q.number or ""))
-        if at >= 0:
-            words = words[:at] + words[at + len(q.unit):]
+    number_at = q.text.find(q.number or "")
+    words = q.text[:number_at + len(q.number or "")] if number_at >= 0 else q.text
+    trailing = next((p for p in TRAILING_PHRASES if q.text.lower().endswith(" " + p)), None)
+    if trailing and not words.lower().endswith(trailing):  # "three or four days at maximum"
+        words += " " + q.text[-len(trailing):]
+    if q.unit == "%" and "%" not in words:
+        words = q.text  # "69.25 per cent": the words say the unit
     words = " ".join(words.split()).strip(" ,")
     try:
         parsed = parse_quantity(words)

@@ -1,6 +1,7 @@
 """The `facts` command: a thin face over the library, in the style of sqlite-utils."""
 
 import datetime as dt
+import os
 import sqlite3
 import sys
 import tempfile
@@ -8,12 +9,12 @@ import traceback
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import FactsError, RecordErrors
+from .errors import FactsError, RecordErrors, environment_fault
 from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
@@ -25,6 +26,13 @@ OUTPUT_OPTIONS = [
     click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON: one object a line."),
     click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
 ]
+
+
+def say(message: str, err: bool = False) -> None:
+    """Every message and confirmation goes out through here: what it quotes from the data or the user is
+    shown as text (printable_line), never obeyed by the terminal."""
+    from .display import printable_line
+    click.echo(printable_line(message), err=err)
 
 
 def output_options(fn):
@@ -43,13 +51,13 @@ class FactsGroup(click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as e:
             command = e.ctx.command_path if e.ctx else "facts"
-            click.echo(f"Error: {e.format_message()} (see: {command} --help)", err=True)
+            say(f"Error: {e.format_message()} (see: {command} --help)", err=True)
             sys.exit(e.exit_code)
         except click.Abort:
-            click.echo("Aborted.", err=True)
+            say("Aborted.", err=True)
             sys.exit(1)
         except click.ClickException as e:
-            click.echo(f"Error: {e.format_message()}", err=True)
+            say(f"Error: {e.format_message()}", err=True)
             sys.exit(e.exit_code)
 
     def invoke(self, ctx):
@@ -57,28 +65,44 @@ class FactsGroup(click.Group):
             return super().invoke(ctx)
         except RecordErrors as e:
             for problem in e.problems:
-                click.echo(problem, err=True)
-            click.echo(f"Error: {e}; nothing was written", err=True)
+                say(problem, err=True)
+            say(f"Error: {e}; nothing was written", err=True)
             sys.exit(1)
         except FactsError as e:
-            click.echo(f"Error: {e}", err=True)
-            sys.exit(1)
-        except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
-                click.echo("Error: the database is busy with another writer; nothing was written, try again", err=True)
-            else:
-                click.echo(f"Error: {e}", err=True)
+            say(f"Error: {e}", err=True)
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
-        except BrokenPipeError:
-            sys.stderr.close()  # output piped into `head`: not an error
-            sys.exit(0)
+        except (sqlite3.Error, OSError) as e:
+            fault = environment_fault(e)
+            if fault is None:
+                _internal_error()
+            if isinstance(e, BrokenPipeError):
+                _quiet_stdout()
+            say(f"Error: {fault}; nothing was written (a fault of the machine, not of your input)", err=True)
+            sys.exit(1)
         except Exception:
-            log = Path(tempfile.gettempdir()) / f"facts-error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            click.echo(f"Error: an internal error in facts (not caused by your input); details in {log}", err=True)
-            sys.exit(2)
+            _internal_error()
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: nothing more goes to stdout, not even Python's flush at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _internal_error() -> NoReturn:
+    """A bug: one line naming a log of its own (unique, readable by this user only) that holds the traceback."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "facts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log", dir=folder)
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="facts-error-", suffix=".log")  # 0600 in the temporary folder
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(traceback.format_exc())
+    say(f"Error: an internal error in facts (not caused by your input); details in {name}", err=True)
+    sys.exit(2)
 
 
 def _db(ctx: click.Context, create: bool = False):
@@ -113,11 +137,11 @@ def init(ctx, seed):
     path = Path(ctx.obj["db"])
     existed = path.exists()
     db = _db(ctx, create=True)
-    click.echo(f"{'Opened' if existed else 'Created'} {path} (schema {SCHEMA_VERSION})")
+    say(f"{'Opened' if existed else 'Created'} {path} (schema {SCHEMA_VERSION})")
     if seed:
         from .importer import import_seed_collection
         result = import_seed_collection(db, _author())
-        click.echo(f"Seed collection: {_count(result.facts_added, 'fact')} added, "
+        say(f"Seed collection: {_count(result.facts_added, 'fact')} added, "
                    f"{result.facts_unchanged} already there; "
                    f"{_count(result.actors_added, 'actor')} and {_count(result.sources_added, 'source')} added")
 
@@ -144,9 +168,10 @@ def sources():
 def sources_add(ctx, file, **fields):
     """Add a source document; FILE is its full text (UTF-8; - for stdin)."""
     from .db import transaction
+    from .files import read_file, read_stream
     from .models import Source, validated
     from .sources import add_source
-    raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+    raw = read_stream(sys.stdin.buffer) if file == "-" else read_file(file)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
@@ -156,14 +181,7 @@ def sources_add(ctx, file, **fields):
     db = _db(ctx)
     with transaction(db):
         _, created = add_source(db, source, _author())
-    click.echo(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
-
-
-def _read_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        raise FactsError(f"{path}: cannot read ({e.strerror})") from None
+    say(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
 
 
 @sources.command("list")
@@ -213,7 +231,7 @@ def actors_add(ctx, name, aliases, kind, description, distinct):
     except SimilarActor as e:
         raise FactsError(f"{e.name!r} looks like {' or '.join(e.similar)}: use that name, or add it with "
                          f"--distinct if it is a different actor") from None
-    click.echo(f"{'Added' if created else 'Already stored:'} {actor.name} ({actor.kind})")
+    say(f"{'Added' if created else 'Already stored:'} {actor.name} ({actor.kind})")
 
 
 @actors.command("list")
@@ -249,9 +267,9 @@ def actors_edit(ctx, actor, new_name, kind):
         changed = edit_actor(db, actor_id, _author(), utc_now(), name=new_name, kind=kind)
         after = actor_name(db, actor_id)
     if not changed:
-        click.echo(f"Unchanged: {after}")
+        say(f"Unchanged: {after}")
     else:
-        click.echo(f"Corrected {before}: {', '.join(changed)}" + (f" (now {after})" if after != before else ""))
+        say(f"Corrected {before}: {', '.join(changed)}" + (f" (now {after})" if after != before else ""))
 
 
 @actors.command("alias")
@@ -273,7 +291,7 @@ def actors_alias(ctx, name, alias):
     with transaction(db):
         actor_id = resolve_actor(db, name)
         created = add_alias(db, actor_id, alias)
-    click.echo(f"{'Added' if created else 'Already an alias:'} {alias} → {actor_name(db, actor_id)}")
+    say(f"{'Added' if created else 'Already an alias:'} {alias} → {actor_name(db, actor_id)}")
 
 
 @actors.command("merge")
@@ -288,7 +306,7 @@ def actors_merge(ctx, keep, merge):
     with transaction(db):
         name, gone = actor_name(db, resolve_actor(db, keep)), actor_name(db, resolve_actor(db, merge))
         facts_moved, aliases_moved = merge_actors(db, keep, merge, _author(), utc_now())
-    click.echo(f"Merged {gone} into {name}: {_count(facts_moved, 'fact')} and {_count(aliases_moved, 'alias')} moved")
+    say(f"Merged {gone} into {name}: {_count(facts_moved, 'fact')} and {_count(aliases_moved, 'alias')} moved")
 
 
 @actors.command("suggest")
@@ -361,7 +379,7 @@ def add(ctx, create_actors, interactive, **fields):
             if not interactive:
                 raise
             for field, reason in e.problems:
-                click.echo(f"  {field}: {reason}", err=True)
+                say(f"  {field}: {reason}", err=True)
                 name = field.split(".")[0]
                 if name in data and any(name == p for p, _ in PROMPTED):
                     data.pop(name)
@@ -370,7 +388,7 @@ def add(ctx, create_actors, interactive, **fields):
                     data.pop("about", None)
                 elif name not in dict(PROMPTED):
                     raise
-    click.echo(f"Added fact #{fact_id}" if created else f"Already stored as fact #{fact_id}")
+    say(f"Added fact #{fact_id}" if created else f"Already stored as fact #{fact_id}")
 
 
 def _prompt_missing(data: dict, asked: set[str]) -> None:
@@ -390,8 +408,10 @@ def _prompt_missing(data: dict, asked: set[str]) -> None:
               help="Read every file as this format (default: from the extension).")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
+@click.option("--texts-from", "text_folder", type=click.Path(file_okay=False, exists=True),
+              help="Read sources' text_file from this folder (default: each import file's own folder).")
 @click.pass_context
-def import_(ctx, files, fmt, dry_run, create_actors):
+def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
     """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files.
 
     All or nothing: one bad record writes nothing, and every bad record is
@@ -403,9 +423,9 @@ def import_(ctx, files, fmt, dry_run, create_actors):
     db = _db(ctx)
     with _progress(len(records), "Importing") as advance:
         result = import_records(db, records, _author(), dry_run=dry_run, create_actors=create_actors,
-                                progress=advance)
+                                progress=advance, text_folder=Path(text_folder) if text_folder else None)
     verb = "Would add" if dry_run else "Added"
-    click.echo(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
+    say(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
                f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"
                + (f", {_count(result.annotations_added, 'annotation')}" if result.annotations_added else "")
                + (" — dry run, nothing written" if dry_run else ""))
@@ -517,7 +537,7 @@ def list_(ctx, sort, desc, limit, offset, fmt, **filters):
     rows = list_facts(db, build_filter(**filters), sort=sort, descending=desc, limit=limit, offset=offset)
     count = write_rows(rows, fmt, columns=_fact_columns())
     if fmt == "table" and count == 0:
-        click.echo("No facts match.", err=True)
+        say("No facts match.", err=True)
 
 
 @cli.command()
@@ -595,7 +615,7 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
         from .fidelity import write_collection
         with output(path) as out:
             counts = write_collection(db, out)
-        click.echo(", ".join(f"{n} {kind}s" for kind, n in counts.items()), err=True)
+        say(", ".join(f"{n} {kind}s" for kind, n in counts.items()), err=True)
         return
     if metadata_path or site:
         if name or path:
@@ -606,7 +626,7 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
                 out.write(json.dumps(meta(), indent=2, ensure_ascii=False) + "\n")
         if site:
             count = write_site(db, Path(ctx.obj["db"]), Path(site), meta())
-            click.echo(f"Wrote {site}: {count} tables and views", err=True)
+            say(f"Wrote {site}: {count} tables and views", err=True)
         return
     with output(path) as out:
         export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, parallel=True,
@@ -634,11 +654,21 @@ def serve(ctx, port, host):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(meta, f)
     command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", f.name, "--host", host, "--port", str(port)]
-    click.echo(f"Serving {path} at http://{host}:{port}/ (ctrl+c stops)", err=True)
+    say(f"Serving {path} at http://{host}:{port}/ (ctrl+c stops)", err=True)
+    server = subprocess.Popen(command)
     try:
-        sys.exit(subprocess.run(command).returncode)
+        code = server.wait()
+    except BaseException:  # ctrl+c, or SIGTERM/SIGHUP turned into SystemExit: the server stops with us
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        raise
     finally:
         Path(f.name).unlink(missing_ok=True)
+    sys.exit(code)
 
 
 # --- extraction ------------------------------------------------------------------------
@@ -681,7 +711,7 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
         with transaction(db):
             for r in rejects:
                 decide(db, doc, spans[r], "rejected", _author())
-        click.echo(f"Rejected {len(rejects)} candidate{'s' if len(rejects) != 1 else ''}", err=True)
+        say(f"Rejected {len(rejects)} candidate{'s' if len(rejects) != 1 else ''}", err=True)
         return
     if as_json:
         click.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=1))
@@ -722,7 +752,7 @@ def _body_named(name: str):
 def annotate_(ctx, fact_id, text):
     """Add a note to a fact."""
     number = _annotate(ctx, "text", fact_id=fact_id, kind="note", body=text)
-    click.echo(f"Added note #{number} to fact #{fact_id}")
+    say(f"Added note #{number} to fact #{fact_id}")
 
 
 @cli.command()
@@ -736,7 +766,7 @@ def tag(ctx, fact_id, tags, remove):
     author = _author()
     annotate_all(_db(ctx), [{"fact_id": fact_id, "kind": "untag" if remove else "tag", "tag": name, "author": author}
                             for name in tags])
-    click.echo(f"{'Removed' if remove else 'Tagged'} fact #{fact_id}: {', '.join(tags)}")
+    say(f"{'Removed' if remove else 'Tagged'} fact #{fact_id}: {', '.join(tags)}")
 
 
 @cli.command()
@@ -750,7 +780,7 @@ def rate(ctx, fact_id, confidence, reason):
     from .query import get_fact
     _annotate(ctx, "reason", fact_id=fact_id, kind="rate", confidence=confidence, body=reason)
     now = get_fact(_db(ctx), fact_id).fact["confidence"]
-    click.echo(f"Fact #{fact_id} confidence is now {format_confidence(now)}")
+    say(f"Fact #{fact_id} confidence is now {format_confidence(now)}")
 
 
 @cli.command()
@@ -762,7 +792,7 @@ def retract(ctx, annotation_id, reason):
     from .annotations import retract as retract_annotation
     with _body_named("reason"):
         number = retract_annotation(_db(ctx), annotation_id, _author(), reason)
-    click.echo(f"Retracted annotation #{annotation_id} (retraction #{number})")
+    say(f"Retracted annotation #{annotation_id} (retraction #{number})")
 
 
 @cli.command()
@@ -775,7 +805,7 @@ def status(ctx, fact_id, status, reason, superseded_by):
     """Mark a fact active, disputed, retracted or superseded."""
     _annotate(ctx, "reason", fact_id=fact_id, kind="status", status=status, body=reason,
               superseded_by=superseded_by)
-    click.echo(f"Fact #{fact_id} is now {status}")
+    say(f"Fact #{fact_id} is now {status}")
 
 
 
@@ -789,6 +819,17 @@ def add_plugin_commands() -> click.Group:
     return cli
 
 
+def _stop_cleanly(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind like ctrl+c, so temporary files go and a server started here stops too."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The `facts` console script, and `python -m facts`."""
+    import signal
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop_cleanly)
+    from . import db
+    db.wait_notice = lambda seconds: say(f"Waited {seconds:.1f} s for another program's write to finish "
+                                         f"(a write waits up to {db.BUSY_SECONDS} s)", err=True)
     add_plugin_commands()()

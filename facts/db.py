@@ -5,7 +5,8 @@ import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -14,10 +15,10 @@ from pathlib import Path
 import sqlite_utils
 
 from . import migrations
-from .errors import FactsError
+from .errors import BUSY_SECONDS, FactsError, environment_fault
 
 SCHEMA_VERSION = 3
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = BUSY_SECONDS * 1000
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -67,10 +68,17 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             raise FactsError(f"{path}: no such database (create one with: facts init)")
         if not path.parent.exists():
             raise FactsError(f"{path}: folder {path.parent} does not exist")
+    cannot_write = str(path) != ":memory:" and path.exists() and not _writable(path)
+    readonly = readonly or cannot_write  # a read-only file or folder can still be read; a write says why not
     try:
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            # In a folder we cannot write, SQLite cannot make the WAL's shared-memory file: read the file as
+            # it is (immutable), unless a WAL holds changes not yet in it.
+            wal = Path(f"{path}-wal")
+            frozen = not os.access(path.resolve().parent, os.W_OK) and not (wal.exists() and wal.stat().st_size)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if frozen else ''}",
+                                   uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
         else:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                    check_same_thread=False)
@@ -79,7 +87,10 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
-        raise FactsError(f"{path}: not a facts database ({e})") from None
+        fault = environment_fault(e)
+        if fault is None or "file is not a database" in str(e):
+            raise FactsError(f"{path}: not a facts database ({e})") from None
+        raise FactsError(f"{path}: {fault}") from None
     if version > SCHEMA_VERSION:
         conn.close()
         raise FactsError(f"{path}: made by a newer version of facts (schema {version}; this program knows "
@@ -93,6 +104,10 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             raise FactsError(f"{path}: empty database (create one with: facts init)")
         _create_schema(conn)
     elif version < SCHEMA_VERSION:
+        if cannot_write:
+            conn.close()
+            raise FactsError(f"{path}: made by an older facts (schema {version}); upgrading it to schema "
+                             f"{SCHEMA_VERSION} needs a file and folder this user can write")
         if readonly:  # upgrade through a writing connection, then read as asked
             conn.close()
             open_db(path).conn.close()
@@ -107,6 +122,11 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
     return sqlite_utils.Database(conn)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user can change the file, and make the WAL files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -132,6 +152,11 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
+WAIT_WORTH_SAYING = 1.0  # seconds a write waited for another before the person is told
+# Told how long a write waited for another program's (the CLI says it on stderr); None: nobody is told.
+wait_notice: Callable[[float], None] | None = None
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One write transaction: everything in it lands, or nothing does.
@@ -140,7 +165,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     for the busy timeout instead of failing half-way through.
     """
     conn = db.conn
+    started = time.monotonic()
     conn.execute("BEGIN IMMEDIATE")
+    waited = time.monotonic() - started
+    if waited >= WAIT_WORTH_SAYING and wait_notice is not None:
+        wait_notice(waited)
     try:
         yield
     except BaseException:

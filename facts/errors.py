@@ -1,5 +1,7 @@
-"""Errors a user can cause: each is one line they can act on, and nothing is written."""
+"""Errors a user can cause: each is one line they can act on, and nothing is written; and the faults of the
+machine (a full disk, a read-only file, a damaged database), named as such."""
 
+import errno
 import sqlite3
 
 # Failures of the machine rather than the user: a database locked past the busy timeout, a full or
@@ -67,3 +69,42 @@ class WhereError(FactsError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.message} (at character {self.position + 1})"
+
+
+BUSY_SECONDS = 15  # how long a write waits for another program's write to finish (the busy timeout)
+
+# What SQLite says, and what it means to a person.
+_SQLITE_FAULTS = (
+    ("database or disk is full", "the disk is full"),
+    ("attempt to write a readonly database", "the database file or its folder is read-only"),
+    ("readonly database", "the database file or its folder is read-only"),
+    ("database is locked", f"another program kept the database busy for more than {BUSY_SECONDS} s (try again)"),
+    ("database table is locked", f"another program kept the database busy for more than {BUSY_SECONDS} s"),
+    ("unable to open database file", "the database file cannot be opened (is its folder readable?)"),
+    ("disk I/O error", "the disk failed to read or write"),
+    ("database disk image is malformed", "the database file is damaged: restore it from a copy"),
+    ("file is not a database", "the database file is damaged: restore it from a copy"),
+)
+_OS_FAULTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "the disk failed to read or write",
+    errno.EPIPE: "the output was closed before everything was written",
+}
+
+
+def environment_fault(error: BaseException) -> str | None:
+    """What a failure of the machine, not of the person, is: 'the disk is full'; None for anything else."""
+    if isinstance(error, sqlite3.Error):
+        message = str(error)
+        for said, meaning in _SQLITE_FAULTS:
+            if said in message:
+                return meaning
+        return None
+    if isinstance(error, OSError) and error.errno in _OS_FAULTS:
+        where = f" ({error.filename})" if error.filename else ""
+        return _OS_FAULTS[error.errno] + where
+    return None

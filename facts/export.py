@@ -10,6 +10,7 @@ NULL). Rows are streamed from the cursor, so memory stays flat.
 import json
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -213,20 +214,31 @@ def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata:
     database = db_path.stem
     if folder.exists() and not folder.is_dir():
         raise FactsError(f"{folder}: not a folder")
-    (folder / database).mkdir(parents=True, exist_ok=True)
-    # The database itself, copied whole (the backup API gives a consistent copy) and renamed into place.
     copy = folder / f"{database}.db"
+    if copy.resolve() == db_path.resolve() or (copy.exists() and os.path.samefile(copy, db_path)):
+        raise FactsError(f"{folder}: holds the database itself ({db_path}); write the site into another folder")
+    tables, views = exportable(db)
+    names = [f"{database}.db", "metadata.json", *(f"{database}/{n}.{ext}" for n in tables + views
+                                                   for ext in ("json", "csv"))]
+    written_before = _site_files(folder)
+    foreign = [n for n in names if (folder / n).exists() and n not in written_before]
+    if foreign:
+        raise FactsError(f"{folder}: holds {foreign[0]}, which facts export --site did not write there; "
+                         f"choose an empty folder")
+    (folder / database).mkdir(parents=True, exist_ok=True)
+    (folder / SITE_LIST).write_text("\n".join(sorted(set(names) | written_before)) + "\n", encoding="utf-8")
+    # The database itself, copied whole (the backup API gives a consistent copy) and renamed into place.
     fd, temp = tempfile.mkstemp(prefix=f".{copy.name}.", dir=folder)
     os.close(fd)
     try:
         target = sqlite3.connect(temp)
         db.conn.backup(target)
         target.close()
+        os.chmod(temp, _mode_for(copy))
         os.replace(temp, copy)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    tables, views = exportable(db)
     for name in tables + views:
         with output(str(folder / database / f"{name}.json")) as out:
             export(db, name, out, shape="objects", database=database)
@@ -235,6 +247,16 @@ def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata:
     with output(str(folder / "metadata.json")) as out:
         out.write(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
     return len(tables) + len(views)
+
+
+SITE_LIST = ".facts-site"  # the files a site folder holds that facts wrote, so a new run may replace them
+
+
+def _site_files(folder: Path) -> set[str]:
+    try:
+        return set((folder / SITE_LIST).read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        return set()
 
 
 @contextmanager
@@ -260,16 +282,34 @@ def output(path: str | None) -> Iterator[IO[str]]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             yield f
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions a written file gets: those of the file it replaces, else what the umask allows (a
+    temporary file is made 0600, and renamed into place it would keep that)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _this_database_only(action: int, *_: object) -> int:
+    """An authorizer: no ATTACH (which makes the file it names) and so no VACUUM INTO, nothing outside."""
+    return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
+
+
 def run_query(path: str | Path, sql: str, params: dict[str, str]) -> tuple[list[str], Iterator[tuple]]:
     """Run SQL read-only: the database is opened read-only and with PRAGMA query_only."""
     conn = open_db(path, readonly=True).conn
     conn.execute("PRAGMA query_only = 1")
+    conn.set_authorizer(_this_database_only)
     try:
         cursor = conn.execute(sql, params)
     except sqlite3.OperationalError as e:
@@ -280,6 +320,8 @@ def run_query(path: str | Path, sql: str, params: dict[str, str]) -> tuple[list[
     except (sqlite3.ProgrammingError, sqlite3.Warning) as e:
         raise FactsError(f"SQL: {e}") from None
     except sqlite3.DatabaseError as e:
+        if str(e) in ("not authorized", "authorization denied"):  # what _this_database_only refused
+            raise FactsError("facts query reads this database only: ATTACH and VACUUM INTO are refused") from None
         raise FactsError(f"SQL: {e}") from None
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return columns, _rows(cursor)

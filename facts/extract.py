@@ -13,7 +13,17 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
-from .numbers import NUMBER_WORDS, QUALIFIER_PHRASES, parse_number
+from .numbers import (
+    CURRENCIES,
+    NUMBER_WORDS,
+    QUALIFIER_PHRASES,
+    TRAILING_PHRASES,
+    VAGUE,
+    VAGUE_SCALE,
+    parse_number,
+    parse_quantity,
+    strongest,
+)
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -102,8 +112,6 @@ _STOP = {
     "been", "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "who", "when", "where",
     "while", "during", "since", "into", "across", "over", "under", "about", "after", "before", "not",
 }
-_TRAILING = {"at most": "at_most", "at maximum": "at_most", "at the most": "at_most", "at least": "at_least",
-             "or more": "at_least", "or so": "approx", "or less": "at_most"}
 _TIME = re.compile(r"\d+[.:]\d+\s*(?:am|pm)\b", re.IGNORECASE)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -142,9 +150,14 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         unit, unit_end = _unit_after(s, m.end())
         if m.group("pct"):
             unit, unit_end = "%", m.end()
+        elif percent := _PER_CENT.match(s, m.end()):
+            unit, unit_end = "%", percent.end()
+        sign_start = m.start()
+        if currency := _CURRENCY_BEFORE.search(s[:m.start()]):
+            unit, sign_start = CURRENCIES[currency.group(1).lower()], currency.start()
         if m.group("glued"):
             unit, unit_end = m.group("glued"), m.end()
-        qualifier, q_start = _qualifier_before(s, m.start())
+        qualifier, q_start = _qualifier_before(s, sign_start)
         trailing, t_end = _qualifier_after(s, unit_end if unit else m.end())
         if b:
             value, qualifier = None, "range"
@@ -161,21 +174,61 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             "quantity", text[span_start:span_end], span_start, span_end, sentence.text, sentence.start,
             number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit,
             qualifier=qualifier))
+    return out + _vague_amounts(text, sentence, out)
+
+
+_PER_CENT = re.compile(r"\s*(?:per\s*cent|percent)\b", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(
+    "(" + "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True) if not c.isalpha()) + r")\s?$",
+    re.IGNORECASE)
+# "tens of thousands of troops", "Hundreds of soldiers": an amount given by its order of magnitude.
+_VAGUE_AMOUNT = re.compile(rf"\b({'|'.join(VAGUE)})(?:\s+of\s+({'|'.join(VAGUE_SCALE)}))?\b", re.IGNORECASE)
+
+
+def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> list[Candidate]:
+    out = []
+    s = sentence.text
+    for m in _VAGUE_AMOUNT.finditer(s):
+        start = sentence.start + m.start()
+        if any(c.start <= start < c.end for c in found):
+            continue
+        try:
+            parsed = parse_quantity(m.group(0))
+        except ValueError:
+            continue
+        after = re.match(r"\s+of\b", s[m.end():], re.IGNORECASE)
+        unit, unit_end = _unit_after(s, m.end() + after.end()) if after else (None, m.end())
+        if unit is None and not (m.start() == 0 or re.match(r"\s+(?:could|would|may|might|will|are|were)\b",
+                                                              s[m.end():])):
+            continue  # "thousands" alone mid-sentence is rarely a figure
+        _, q_start = _qualifier_before(s, m.start())
+        end = sentence.start + (unit_end if unit else m.end())
+        begin = sentence.start + q_start
+        out.append(Candidate("quantity", text[begin:end], begin, end, sentence.text, sentence.start,
+                             number=m.group(0), value=None, low=parsed.low, high=parsed.high, unit=unit,
+                             qualifier="range"))
     return out
 
 
 def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
-    before = s[:pos].rstrip().lower()
-    for phrase, qualifier in QUALIFIER_PHRASES:
-        if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
-            start = len(s[:pos].rstrip()) - len(phrase)
-            return qualifier, start
-    return None, pos
+    """The qualifier of the phrases right before a number ("up to about": at most) and where they start."""
+    found: list[str] = []
+    start = pos
+    while True:
+        before = s[:start].rstrip().lower()
+        for phrase, qualifier in QUALIFIER_PHRASES:
+            if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
+                found.append(qualifier)
+                start = len(before) - len(phrase)
+                break
+        else:
+            break
+    return (strongest(found), start) if found else (None, pos)
 
 
 def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
     after = s[pos:].lower()
-    for phrase, qualifier in _TRAILING.items():
+    for phrase, qualifier in TRAILING_PHRASES.items():
         m = re.match(rf"\s+{re.escape(phrase)}\b", after)
         if m:
             return qualifier, pos + m.end()

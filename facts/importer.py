@@ -17,6 +17,7 @@ from .annotations import insert_annotation
 from .db import transaction
 from .errors import FactsError, FieldProblems, RecordErrors
 from .fact_files import HeldFile, Record, Records, read_files, seed_files
+from .files import read_file
 from .models import Actor, Annotation, Source, validated
 from .sources import add_source
 from .writing import FactWriter, Resolver, validate_fact
@@ -41,8 +42,11 @@ class _DryRun(Exception):
 
 
 def import_records(db: sqlite_utils.Database, records: Iterable[Record], author: str, *, dry_run: bool = False,
-                   create_actors: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Write all records in one transaction, or none of them if any is bad (or on a dry run)."""
+                   create_actors: bool = False, progress: Callable[[int], None] | None = None,
+                   text_folder: Path | None = None) -> ImportResult:
+    """Write all records in one transaction, or none of them if any is bad (or on a dry run).
+
+    A source's text_file is read from its import file's folder, or from `text_folder` when given."""
     if not isinstance(records, Records):
         records = Records([HeldFile(list(records))])  # actors and sources before the facts that name them
     result = ImportResult()
@@ -56,7 +60,7 @@ def import_records(db: sqlite_utils.Database, records: Iterable[Record], author:
                     problems.lines([record.problem])
                 else:
                     try:
-                        _import_one(db, record, author, resolver, writer, result)
+                        _import_one(db, record, author, resolver, writer, result, text_folder)
                     except FieldProblems as e:
                         problems.add(record.where(), e.problems)
                     except FactsError as e:
@@ -71,6 +75,9 @@ def import_records(db: sqlite_utils.Database, records: Iterable[Record], author:
                 raise _DryRun
     except _DryRun:
         pass
+    else:
+        if len(records) >= BULK:  # the file alone then holds the data: a copy of facts.db is whole
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
 
 
@@ -123,7 +130,7 @@ def _page_cache(db: sqlite_utils.Database, mib: int) -> Iterator[None]:
 
 
 def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver: Resolver, writer: FactWriter,
-                result: ImportResult) -> None:
+                result: ImportResult, text_folder: Path | None) -> None:
     data = record.data
     if not isinstance(data, dict):
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
@@ -133,7 +140,7 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
         _, created = add_actor(db, validated(Actor, data))
         result.actors_added += created
     elif record.section == "sources":
-        _, created = add_source(db, validated(Source, _source_text(record, data)), author)
+        _, created = add_source(db, validated(Source, _source_text(record, data, text_folder)), author)
         result.sources_added += created
     elif record.section == "annotations":
         _import_annotation(db, data, author, resolver, result)
@@ -193,7 +200,9 @@ def _annotation(data: dict, resolver: Resolver, author: str) -> Annotation:
     return validated(Annotation, data)
 
 
-def _source_text(record: Record, data: dict) -> dict:
+def _source_text(record: Record, data: dict, text_folder: Path | None) -> dict:
+    """A source record with the text its text_file names: a regular file of bounded size, inside the import
+    file's folder (or the folder the person named for text files)."""
     data = dict(data)
     text_file = data.pop("text_file", None)
     if text_file is not None:
@@ -201,11 +210,12 @@ def _source_text(record: Record, data: dict) -> dict:
             raise FieldProblems([("text_file", "give text or text_file, not both")])
         if not isinstance(text_file, str):
             raise FieldProblems([("text_file", "must be a path")])
-        path = Path(record.path).parent / text_file
+        folder = text_folder or Path(record.path).parent
+        path = folder / text_file
         try:
-            data["text"] = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-        except OSError as e:
-            raise FieldProblems([("text_file", f"cannot read {path} ({e.strerror})")]) from None
+            data["text"] = read_file(path, inside=folder).decode("utf-8").removeprefix("\ufeff")
+        except FactsError as e:
+            raise FieldProblems([("text_file", str(e))]) from None
         except UnicodeDecodeError as e:
             raise FieldProblems([("text_file", f"{path} is not valid UTF-8 (byte {e.start})")]) from None
     return data

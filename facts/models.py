@@ -226,11 +226,14 @@ class FactIn(Model):
                 parsed = parse_quantity(data["quantity"])
             except ValueError:
                 return data  # the quantity field reports it
+            unit = data.get("unit")
             if parsed.rest:
-                unit = data.get("unit")
                 if unit in (None, "") or (isinstance(unit, str) and unit.strip() == parsed.rest):
                     written = " ".join(data["quantity"].split())
-                    data = dict(data, unit=parsed.rest, quantity=written[: -len(parsed.rest)].strip())
+                    words = re.sub(r"\s+of$", "", written[: -len(parsed.rest)].strip())  # "tens of thousands of"
+                    data = dict(data, unit=parsed.rest, quantity=words)
+            elif parsed.unit and unit in (None, ""):  # "$6.1 billion" is in USD, "69.25 per cent" in %
+                data = dict(data, unit=parsed.unit)
         return data
 
     @field_validator("about", "tags", mode="before")

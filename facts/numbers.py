@@ -21,20 +21,41 @@ _SCALES = {
 
 NUMBER_WORDS = sorted(list(_SMALL) + [s for s in _SCALES if len(s) > 2], key=len, reverse=True)
 
-# Qualifier phrases before a number, longest first so "only about" wins over "about".
+# Qualifier phrases before a number, longest first so "only about" wins over "about". Several may stand
+# together ("up to about 8,000"): a bound (at most, at least) outweighs an estimate.
 _PHRASES_BY_QUALIFIER = {
-    "approx": ["only about", "approximately", "an estimated", "estimated", "roughly", "around",
+    "approx": ["only about", "approximately", "approx.", "an estimated", "estimated", "roughly", "around",
                "about", "some", "circa", "close to", "closer to", "c.", "ca.", "~", "≈"],
     # "almost seven times" is below seven: a bound, not an estimate around it.
-    "at_most": ["as many as", "as much as", "no more than", "not more than", "fewer than", "just under",
-                "less than", "up to", "at most", "under", "below", "nearly", "almost", "within", "max.",
-                "≤", "<=", "<"],
-    "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than",
-                 "just over", "at least", "upwards of", "over", "above", "min.", "≥", ">=", ">"],
+    "at_most": ["as many as", "as much as", "as high as", "no more than", "not more than", "fewer than",
+                "just under", "less than", "up to", "at most", "at the most", "under", "below", "nearly",
+                "almost", "within", "max.", "a maximum of", "maximum of", "a ceiling of", "no higher than",
+                "not exceeding", "could reach", "may reach", "might reach", "would reach", "will reach",
+                "could be as many as", "≤", "<=", "<"],
+    "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than", "just over",
+                 "at least", "upwards of", "upward of", "over", "above", "min.", "a minimum of", "minimum of",
+                 "could exceed", "may exceed", "might exceed", "would exceed", "will exceed", "exceeding",
+                 "exceeds", "exceed", "≥", ">=", ">"],
 }
 # (phrase, qualifier), longest first: what parse_quantity and the extraction read before a number.
 QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() for p in ps),
                            key=lambda pq: len(pq[0]), reverse=True)
+# Phrases after a number ("10,000 or more"): what parse_quantity and the extraction read there.
+TRAILING_PHRASES = {"at most": "at_most", "at maximum": "at_most", "at the most": "at_most",
+                    "at least": "at_least", "or more": "at_least", "or so": "approx", "or less": "at_most",
+                    "or fewer": "at_most"}
+# A number's own unit, before it or after it: "$6.1 billion", "69.25 per cent".
+CURRENCIES = {"us$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+               "₽": "RUB", "rub": "RUB", "₴": "UAH", "uah": "UAH"}
+_PERCENT = re.compile(r"^(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
+# Vague amounts: "tens of thousands" is 10,000 to 100,000; "dozens" 24 to 144.
+VAGUE = {"dozens": (24, 144), "tens": (10, 100), "scores": (40, 100), "hundreds": (100, 1_000),
+          "thousands": (1_000, 10_000), "millions": (1_000_000, 10_000_000), "billions": (10**9, 10**10)}
+VAGUE_SCALE = {"hundreds": 100, "thousands": 1_000, "millions": 1_000_000, "billions": 10**9}
+_VAGUE_RE = re.compile(rf"^(?P<a>{'|'.join(VAGUE)})(?:\s+of\s+(?P<b>{'|'.join(VAGUE_SCALE)}))?\b(?P<rest>.*)$",
+                       re.IGNORECASE | re.DOTALL)
+ACCEPTED = ("write a number, for example 30000, 30,000 troops, about 30,000, up to about 8,000, more than 40, "
+            "10,000-15,000, between 10,000 and 15,000, tens of thousands, $6.1 billion, 69.25 per cent")
 
 _DIGITS = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _WORD = "|".join(re.escape(w) for w in NUMBER_WORDS)
@@ -106,35 +127,92 @@ class ParsedQuantity:
     high: float | None
     qualifier: str
     rest: str  # text after the number: the unit, if any
+    unit: str | None = None  # a unit the number's own signs give: USD for "$", % for "per cent"
 
 
 @lru_cache(maxsize=4096)  # a fact's quantity is read twice (for its unit, then its value); imports repeat them
 def parse_quantity(text: str) -> ParsedQuantity:
-    """Read a quantity as written: "about 30,000 troops", "40-50 km", "at least 90"."""
+    """Read a quantity as written: "about 30,000 troops", "40-50 km", "up to about 8,000", "tens of
+    thousands", "$6.1 billion", "69.25 per cent"."""
     t = " ".join(text.strip().split())
     if not t:
-        raise ValueError("no quantity given")
-    qualifier = None
-    lowered = t.lower()
-    for phrase, q in QUALIFIER_PHRASES:
-        if lowered.startswith(phrase) and (not phrase[-1].isalpha() or len(t) == len(phrase)
-                                           or not t[len(phrase)].isalpha()):
-            qualifier = q
-            t = t[len(phrase):].strip()
-            break
+        raise ValueError(f"no quantity given: {ACCEPTED}")
+    qualifiers, t = _leading_qualifiers(t)
+    unit, t = _currency(t)
+    m = _VAGUE_RE.match(t)
+    if m:
+        least, most = VAGUE[m.group("a").lower()]
+        scale = VAGUE_SCALE[m.group("b").lower()] if m.group("b") else 1
+        rest = m.group("rest").strip()
+        rest = re.sub(r"^of\b\s*", "", rest, flags=re.IGNORECASE)  # "tens of thousands of troops"
+        return _with_unit(ParsedQuantity(None, float(least * scale), float(most * scale), "range", rest), unit)
     m = _RANGE.match(t)
     if m:
         low, high = parse_number(m.group("a")), parse_number(m.group("b"))
         if low >= high:
             raise ValueError(f"the range '{text.strip()}' must go from the lower to the higher number")
-        return ParsedQuantity(None, low, high, "range", m.group("rest").strip())
+        rest = m.group("rest").strip()
+        for phrase in TRAILING_PHRASES:  # "three or four at maximum": the range says it already
+            if rest.lower() == phrase or rest.lower().startswith(phrase + " "):
+                rest = rest[len(phrase):].strip()
+                break
+        return _with_unit(ParsedQuantity(None, low, high, "range", rest), unit)
     m = _ONE.match(t)
     if not m:
-        raise ValueError(f"'{text.strip()}' does not start with a number")
+        raise ValueError(f"'{text.strip()}' does not start with a number: {ACCEPTED}")
     value = parse_number(m.group("n"))
     rest = m.group("rest").strip()
-    if rest.startswith("+") and qualifier is None:  # "30,000+"
-        qualifier, rest = "at_least", rest[1:].strip()
-    qualifier = qualifier or "exact"
-    return ParsedQuantity(value, value if qualifier in ("exact", "at_least") else None,
-                          value if qualifier in ("exact", "at_most") else None, qualifier, rest)
+    if rest.startswith("+"):  # "30,000+"
+        qualifiers.append("at_least")
+        rest = rest[1:].strip()
+    for phrase, q in TRAILING_PHRASES.items():
+        if rest.lower() == phrase or rest.lower().startswith(phrase + " "):
+            qualifiers.append(q)
+            rest = rest[len(phrase):].strip()
+            break
+    qualifier = strongest(qualifiers)
+    return _with_unit(ParsedQuantity(value, value if qualifier in ("exact", "at_least") else None,
+                                     value if qualifier in ("exact", "at_most") else None, qualifier, rest), unit)
+
+
+def _leading_qualifiers(t: str) -> tuple[list[str], str]:
+    """The qualifier phrases before a number, one after another, and the text after them."""
+    found = []
+    while True:
+        lowered = t.lower()
+        for phrase, q in QUALIFIER_PHRASES:
+            if lowered.startswith(phrase) and (not phrase[-1].isalpha() or len(t) == len(phrase)
+                                               or not t[len(phrase)].isalpha()):
+                found.append(q)
+                t = t[len(phrase):].strip()
+                break
+        else:
+            return found, t
+
+
+def strongest(qualifiers: list[str]) -> str:
+    """The qualifier of stacked phrases: a bound outweighs an estimate ("up to about" is at most)."""
+    bounds = [q for q in qualifiers if q in ("at_most", "at_least")]
+    if bounds:
+        return bounds[0]
+    return "approx" if qualifiers else "exact"
+
+
+def _currency(t: str) -> tuple[str | None, str]:
+    """A currency sign or code before the number: ('USD', '6.1 billion') for '$6.1 billion'."""
+    lowered = t.lower()
+    for sign in sorted(CURRENCIES, key=len, reverse=True):
+        if lowered.startswith(sign) and (not sign[-1].isalpha() or t[len(sign):len(sign) + 1] in (" ", "")):
+            return CURRENCIES[sign], t[len(sign):].strip()
+    return None, t
+
+
+def _with_unit(parsed: ParsedQuantity, unit: str | None) -> ParsedQuantity:
+    """The unit a sign gives: a currency before the number, or a percent after it."""
+    rest = parsed.rest
+    m = _PERCENT.match(rest)
+    if m and unit is None:
+        unit, rest = "%", rest[m.end():].strip()
+    if unit is None:
+        return parsed
+    return ParsedQuantity(parsed.value, parsed.low, parsed.high, parsed.qualifier, rest, unit)

@@ -1,10 +1,13 @@
 """The terminal browser, driven through Textual's Pilot."""
 
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support import browse, settle, table, text_of, type_filter, until
 
 import facts_tui.app
+from facts.cli import cli
 from facts.db import open_db
 from facts.writing import add_fact
 from facts_tui.fact_table import FactTable
@@ -353,13 +356,19 @@ def test_inbox_reject_and_accept_into_a_fact(seeded_path):
     from facts_tui.form import FactForm
     from facts_tui.screens import InboxScreen
 
+    # The seeds' figures are all facts already: a new source brings figures to decide on.
+    memo = Path(__file__).parent / "fixtures" / "memo-2023.txt"
+    added = CliRunner().invoke(cli, ["--db", str(seeded_path), "sources", "add", str(memo), "--key", "memo-2023",
+                                     "--title", "Border report", "--published", "2023-03-06"])
+    assert added.exit_code == 0, added.output
+
     async def scenario(app, pilot):
         await pilot.press("o")
         await settle(pilot, app)
-        await pilot.press("down", "down", "i")  # ni-exercises-indefinite
+        await pilot.press("down", "down", "i")  # memo-2023, third by key
         await settle(pilot, app)
         inbox = app.screen
-        assert isinstance(inbox, InboxScreen) and inbox.key == "ni-exercises-indefinite"
+        assert isinstance(inbox, InboxScreen) and inbox.key == "memo-2023"
         before = len(inbox.pending)
         assert "0 accepted · 0 rejected" in text_of(inbox.query_one("#inbox-progress"))
         rejected = inbox.candidate_at_cursor()
@@ -382,8 +391,8 @@ def test_inbox_reject_and_accept_into_a_fact(seeded_path):
         assert "is required" in text_of(form.query_one("#error-confidence"))
         form.query_one("#field-subject", Input).value = "Allied Resolve 2022 airfields"
         form.query_one("#field-confidence", Input).value = "likely"
-        form.query_one("#field-date", Input).value = "2022-02-10/2022-02-20"
-        form.query_one("#field-actor", Input).value = "National Interest"
+        form.query_one("#field-date", Input).value = "2023-01"
+        form.query_one("#field-actor", Input).value = "NATO"
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert app.screen is inbox

@@ -39,6 +39,16 @@ def errors(model, data):
     ("1.5 million", 1_500_000, 1_500_000, 1_500_000, "exact"),
     ("twelve", 12, 12, 12, "exact"),
     ("a hundred", 100, 100, 100, "exact"),
+    # As reporting writes them: stacked qualifiers (a bound outweighs "about"), verbs, vague amounts.
+    ("up to about 8,000", 8000, None, 8000, "at_most"),
+    ("a maximum of about 8,000", 8000, None, 8000, "at_most"),
+    ("could reach 15,000", 15000, None, 15000, "at_most"),
+    ("would exceed 5,200", 5200, 5200, None, "at_least"),
+    ("10,000 or more", 10000, 10000, None, "at_least"),
+    ("tens of thousands", None, 10_000, 100_000, "range"),
+    ("hundreds", None, 100, 1_000, "range"),
+    ("$6.1 billion", 6_100_000_000, 6_100_000_000, 6_100_000_000, "exact"),
+    ("69.25 per cent", 69.25, 69.25, 69.25, "exact"),
 ])
 def test_quantity_friendly_input(text, value, low, high, qualifier):
     q = Quantity.model_validate(text)
@@ -63,6 +73,23 @@ def test_quantity_keeps_the_words_as_stated():
 def test_quantity_refused(data, field, words):
     problems = errors(FactIn, dict(BASE, quantity=data))
     assert any(f == field and words in reason for f, reason in problems), problems
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("$6.1 billion", "USD"), ("€300 million", "EUR"), ("69.25 per cent", "%"), ("12%", "%"),
+    ("tens of thousands of troops", "troops"),
+])
+def test_a_unit_the_quantity_gives(text, unit):
+    fact = FactIn.model_validate(dict(BASE, quantity=text))
+    assert fact.unit == unit
+    assert fact.quantity.as_stated == (text.removesuffix(" of troops"))
+
+
+def test_a_refused_quantity_says_which_forms_are_accepted():
+    problems = errors(FactIn, dict(BASE, quantity="many"))
+    assert problems[0][0] == "quantity"
+    assert "for example 30000, 30,000 troops, about 30,000, up to about 8,000" in problems[0][1]
+    assert "tens of thousands, $6.1 billion, 69.25 per cent" in problems[0][1]
 
 
 def test_unit_taken_from_the_end_of_the_quantity():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from facts.cli import say
+
 
 @click.command()
 @click.option("--where", "-w", default="", help="Start with this filter (the filter language of facts list --where).")
@@ -24,7 +26,7 @@ def browse(ctx, where):
         db = open_db(path, create=True)
         result = import_seed_collection(db, current_author())
         db.conn.close()
-        click.echo(f"Created {path} with the seed collection ({result.facts_added} facts)", err=True)
+        say(f"Created {path} with the seed collection ({result.facts_added} facts)", err=True)
     else:
         open_db(path).conn.close()  # a clear error for a file that is not a facts database
     from .app import run
