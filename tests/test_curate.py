@@ -8,6 +8,7 @@ from support import browse, settle, shown_in, table, text_of, type_filter, until
 from textual.widgets import Input, Label, Select
 
 from facts.db import open_db
+from facts.numbers import parse_quantity
 from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
 from facts_tui.dialog import ConfirmDialog
 from facts_tui.form import FactForm
@@ -510,13 +511,13 @@ def test_a_fact_from_the_reader_keeps_the_source_in_view(memo_path, size, beside
     browse(memo_path, scenario, size=size)
 
 
-def test_a_fact_from_the_inbox_keeps_the_source_in_view(seeded_path):
+def test_a_fact_from_the_inbox_keeps_the_source_in_view(inbox_path):
     from facts_tui.screens import InboxScreen
 
     async def scenario(app, pilot):
         await pilot.press("o")
         await settle(pilot, app)
-        await pilot.press("down", "down", "down", "i")  # odr-2022-02-09
+        await pilot.press("down", "down", "down", "down", "i")  # odr-copy, fifth by key
         await until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.pending)
         await settle(pilot, app)
         inbox = app.screen
@@ -526,7 +527,7 @@ def test_a_fact_from_the_inbox_keeps_the_source_in_view(seeded_path):
         await until(pilot, lambda: isinstance(app.screen, FactForm))
         await settle(pilot, app)
         passage_shown(app, app.screen, candidate.start, candidate.end)
-    browse(seeded_path, scenario)
+    browse(inbox_path, scenario)
 
 
 def test_editing_a_fact_shows_its_quote_in_the_source(seeded_path):
@@ -568,7 +569,11 @@ def test_the_quantity_is_read_back_as_it_is_typed(seeded_path):
         await pilot.press("ctrl+u", *"40-50 km")
         assert text_of(reading).strip() == "40–50 · range · unit: km"
         await pilot.press("ctrl+u", *"lots of troops")
-        assert text_of(reading).strip() == "'lots of troops' does not start with a number"  # the parser's words
+        with pytest.raises(ValueError) as refused:
+            parse_quantity("lots of troops")
+        assert " ".join(text_of(reading).split()) == " ".join(str(refused.value).split())  # the parser's words
+        await pilot.press("ctrl+u", *"up to about 8,000")
+        assert text_of(reading).strip() == "≤8,000 · at most"
         await pilot.press("ctrl+u")
         assert not reading.display  # nothing typed, nothing read
     browse(seeded_path, scenario)
