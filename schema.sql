@@ -34,8 +34,101 @@ CREATE TABLE sources (
     sha256      TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*')),
     added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     added_by    TEXT,
+    -- What the text was read from: text/plain, text/markdown, text/html or application/pdf.
+    media_type  TEXT NOT NULL DEFAULT 'text/plain'
+                CHECK (media_type IN ('text/plain', 'text/markdown', 'text/html', 'application/pdf')),
+    language    TEXT CHECK (language IS NULL OR (length(language) <= 35 AND language NOT GLOB '*[^A-Za-z0-9-]*')),
+    -- A web archive's copy of the page (e.g. a Wayback Machine snapshot).
+    archive_url TEXT CHECK (archive_url IS NULL OR ((archive_url GLOB 'http://?*' OR archive_url GLOB 'https://?*')
+                            AND archive_url NOT GLOB '*[ ' || char(1) || '-' || char(31) || ']*' AND length(archive_url) <= 2000)),
+    -- A PDF's text: where each page starts (code points), as a JSON array.
+    page_starts TEXT CHECK (page_starts IS NULL OR json_valid(page_starts)),
+    -- The text's version: 1 as first added; facts sources update adds one (older ones in source_versions).
+    version     INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    -- Who last changed the metadata or the text, when, and why (source_history keeps every change).
+    updated_at  TEXT,
+    updated_by  TEXT,
+    change_reason TEXT CHECK (change_reason IS NULL OR (length(change_reason) <= 10000 AND instr(CAST(change_reason AS BLOB), x'00') = 0)),
     CHECK ((text IS NULL) = (sha256 IS NULL))
 ) STRICT;
+
+-- The bytes each version of a source was read from (a saved page, a PDF), so its text can be read again.
+CREATE TABLE source_originals (
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    media_type TEXT NOT NULL,
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    bytes      BLOB NOT NULL,
+    PRIMARY KEY (source_id, version)
+) STRICT;
+
+-- Earlier versions of a source's text, kept when a new one is stored.
+CREATE TABLE source_versions (
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    text        TEXT,
+    sha256      TEXT,
+    media_type  TEXT NOT NULL,
+    page_starts TEXT,
+    stored_at   TEXT NOT NULL,
+    stored_by   TEXT,
+    PRIMARY KEY (source_id, version)
+) STRICT;
+
+CREATE TRIGGER source_versions_no_update BEFORE UPDATE ON source_versions
+BEGIN
+    SELECT RAISE(ABORT, 'source_versions is append-only: it cannot be changed');
+END;
+
+-- Every change of a source's metadata or text: old and new values as JSON, who, when and why; append-only.
+CREATE TABLE source_history (
+    id         INTEGER PRIMARY KEY,
+    source_id  INTEGER NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    reason     TEXT,
+    old        TEXT NOT NULL CHECK (json_valid(old)),
+    new        TEXT NOT NULL CHECK (json_valid(new))
+) STRICT;
+CREATE INDEX source_history_source ON source_history(source_id, id);
+
+CREATE TRIGGER source_history_no_update BEFORE UPDATE ON source_history
+BEGIN
+    SELECT RAISE(ABORT, 'source_history is append-only: it cannot be changed');
+END;
+
+CREATE TRIGGER source_history_no_delete BEFORE DELETE ON source_history
+BEGIN
+    SELECT RAISE(ABORT, 'source_history is append-only: it cannot be deleted');
+END;
+
+CREATE TRIGGER sources_history_update AFTER UPDATE ON sources
+WHEN old.title IS NOT new.title OR old.publisher IS NOT new.publisher OR old.author IS NOT new.author
+  OR old.url IS NOT new.url OR old.published IS NOT new.published OR old.retrieved IS NOT new.retrieved
+  OR old.reliability IS NOT new.reliability OR old.description IS NOT new.description
+  OR old.archive_url IS NOT new.archive_url OR old.language IS NOT new.language OR old.version IS NOT new.version
+BEGIN
+    INSERT INTO source_history (source_id, changed_at, changed_by, reason, old, new)
+    SELECT old.id,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_at
+                ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_by END,
+           CASE WHEN new.updated_at IS NOT old.updated_at THEN new.change_reason END,
+           json_group_object(name, o), json_group_object(name, n)
+    FROM (
+                  SELECT 'title' AS name, old.title AS o, new.title AS n WHERE old.title IS NOT new.title
+        UNION ALL SELECT 'publisher', old.publisher, new.publisher WHERE old.publisher IS NOT new.publisher
+        UNION ALL SELECT 'author', old.author, new.author WHERE old.author IS NOT new.author
+        UNION ALL SELECT 'url', old.url, new.url WHERE old.url IS NOT new.url
+        UNION ALL SELECT 'published', old.published, new.published WHERE old.published IS NOT new.published
+        UNION ALL SELECT 'retrieved', old.retrieved, new.retrieved WHERE old.retrieved IS NOT new.retrieved
+        UNION ALL SELECT 'reliability', old.reliability, new.reliability WHERE old.reliability IS NOT new.reliability
+        UNION ALL SELECT 'description', old.description, new.description WHERE old.description IS NOT new.description
+        UNION ALL SELECT 'archive_url', old.archive_url, new.archive_url WHERE old.archive_url IS NOT new.archive_url
+        UNION ALL SELECT 'language', old.language, new.language WHERE old.language IS NOT new.language
+        UNION ALL SELECT 'version', old.version, new.version WHERE old.version IS NOT new.version
+    );
+END;
 
 -- Who claims, and who a claim is about.
 CREATE TABLE actors (
@@ -159,6 +252,9 @@ CREATE TABLE facts (
     created_by     TEXT,
     updated_at     TEXT,
     updated_by     TEXT,
+    -- How the quote was found again in a new version of its source: exact, context (its stored prefix and
+    -- suffix), fuzzy; orphan when it was not (the offsets are then empty and the quote kept).
+    anchored_by    TEXT CHECK (anchored_by IS NULL OR anchored_by IN ('exact', 'context', 'fuzzy', 'orphan')),
     CHECK (
         (qualifier IS NULL AND value IS NULL AND low IS NULL AND high IS NULL AND unit IS NULL AND as_stated IS NULL)
         OR (qualifier = 'exact' AND value IS NOT NULL AND low = value AND high = value)
@@ -423,6 +519,7 @@ BEGIN
             UNION ALL SELECT 'quote_end', old.quote_end, new.quote_end WHERE old.quote_end IS NOT new.quote_end
             UNION ALL SELECT 'quote_prefix', old.quote_prefix, new.quote_prefix WHERE old.quote_prefix IS NOT new.quote_prefix
             UNION ALL SELECT 'quote_suffix', old.quote_suffix, new.quote_suffix WHERE old.quote_suffix IS NOT new.quote_suffix
+            UNION ALL SELECT 'anchored_by', old.anchored_by, new.anchored_by WHERE old.anchored_by IS NOT new.anchored_by
             UNION ALL SELECT 'confidence', old.confidence, new.confidence WHERE old.confidence IS NOT new.confidence
             UNION ALL SELECT 'credibility', old.credibility, new.credibility WHERE old.credibility IS NOT new.credibility
             UNION ALL SELECT 'status', old.status, new.status WHERE old.status IS NOT new.status
@@ -601,4 +698,4 @@ CREATE TABLE schema_log (
     backup       TEXT
 ) STRICT;
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -17,7 +17,7 @@ import sqlite_utils
 from . import migrations
 from .errors import BUSY_SECONDS, FactsError, environment_fault
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = BUSY_SECONDS * 1000
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -25,10 +25,43 @@ def _actors_keep_who_corrected_them(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE actors ADD COLUMN updated_by TEXT")
 
 
+def _sources_keep_versions_and_originals(conn: sqlite3.Connection) -> None:
+    """Schema 4: sources gain what they were read from, versions and a history; facts say how their quote
+    was found again. A text source's original is its text (source_originals is made from schema.sql first)."""
+    for column in (
+        "media_type TEXT NOT NULL DEFAULT 'text/plain' "
+        "CHECK (media_type IN ('text/plain', 'text/markdown', 'text/html', 'application/pdf'))",
+        "language TEXT CHECK (language IS NULL OR (length(language) <= 35 AND language NOT GLOB '*[^A-Za-z0-9-]*'))",
+        "archive_url TEXT CHECK (archive_url IS NULL OR ((archive_url GLOB 'http://?*' OR archive_url GLOB "
+        "'https://?*') AND archive_url NOT GLOB '*[ ' || char(1) || '-' || char(31) || ']*' "
+        "AND length(archive_url) <= 2000))",
+        "page_starts TEXT CHECK (page_starts IS NULL OR json_valid(page_starts))",
+        "version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)",
+        "updated_at TEXT",
+        "updated_by TEXT",
+        "change_reason TEXT CHECK (change_reason IS NULL OR (length(change_reason) <= 10000 "
+        "AND instr(CAST(change_reason AS BLOB), x'00') = 0))",
+    ):
+        conn.execute(f"ALTER TABLE sources ADD COLUMN {column}")
+    conn.execute("ALTER TABLE facts ADD COLUMN anchored_by TEXT "
+                 "CHECK (anchored_by IS NULL OR anchored_by IN ('exact', 'context', 'fuzzy', 'orphan'))")
+    conn.execute("""CREATE TABLE source_originals (
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    media_type TEXT NOT NULL,
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    bytes      BLOB NOT NULL,
+    PRIMARY KEY (source_id, version)
+) STRICT""")
+    conn.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) "
+                 "SELECT id, 1, 'text/plain', sha256, CAST(text AS BLOB) FROM sources WHERE text IS NOT NULL")
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
     2: _actors_keep_who_corrected_them,
+    3: _sources_keep_versions_and_originals,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

@@ -234,11 +234,14 @@ def test_serve_says_how_to_install_datasette(db, monkeypatch):
 def test_serve_starts_datasette_with_the_metadata(db, monkeypatch):
     seen = {}
 
-    def fake_run(command, *args, **kwargs):
-        seen["command"] = command
-        seen["metadata"] = json.loads(Path(command[command.index("-m", 3) + 1]).read_text())
-        return subprocess.CompletedProcess(command, 0)
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    class FakeServer:
+        def __init__(self, command, *args, **kwargs):
+            seen["command"] = command
+            seen["metadata"] = json.loads(Path(command[command.index("-m", 3) + 1]).read_text())
+
+        def wait(self, timeout=None):
+            return 0
+    monkeypatch.setattr(subprocess, "Popen", FakeServer)
     result = run(db, "serve", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert seen["command"][1:4] == ["-m", "datasette", "serve"] and str(db) in seen["command"]

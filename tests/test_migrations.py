@@ -19,7 +19,7 @@ from facts.importer import import_records
 from facts.writing import edit_fact, fact_record
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OLD_VERSIONS = (1, 2)  # tests/fixtures/schema-vN.sql: the schema as released at version N
+OLD_VERSIONS = (1, 2, 3)  # tests/fixtures/schema-vN.sql: the schema as released at version N
 
 
 def make_old(path: Path, version: int) -> None:
@@ -76,7 +76,7 @@ def user_tables(path: Path) -> list[str]:
 def schema_of(path: Path) -> set[tuple]:
     """Everything by its SQL, but the tables an upgrade adds columns to by their columns (an added column
     reads otherwise in sqlite_master than the same table made new)."""
-    altered = ("actors",)
+    altered = ("actors", "sources", "facts")
     conn = sqlite3.connect(path)
     try:
         shape = set(conn.execute(f"SELECT type, name, tbl_name, sql FROM sqlite_master "
@@ -120,7 +120,7 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
 
     db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     after = rows_of_every_table(path, columns)
     if "schema_log" in after:  # the upgrade adds its own line to the log
         after["schema_log"] = after["schema_log"][:-1]
@@ -128,12 +128,15 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'Belarus'").fetchone()[0] > 0
     log = db.execute("SELECT version, from_version, backup FROM schema_log WHERE from_version IS NOT NULL").fetchall()
-    assert len(log) == 1 and log[0][:2] == (3, version)
+    assert len(log) == 1 and log[0][:2] == (SCHEMA_VERSION, version)
     backup = Path(log[0][2])
     assert backup == path.with_name(f"old.db.schema-{version}.bak")
     assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == version
     assert rows_of_every_table(backup, columns) == before
-    assert f"Upgraded {path} from schema {version} to 3" in capsys.readouterr().err
+    assert f"Upgraded {path} from schema {version} to {SCHEMA_VERSION}" in capsys.readouterr().err
+    # a text source's original is its text
+    assert db.execute("SELECT count(*) FROM source_originals JOIN sources ON sources.id = source_id "
+                      "WHERE bytes = CAST(text AS BLOB) AND source_originals.sha256 = sources.sha256").fetchone()[0] == 5
     # the upgraded file works: a write lands with its history, and so does an actor's correction
     edit_fact(db, 2, {**fact_record(db, 2), "confidence": 0.5}, "editor")
     assert db.execute("SELECT count(*) FROM fact_history WHERE fact_id = 2").fetchone()[0] >= 1
@@ -180,8 +183,8 @@ def test_a_failing_upgrade_rolls_back_and_leaves_the_old_schema(old, monkeypatch
         conn.execute("UPDATE facts SET claim = 'changed' WHERE id = 1")
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setitem(migrations.STEPS, 2, half_done)
-    with pytest.raises(FactsError, match=rf"could not upgrade from schema {version} to 3 .*the database is unchanged"):
+    monkeypatch.setitem(migrations.STEPS, 3, half_done)
+    with pytest.raises(FactsError, match=rf"could not upgrade from schema {version} to 4 .*the database is unchanged"):
         open_db(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == version
     assert rows_of_every_table(path, columns) == before
@@ -223,7 +226,7 @@ def test_a_read_only_command_upgrades_then_reads(old):
     done = run("query", "SELECT count(*) AS n FROM facts", "--csv", db=v1_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["n", "58"]
-    assert f"from schema {version} to 3" in done.stderr
+    assert f"from schema {version} to 4" in done.stderr
     again = run("list", "--limit", "1", db=v1_path)
     assert again.returncode == 0 and again.stderr == ""
 
