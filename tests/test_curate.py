@@ -508,6 +508,8 @@ def test_a_fact_from_the_reader_keeps_the_source_in_view(memo_path, size, beside
         else:
             assert pane.region.bottom <= fields.region.y
         assert app.focused is form.query_one("#field-claim")  # the source is there to read; typing goes to the form
+        await pilot.press("ctrl+o")
+        assert app.focused is pane  # to scroll it with the keys
     browse(memo_path, scenario, size=size)
 
 

@@ -466,6 +466,7 @@ Keys
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
   ] [ and f    (reading a source) move over sentences; make a fact of one
   A            the actors; enter corrects a name or kind
+  ctrl+o       (in the fact form) into the source beside it, to scroll it
   f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
   q            quit
