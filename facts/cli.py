@@ -154,34 +154,62 @@ def sources():
 
 
 @sources.command("add")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file_or_url")
 @click.option("--key", required=True, help="A short name for the source, e.g. odr-2022-02-09.")
-@click.option("--title", required=True)
-@click.option("--publisher")
-@click.option("--author")
-@click.option("--url")
-@click.option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the document says.")
-@click.option("--retrieved", help="YYYY-MM-DD.")
+@click.option("--title", help="Default: the document's own title.")
+@click.option("--publisher", help="Default: the site's name a web page gives.")
+@click.option("--author", help="Default: the author the document names.")
+@click.option("--url", help="Default: the page's canonical URL, or the URL fetched.")
+@click.option("--archive-url", help="A web archive's copy of the page.")
+@click.option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD (default: the date a web page gives).")
+@click.option("--retrieved", help="YYYY-MM-DD (default: today, for a URL).")
 @click.option("--reliability", help="Admiralty source reliability: A (reliable) ... E (unreliable), F (cannot judge).")
 @click.option("--description")
 @click.pass_context
-def sources_add(ctx, file, **fields):
-    """Add a source document; FILE is its full text (UTF-8; - for stdin)."""
+def sources_add(ctx, file_or_url, **fields):
+    """Add a source: FILE_OR_URL is a saved web page, a PDF, a text or Markdown file (- for stdin), or an
+    http(s) URL to fetch (this needs network access). A web page gives its article's text and its own
+    title, author, site, date and URL; a PDF its text layer, page by page. The original is kept."""
     from .db import transaction
-    from .files import read_file, read_stream
+    from .documents import from_bytes, read_document
+    from .files import read_stream
     from .models import Source, validated
-    from .sources import add_source
-    raw = read_stream(sys.stdin.buffer) if file == "-" else read_file(file)
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as e:
-        raise FactsError(f"{file}: not valid UTF-8 (byte {e.start})") from None
-    data = {k: v for k, v in fields.items() if v is not None}
-    source = validated(Source, {**data, "text": text})
+    from .sources import add_source, same_text
+    document = from_bytes(read_stream(sys.stdin.buffer), "standard input") if file_or_url == "-" \
+        else read_document(file_or_url)
+    found = {"title": document.title, "author": document.author, "publisher": document.publisher,
+             "url": document.url, "published": document.published,
+             "retrieved": document.retrieved[:10] if document.retrieved else None}
+    given = {k: v for k, v in fields.items() if v is not None}
+    data = {**{k: v for k, v in found.items() if v}, **given}
+    if "title" not in data:
+        raise FactsError(f"{file_or_url}: give --title (the document names none)")
+    source = validated(Source, {**data, "text": document.text, "media_type": document.media_type,
+                                "language": document.language, "page_starts": document.page_starts or None})
     db = _db(ctx)
+    twin = same_text(db, source)
     with transaction(db):
-        _, created = add_source(db, source, _author())
-    say(f"{'Added' if created else 'Already stored:'} source {source.key} ({len(text):,} characters)")
+        _, created = add_source(db, source, _author(), original=document.original)
+    kind = {"text/html": "web page, ", "application/pdf": f"PDF, {len(document.page_starts)} pages, "}.get(
+        document.media_type, "")
+    say(f"{'Added' if created else 'Already stored:'} source {source.key} ({kind}{len(document.text):,} characters)")
+    if twin and created:
+        say(f"Note: source {twin} has the very same text; it may be the same article twice", err=True)
+
+
+@sources.command("original")
+@click.argument("key")
+@click.option("-o", "--output", "path", required=True, help="The file to write the original bytes to.")
+@click.option("--version", type=click.IntRange(min=1), help="An earlier version (default: the current one).")
+@click.pass_context
+def sources_original(ctx, key, path, version):
+    """Write the bytes a source was read from (the saved page, the PDF, the text) to a file."""
+    from .export import output_bytes
+    from .sources import original
+    data, media_type = original(_db(ctx), key, version)
+    with output_bytes(path) as out:
+        out.write(data)
+    say(f"Wrote {path} ({media_type}, {len(data):,} bytes)", err=True)
 
 
 @sources.command("list")

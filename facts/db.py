@@ -5,6 +5,7 @@ import getpass
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,9 +45,22 @@ def inserted_id(cursor: sqlite3.Cursor) -> int:
     return cursor.lastrowid
 
 
+_clock = threading.Lock()
+_last_time = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 def utc_now() -> str:
-    """The time written on facts and annotations: one clock, so tests can hold it still."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """The time written on facts and annotations: one clock, so tests can hold it still. To the millisecond,
+    and a millisecond later than the last time it gave: two changes made in one millisecond still read as
+    two (the history triggers tell who made a change by its time)."""
+    global _last_time
+    with _clock:
+        now = dt.datetime.now(dt.UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if now <= _last_time:
+            now = _last_time + dt.timedelta(milliseconds=1)
+        _last_time = now
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def current_author() -> str:

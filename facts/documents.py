@@ -23,6 +23,7 @@ from .files import MAX_FILE_BYTES, MAX_FILE_MB, read_file
 FETCH_SECONDS = 30
 USER_AGENT = "facts/0.1 (a fact database for analysts; https://pypi.org/project/facts/)"
 PAGE_BREAK = "\n\n"  # between the text of two PDF pages
+MIN_ARTICLE_WORDS = 8  # fewer, and what was found on a web page is a menu or a caption, not an article
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _sniff(raw: bytes, name: str) -> str:
     if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and b"<body" in raw[:200_000].lower()):
         return "text/html"
     if b"\x00" in raw[:8192]:
-        return "application/octet-stream"
+        return "application/octet-stream (it holds NUL bytes)"
     suffix = Path(name).suffix.lower()
     if suffix in (".md", ".markdown"):
         return "text/markdown"
@@ -103,7 +104,7 @@ def _html(raw: bytes, name: str) -> Document:
     page = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, include_tables=True,
                                        include_images=False, favor_precision=True)
     text = (page.text or "").strip() if isinstance(page, Page) else ""
-    if not isinstance(page, Page) or not text:
+    if not isinstance(page, Page) or len(text.split()) < MIN_ARTICLE_WORDS:  # a menu is no article
         raise FactsError(f"{name}: a web page with no article text in it")
     paragraphs = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     lang = _HTML_LANG.search(raw[:4096])

@@ -30,8 +30,9 @@ BATCH = 1_000
 
 
 def exportable(db: sqlite_utils.Database) -> tuple[list[str], list[str]]:
-    """The tables and views that can be exported (not FTS shadow tables)."""
-    tables = [t for t in db.table_names() if not t.startswith("facts_fts")]
+    """The tables and views that can be exported: not FTS shadow tables, nor source_originals, whose bytes
+    `facts sources original` gives back as the files they were."""
+    tables = [t for t in db.table_names() if not t.startswith("facts_fts") and t != "source_originals"]
     return tables, db.view_names()
 
 
@@ -281,6 +282,24 @@ def output(path: str | None) -> Iterator[IO[str]]:
         raise FactsError(f"{path}: cannot write there ({e.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+        os.chmod(temp, _mode_for(target))
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def output_bytes(path: str) -> Iterator[IO[bytes]]:
+    """A binary file written whole or not at all, as `output` writes text."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FactsError(f"{path}: folder {folder} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
             yield f
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)

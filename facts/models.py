@@ -25,7 +25,7 @@ from .dates import Span, check_span, parse_partial, parse_span
 from .errors import FieldProblems
 from .numbers import parse_quantity
 from .text import paragraph, single_line
-from .vocab import ActorKind, AnnotationKind, Precision, Qualifier, Reliability, Status
+from .vocab import ActorKind, AnnotationKind, MediaType, Precision, Qualifier, Reliability, Status
 
 
 def _line(max_length: int):
@@ -172,6 +172,10 @@ class Source(Model):
     reliability: Annotated[Reliability, BeforeValidator(_upper)] | None = None
     description: Note | None = None
     text: Annotated[str, _para(5_000_000, strip=False)] | None = None
+    media_type: MediaType = "text/plain"
+    language: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,35}$")] | None = None
+    archive_url: Annotated[str, _line(2000), Field(pattern=r"^https?://\S+$")] | None = None
+    page_starts: list[Annotated[int, Field(ge=0)]] | None = None  # a PDF: where each page's text starts
     added_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
     added_by: Name | None = None
 

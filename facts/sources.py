@@ -1,5 +1,8 @@
 """Source documents."""
 
+import hashlib
+import json
+
 import sqlite_utils
 from rapidfuzz import process
 
@@ -10,9 +13,10 @@ from .models import Source
 _COMPARED = ("title", "publisher", "author", "url", "published", "retrieved", "reliability", "description", "sha256")
 
 
-def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[int, bool]:
+def add_source(db: sqlite_utils.Database, source: Source, author: str, original: bytes | None = None
+               ) -> tuple[int, bool]:
     """Store a source: (id, created). The same source again adds nothing; a different one under the same key
-    is refused."""
+    is refused. `original`: the bytes its text was read from (a saved page, a PDF); a text is its own."""
     row = db.execute("SELECT id, " + ", ".join(_COMPARED) + " FROM sources WHERE key = ?", [source.key]).fetchone()
     values = {name: getattr(source, name) for name in _COMPARED}
     values["retrieved"] = source.retrieved.isoformat() if source.retrieved else None
@@ -24,12 +28,37 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str) -> tuple[
         return row[0], False
     cursor = db.execute(
         """INSERT INTO sources (key, title, publisher, author, url, published, retrieved, reliability,
-                                description, text, sha256, added_by, added_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                description, text, sha256, added_by, added_at, media_type, language, archive_url,
+                                page_starts)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [source.key, source.title, source.publisher, source.author, source.url, source.published,
          values["retrieved"], source.reliability, source.description, source.text, source.sha256,
-         source.added_by or author, source.added_at or utc_now()])
-    return inserted_id(cursor), True
+         source.added_by or author, source.added_at or utc_now(), source.media_type, source.language,
+         source.archive_url, json.dumps(source.page_starts) if source.page_starts else None])
+    source_id = inserted_id(cursor)
+    if original is None and source.text is not None:
+        original = source.text.encode("utf-8")
+    if original is not None:
+        db.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) "
+                   "VALUES (?, 1, ?, ?, ?)", [source_id, source.media_type, hashlib.sha256(original).hexdigest(),
+                                              original])
+    return source_id, True
+
+
+def same_text(db: sqlite_utils.Database, source: Source) -> str | None:
+    """The key of a stored source with the very same text: usually the same article added twice."""
+    row = db.execute("SELECT key FROM sources WHERE sha256 = ? AND key <> ?", [source.sha256, source.key]).fetchone()
+    return row[0] if row else None
+
+
+def original(db: sqlite_utils.Database, key: str, version: int | None = None) -> tuple[bytes, str]:
+    """The bytes a source (its current version, or `version`) was read from, and their media type."""
+    source = get_source(db, key)
+    row = db.execute("SELECT bytes, media_type FROM source_originals WHERE source_id = ? AND version = ?",
+                     [source["id"], version or source["version"]]).fetchone()
+    if row is None:
+        raise FactsError(f"source '{source['key']}' has no original kept for version {version or source['version']}")
+    return row[0], row[1]
 
 
 def get_source(db: sqlite_utils.Database, key: str) -> dict:

@@ -16,6 +16,8 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
 CandidateKind = Literal["quantity", "date", "claimant"]
 Decision = Literal["accepted", "rejected"]
+# What a source's text was read from.
+MediaType = Literal["text/plain", "text/markdown", "text/html", "application/pdf"]
 # How `facts export` and the browser write rows: Datasette's JSON envelope with rows as objects or
 # arrays, a bare array, newline-delimited JSON, CSV.
 ExportShape = Literal["objects", "arrays", "array", "nl", "csv"]
@@ -32,6 +34,7 @@ CANDIDATE_KINDS: tuple[str, ...] = get_args(CandidateKind)
 DECISIONS: tuple[str, ...] = get_args(Decision)
 SORTS: tuple[str, ...] = get_args(Sort)
 EXPORT_SHAPES: tuple[str, ...] = get_args(ExportShape)
+MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {

@@ -1,48 +1,29 @@
-"""Schema upgrades: a database made by schema 1 (tests/fixtures/schema-v1.sql, the schema as first
-released) opens in the current program with every row kept, a backup written first, and the
-result identical in shape to a database made new."""
+"""Schema upgrades: databases made by earlier versions of facts (tests/fixtures/facts-vN.sql, dumps of what
+facts at schemas 1, 2 and 3 wrote, with a row of every kind) open in the current program with every row
+kept, a backup written first, and the result identical in shape to a database made new."""
 
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from support import facts_command
 
 from facts import migrations
-from facts.annotations import annotate, retract
 from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
-from facts.fact_files import read_files, seed_files
-from facts.importer import import_records
 from facts.writing import edit_fact, fact_record
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OLD_VERSIONS = (1, 2, 3)  # tests/fixtures/schema-vN.sql: the schema as released at version N
+OLD_VERSIONS = (1, 2, 3)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
 
 
 def make_old(path: Path, version: int) -> None:
-    """A database of an earlier schema with a row of every kind: the seeds (actors, aliases, sources, facts,
-    about), an edit (history), annotations of every kind, a retraction, a candidate decision."""
+    """A database of an earlier schema with a row of every kind (the seeds: actors, aliases, sources, facts,
+    about; an edit, so history; annotations of every kind, a retraction, a candidate decision), loaded from
+    a dump of what facts of that version wrote (tests/fixtures/facts-vN.sql)."""
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript((FIXTURES / f"schema-v{version}.sql").read_text(encoding="utf-8"))
-    db = sqlite_utils.Database(conn)
-    import_records(db, read_files(seed_files()), "analyst")
-    record = fact_record(db, 1)
-    edit_fact(db, 1, {**record, "confidence": 0.35}, "editor")
-    annotate(db, fact_id=2, kind="note", body="Checked against the original.", author="analyst")
-    annotate(db, fact_id=2, kind="rate", confidence=0.9, body="Confirmed by a second source.", author="analyst")
-    tag = annotate(db, fact_id=3, kind="tag", tag="disputed", author="analyst")
-    retract(db, tag, "analyst", "tagged the wrong fact")
-    annotate(db, fact_id=4, kind="status", status="superseded", superseded_by=5, body="A later count.",
-             author="analyst")
-    conn.execute("INSERT INTO candidate_decisions (source_id, kind, start, end, text, decision, author) "
-                 "VALUES (1, 'quantity', 10, 16, '30,000', 'rejected', 'analyst')")
-    if version >= 2:
-        conn.execute("INSERT INTO schema_log (version, changed_at) VALUES (?, '2026-11-01T00:00:00.000Z')", [version])
-    conn.execute(f"PRAGMA user_version = {version}")
+    conn.executescript((FIXTURES / f"facts-v{version}.sql").read_text(encoding="utf-8"))
     conn.close()
 
 
@@ -135,8 +116,9 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
     assert rows_of_every_table(backup, columns) == before
     assert f"Upgraded {path} from schema {version} to {SCHEMA_VERSION}" in capsys.readouterr().err
     # a text source's original is its text
-    assert db.execute("SELECT count(*) FROM source_originals JOIN sources ON sources.id = source_id "
-                      "WHERE bytes = CAST(text AS BLOB) AND source_originals.sha256 = sources.sha256").fetchone()[0] == 5
+    kept = db.execute("SELECT count(*) FROM source_originals JOIN sources ON sources.id = source_id "
+                      "WHERE bytes = CAST(text AS BLOB) AND source_originals.sha256 = sources.sha256").fetchone()[0]
+    assert kept == 5
     # the upgraded file works: a write lands with its history, and so does an actor's correction
     edit_fact(db, 2, {**fact_record(db, 2), "confidence": 0.5}, "editor")
     assert db.execute("SELECT count(*) FROM fact_history WHERE fact_id = 2").fetchone()[0] >= 1

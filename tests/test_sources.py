@@ -1,0 +1,197 @@
+"""Sources as analysts keep them: a saved web page, a PDF, a URL; the original kept; bad input refused."""
+
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from support import snapshot
+
+from facts.cli import cli
+from facts.db import open_db
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGE = PAGES / "daily-test.html"
+
+
+def run(db, *args):
+    return CliRunner().invoke(cli, ["--db", str(db), *args], env={"FACTS_AUTHOR": "librarian"})
+
+
+def stored(db, key) -> dict:
+    return dict(open_db(db).query("SELECT * FROM sources WHERE key = ?", [key]).__next__())
+
+
+def make_pdf(path: Path, pages: list[str], encrypt: bool = False, title: str | None = "Border report") -> Path:
+    from fpdf import FPDF
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    pdf.set_author("Monitoring Desk")
+    pdf.set_font("Helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        if text:
+            pdf.multi_cell(0, 6, text)
+    if encrypt:
+        pdf.set_encryption(owner_password="owner", user_password="reader")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_saved_web_page_gives_its_article_and_its_metadata(seeded_path):
+    result = run(seeded_path, "sources", "add", str(PAGE), "--key", "daily-test")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Added source daily-test (web page, 388 characters)"
+    source = stored(seeded_path, "daily-test")
+    assert (source["title"], source["author"], source["publisher"], source["published"], source["url"],
+            source["language"], source["media_type"]) == (
+        "How many Russian troops are in Belarus?", "Jane Reporter", "The Daily Test", "2023-03-06",
+        "https://daily.example/world/belarus-troops", "en-GB", "text/html")
+    text = source["text"]
+    assert text.startswith("How many Russian troops are in Belarus?\n\nThe border guard said on 1 March")
+    for markup in ("<", "Top 50", "99 cents", "width", "123456", "Related stories", "10,000 soldiers",
+                   "500 employees", "60 armoured"):
+        assert markup not in text, markup  # navigation, ads, styles, scripts, captions, asides, footers
+    # Only the article's figures are proposed.
+    found = json.loads(run(seeded_path, "extract", "daily-test", "--json", "--kind", "quantity").stdout)
+    assert [c["text"] for c in found] == ["up to about 8,000 Russian troops", "roughly 12,000",
+                                          "more than 40 trains", "could reach 15,000"]
+
+
+def test_a_flag_wins_over_what_the_page_says(seeded_path):
+    result = run(seeded_path, "sources", "add", str(PAGE), "--key", "daily-test", "--title", "Troops in Belarus",
+                 "--published", "2023-03", "--archive-url", "https://web.archive.example/2023/daily-test")
+    assert result.exit_code == 0, result.output
+    source = stored(seeded_path, "daily-test")
+    assert (source["title"], source["published"], source["author"], source["archive_url"]) == (
+        "Troops in Belarus", "2023-03", "Jane Reporter", "https://web.archive.example/2023/daily-test")
+
+
+def test_the_original_is_kept_and_given_back(seeded_path, tmp_path):
+    assert run(seeded_path, "sources", "add", str(PAGE), "--key", "daily-test").exit_code == 0
+    out = tmp_path / "back.html"
+    result = run(seeded_path, "sources", "original", "daily-test", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == PAGE.read_bytes()
+    import hashlib
+    sha = open_db(seeded_path).execute("SELECT sha256 FROM source_originals").fetchall()
+    assert (hashlib.sha256(PAGE.read_bytes()).hexdigest(),) in sha
+
+
+def test_a_pdf_gives_its_text_page_by_page(seeded_path, tmp_path):
+    pdf = make_pdf(tmp_path / "report.pdf", ["Page one says about 8,000 Russian troops remained near Brest.",
+                                             "Page two says more than 40 trains arrived in March."])
+    result = run(seeded_path, "sources", "add", str(pdf), "--key", "border-report")
+    assert result.exit_code == 0, result.output
+    assert "PDF, 2 pages" in result.stdout
+    source = stored(seeded_path, "border-report")
+    assert (source["title"], source["author"], source["media_type"]) == (
+        "Border report", "Monitoring Desk", "application/pdf")
+    starts = json.loads(source["page_starts"])
+    assert len(starts) == 2 and source["text"][starts[1]:].startswith("Page two says")
+    assert source["text"][:starts[1]].strip().endswith("near Brest.")
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p: make_pdf(p, ["", ""]), "a PDF with no text layer (a scan?): it needs OCR first"),
+    (lambda p: make_pdf(p, ["Secret: 9,000 troops."], encrypt=True), "an encrypted PDF"),
+    (lambda p: p.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8), "neither a web page, a PDF nor text"),
+    (lambda p: p.write_bytes(b"%PDF-1.7\n garbage that is no PDF"), "not a readable PDF"),
+    (lambda p: p.write_text("<!DOCTYPE html><html><head><title>Menu</title></head><body><nav>Home</nav></body></html>"),
+     "a web page with no article text in it"),
+    (lambda p: p.write_text("   \n\n  "), "holds no text"),
+])
+def test_bad_documents_are_refused_in_one_line(seeded_path, tmp_path, make, says):
+    path = tmp_path / "document.bin"
+    make(path)
+    before = snapshot(seeded_path)
+    result = run(seeded_path, "sources", "add", str(path), "--key", "bad", "--title", "Bad")
+    assert result.exit_code == 1, result.output
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert snapshot(seeded_path) == before
+
+
+def test_the_same_text_twice_is_reported(seeded_path, tmp_path):
+    assert run(seeded_path, "sources", "add", str(PAGE), "--key", "daily-test").exit_code == 0
+    copy = tmp_path / "copy.html"
+    copy.write_bytes(PAGE.read_bytes())
+    result = run(seeded_path, "sources", "add", str(copy), "--key", "daily-copy")
+    assert result.exit_code == 0
+    assert "source daily-test has the very same text" in result.stderr
+
+
+class Pages(http.server.BaseHTTPRequestHandler):
+    """A web server for the tests, on 127.0.0.1 only."""
+
+    routes: dict = {}
+
+    def do_GET(self):
+        status, media_type, body = self.routes.get(self.path, (404, "text/plain", b"not here"))
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(tmp_path):
+    pdf = make_pdf(tmp_path / "served.pdf", ["Served: up to about 8,000 Russian troops."])
+    Pages.routes = {
+        "/article": (200, "text/html; charset=utf-8", PAGE.read_bytes()),
+        "/report.pdf": (200, "application/pdf", pdf.read_bytes()),
+        "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
+        "/broken": (500, "text/plain", b"oops"),
+    }
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_url_is_fetched_and_read_as_what_it_is(seeded_path, server):
+    result = run(seeded_path, "sources", "add", f"{server}/article", "--key", "fetched-page")
+    assert result.exit_code == 0, result.output
+    page = stored(seeded_path, "fetched-page")
+    assert page["media_type"] == "text/html" and page["title"] == "How many Russian troops are in Belarus?"
+    assert page["url"] == "https://daily.example/world/belarus-troops"  # the page's canonical URL
+    assert page["retrieved"] is not None
+    result = run(seeded_path, "sources", "add", f"{server}/report.pdf", "--key", "fetched-pdf")
+    assert result.exit_code == 0, result.output
+    pdf = stored(seeded_path, "fetched-pdf")
+    assert pdf["media_type"] == "application/pdf" and pdf["url"] == f"{server}/report.pdf"
+
+
+@pytest.mark.parametrize("path, says", [
+    ("/missing", "the server answered 404"),
+    ("/broken", "the server answered 500"),
+    ("/image.png", "neither a web page nor a PDF (image/png)"),
+])
+def test_a_url_that_fails_is_refused_in_one_line(seeded_path, server, path, says):
+    before = snapshot(seeded_path)
+    result = run(seeded_path, "sources", "add", f"{server}{path}", "--key", "bad", "--title", "Bad")
+    assert result.exit_code == 1 and says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(seeded_path) == before
+
+
+def test_a_url_larger_than_the_limit_is_refused(seeded_path, server, monkeypatch):
+    import facts.documents
+    import facts.files
+    monkeypatch.setattr(facts.documents, "MAX_FILE_BYTES", 1000)
+    result = run(seeded_path, "sources", "add", f"{server}/article", "--key", "big", "--title", "Big")
+    assert result.exit_code == 1 and "larger than" in result.stderr
+
+
+def test_an_unreachable_url_is_refused_quickly(seeded_path, monkeypatch):
+    import facts.documents
+    monkeypatch.setattr(facts.documents, "FETCH_SECONDS", 2)
+    result = run(seeded_path, "sources", "add", "http://127.0.0.1:9/nothing", "--key", "gone", "--title", "Gone")
+    assert result.exit_code == 1 and "could not be fetched" in result.stderr
