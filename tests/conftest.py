@@ -37,3 +37,15 @@ def seeded_db(seed_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("module") / "facts.db"
     copy_db(seed_template, path)
     return open_db(path)
+
+
+@pytest.fixture
+def inbox_path(seeded_path, tmp_path) -> Path:
+    """The seed collection and a second copy of one of its articles, under the key 'odr-copy': its figures
+    are cited by no fact, so the copy's inbox has a long text's worth of pending figures."""
+    from support import run
+    text = Path(__file__).parent.parent / "seeds" / "texts" / "odr-2022-02-09.txt"
+    result = run(seeded_path, "sources", "add", str(text), "--key", "odr-copy", "--title", "A copy",
+                 "--published", "2022-02-09")
+    assert result.exit_code == 0, result.output
+    return seeded_path

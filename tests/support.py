@@ -119,8 +119,16 @@ def problem_lines(result, path: Path) -> list[str]:
 # --- the browser, through Pilot ---------------------------------------------------------
 
 def text_of(widget) -> str:
-    """What a widget shows, as plain text."""
-    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
+    """What a widget shows, as plain text (padding and border included)."""
+    width, height = widget.region.size
+    return "\n".join(s.text for s in widget.render_lines(Region(0, 0, width, height)))
+
+
+def shown_in(app, widget) -> str:
+    """The text the top screen shows inside a widget's content region, lines joined by spaces."""
+    strips = app.screen._compositor.render_strips()
+    x, y, width, height = widget.content_region
+    return " ".join(strip.crop(x, x + width).text for strip in strips[y:y + height])
 
 
 def browse(path, scenario, size=(120, 40)):

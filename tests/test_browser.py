@@ -404,3 +404,103 @@ def test_inbox_reject_and_accept_into_a_fact(seeded_path):
     assert fact is not None and fact[3][fact[2]:fact[2] + len(fact[1])] == fact[1]  # the quote is anchored
     decisions = dict(db.execute("SELECT decision, count(*) FROM candidate_decisions GROUP BY decision").fetchall())
     assert decisions == {"accepted": 1, "rejected": 1}
+
+
+async def open_list(app, pilot, keys):
+    """Open a screen with a list: compare (c), sources (o), an inbox (o, i), a history (r, h)."""
+    if keys == "history":
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not app.main_screen)
+        for value in ("0.6", "0.7", "0.8"):  # three changes, so the history has rows to move over
+            app.screen.query_one("#field-confidence").value = value
+            app.screen.query_one("#field-body").value = "counted again"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.screen is app.main_screen)
+            await pilot.press("r")
+            await until(pilot, lambda: app.screen is not app.main_screen)
+        await pilot.press("escape", "h")
+    else:
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot, app)
+    await until(pilot, lambda: app.screen is not app.main_screen and app.screen.query("DataTable"))
+    await settle(pilot, app)
+    table = app.screen.query_one("DataTable")
+    await until(pilot, lambda: table.row_count > 2)
+    table.focus()
+    return table
+
+
+@pytest.mark.parametrize("keys", [("c",), ("o",), ("o", "down", "down", "down", "down", "i"), "history", ("A",)])
+@pytest.mark.parametrize("last, first", [("end", "home"), ("G", "g")])
+def test_end_and_home_reach_the_last_and_first_rows_of_every_list(inbox_path, keys, last, first):
+    async def scenario(app, pilot):
+        table = await open_list(app, pilot, keys)
+        assert table.cursor_row == 0
+        await pilot.press(last)
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press(first)
+        assert table.cursor_row == 0
+    browse(inbox_path, scenario)
+
+
+def test_rejecting_a_candidate_keeps_the_cursor_on_the_same_row(inbox_path):
+    from facts_tui.screens import InboxScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down", "down", "i")  # odr-copy, fifth by key
+        await until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.pending)
+        await settle(pilot, app)
+        inbox = app.screen
+        await pilot.press("down", "down")
+        following = inbox.pending[3]
+        await pilot.press("r")
+        await until(pilot, lambda: len(inbox.pending) and inbox.pending[2] is not None
+                    and inbox.pending[2].start == following.start)
+        await settle(pilot, app)
+        assert inbox.query_one("DataTable").cursor_row == 2
+        assert inbox.candidate_at_cursor().start == following.start  # the next pending one, where the rejected was
+    browse(inbox_path, scenario)
+
+
+def test_actors_list_and_correcting_one(seeded_path):
+    from textual.widgets import Input, Select
+
+    from facts_tui.curate import ActorDialog
+    from facts_tui.screens import ActorsScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ActorsScreen) and app.screen.actors)
+        await settle(pilot, app)
+        screen = app.screen
+        listed = screen.query_one("DataTable")
+        row = next(i for i, a in enumerate(screen.actors) if a["name"] == "Andrey Porotnikov")
+        assert [str(c) for c in listed.get_row_at(row)] == ["Andrey Porotnikov", "person", "1",
+                                                            "Andrei Porotnikov; Porotnikov"]
+        listed.move_cursor(row=row)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActorDialog))
+        await settle(pilot, app)
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#field-name")
+        dialog.query_one("#field-name", Input).value = "NATO"  # another actor's name: refused under the field
+        await pilot.press("enter")
+        await until(pilot, lambda: text_of(dialog.query_one("#error-name")).strip()
+                    or text_of(dialog.query_one("#error-record")).strip())
+        assert app.screen is dialog and "NATO" in text_of(dialog.query_one("#error-name")) + \
+            text_of(dialog.query_one("#error-record"))
+        dialog.query_one("#field-name", Input).value = "Andriy Porotnikov"
+        dialog.query_one("#field-kind", Select).value = "other"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen
+                    and any(a["name"] == "Andriy Porotnikov" for a in screen.actors))
+        await settle(pilot, app)
+        cursor = screen.query_one("DataTable").cursor_row
+        assert screen.actors[cursor]["name"] == "Andriy Porotnikov"  # the cursor stays on the corrected actor
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT kind FROM actors WHERE name = 'Andriy Porotnikov'").fetchone() == ("other",)
+    assert db.execute("SELECT count(*) FROM aliases WHERE alias = 'Andrey Porotnikov'").fetchone()[0] == 1

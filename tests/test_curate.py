@@ -4,11 +4,13 @@ a locked database."""
 import sqlite3
 
 import pytest
-from support import browse, settle, table, text_of, type_filter, until
-from textual.widgets import Input, Select
+from support import browse, settle, shown_in, table, text_of, type_filter, until
+from textual.widgets import Input, Label, Select
 
 from facts.db import open_db
+from facts.numbers import parse_quantity
 from facts_tui.curate import AnnotateScreen, ExportScreen, HistoryScreen
+from facts_tui.dialog import ConfirmDialog
 from facts_tui.form import FactForm
 
 GOOD = {"claim": "NATO repeats its estimate of 30,000 troops.", "subject": "Russian troops in Belarus",
@@ -81,7 +83,10 @@ def test_edit_then_revert(seeded_path):
         await pilot.press("h")
         await settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("enter")  # revert the highlighted (only) change
+        await pilot.press("enter")  # revert the highlighted (only) change: asks first
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
         await settle(pilot, app)
         detail = app.collection.fact(5)
         assert detail.fact["unit"] == "troops" and detail.fact["confidence"] == 0.5
@@ -344,3 +349,338 @@ def test_the_cli_and_the_browser_write_at_the_same_time(seeded_path):
     db = open_db(seeded_path)
     assert db.execute("SELECT count(*) FROM facts WHERE claim LIKE 'Browser claim %'").fetchone()[0] == 3
     assert db.execute("SELECT count(*) FROM annotations WHERE body LIKE 'CLI note %'").fetchone()[0] == 15
+
+
+@pytest.mark.parametrize("key, first", [
+    ("n", "field-claim"), ("e", "field-claim"), ("a", "field-body"), ("t", "field-tag"),
+    ("r", "field-confidence"), ("d", "field-status"), ("x", "field-path"),
+])
+def test_every_dialog_opens_with_focus_in_its_first_field(seeded_path, key, first):
+    async def scenario(app, pilot):
+        await pilot.press(key)
+        await until(pilot, lambda: app.screen is not app.main_screen)
+        await settle(pilot, app)
+        assert app.focused is not None and app.focused.id == first
+        fields = [w.id for w in app.screen.query("Input, Select") if (w.id or "").startswith("field-")]
+        assert fields[0] == first  # the first field on the screen, not just any
+    browse(seeded_path, scenario)
+
+
+def label_reversed(field) -> bool:
+    """Whether the label of a dialog's field is shown in reverse (the focus mark)."""
+    return bool(field.parent.query_one(Label).styles.text_style.reverse)
+
+
+def test_the_focused_input_is_marked(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await settle(pilot, app)
+        await pilot.press(*"likely")
+        confidence, reason = app.screen.query_one("#field-confidence"), app.screen.query_one("#field-body")
+        assert text_of(confidence).startswith("▌") and "likely" in text_of(confidence)
+        assert not text_of(reason).startswith("▌")
+        assert label_reversed(confidence) and not label_reversed(reason)
+        await pilot.press("tab", *"rail counts")
+        assert text_of(reason).startswith("▌") and "rail counts" in text_of(reason)
+        assert not text_of(confidence).startswith("▌")
+        assert label_reversed(reason) and not label_reversed(confidence)  # the mark follows the focus
+    browse(seeded_path, scenario)
+
+
+@pytest.mark.parametrize("key, now", [("r", "now 0.50 roughly even chance"), ("d", "now disputed: Contradicted")])
+def test_rate_and_status_show_the_current_value(seeded_path, key, now):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5: 0.50, disputed
+        await settle(pilot, app)
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await settle(pilot, app)
+        assert now in " ".join(text_of(app.screen.query_one(".now")).split())
+    browse(seeded_path, scenario)
+
+
+def test_create_actors_shows_its_state_as_a_mark(seeded_path):
+    from facts_tui.widgets import TickBox
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        box = form.query_one("#create-actors", TickBox)
+        assert box.render().plain.startswith("[ ]")
+        box.focus()
+        await pilot.press("space")
+        assert box.value and box.render().plain.startswith("[x]")
+    browse(seeded_path, scenario)
+
+
+def test_revert_asks_first_and_escape_changes_nothing(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5
+        await settle(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        app.screen.query_one("#field-confidence", Input).value = "likely"
+        app.screen.query_one("#field-body", Input).value = "Rail counts agree"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.675)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = " ".join(text_of(app.screen.query_one("#question")).split())
+        assert question == "Put back: confidence 0.68 likely → 0.50 roughly even chance?"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HistoryScreen)  # back to the history; nothing written
+        assert app.collection.fact(5).fact["confidence"] == 0.675 and len(app.collection.fact(5).history) == 1
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: app.collection.fact(5).fact["confidence"] == 0.5)
+        await settle(pilot, app)
+        assert app.screen is app.main_screen
+    browse(seeded_path, scenario)
+
+
+# --- the form beside its source ------------------------------------------------------------
+
+MEMO = ("Troop report.\n\nThe Orsha Rail Watch says about 5,000 troops arrived in Minsk in March 2022.\n"
+        "NATO officials say about 30,000 troops are in Belarus.\n")
+
+
+@pytest.fixture
+def memo_path(seeded_path, tmp_path):
+    """The seed collection and a short memo whose first figure is claimed by a group that is no actor yet."""
+    from support import run, write
+    result = run(seeded_path, "sources", "add", str(write(tmp_path, "memo.txt", MEMO)), "--key", "memo",
+                 "--title", "Troop report", "--published", "2022-03-20")
+    assert result.exit_code == 0, result.output
+    return seeded_path
+
+
+async def open_reader(app, pilot, key):
+    from facts_tui.screens import SourceReaderScreen, SourcesScreen
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, SourcesScreen) and app.screen.query_one("DataTable").row_count)
+    sources = app.screen.query_one("DataTable")
+    sources.move_cursor(row=sources.get_row_index(key))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SourceReaderScreen) and app.screen.sentences)
+    await settle(pilot, app)
+    return app.screen
+
+
+async def fact_from_sentence(app, pilot, key, words):
+    """`f` on the first sentence of a source holding `words`: the form, settled."""
+    reader = await open_reader(app, pilot, key)
+    target = next(i for i, s in enumerate(reader.sentences) if words in s.text)
+    await pilot.press("right_square_bracket")
+    while reader.sentence < target:
+        await pilot.press("right_square_bracket")
+    await pilot.press("f")
+    await until(pilot, lambda: isinstance(app.screen, FactForm))
+    await settle(pilot, app)
+    return app.screen, reader.sentences[target]
+
+
+def passage_shown(app, form, start, end) -> None:
+    """The form's source pane shows the passage, highlighted, in its visible part."""
+    from facts_tui.form import SourcePane
+    pane = form.query_one(SourcePane)
+    assert (pane.passage.start, pane.passage.end) == (start, end)
+    text = pane.passage.text
+    paragraph = pane.paragraphs[text.count("\n", 0, start)]
+    highlighted = [paragraph.plain[span.start:span.end] for span in paragraph.spans if "reverse" in str(span.style)]
+    assert highlighted == [text[start:end]]
+    shown = " ".join(shown_in(app, pane).split())
+    assert " ".join(text[start:end].split()[:6]) in shown  # the passage is in view, not just in the pane
+
+
+@pytest.mark.parametrize("size, beside", [((150, 40), True), ((100, 30), False), ((80, 24), False)])
+def test_a_fact_from_the_reader_keeps_the_source_in_view(memo_path, size, beside):
+    async def scenario(app, pilot):
+        form, sentence = await fact_from_sentence(app, pilot, "odr-2022-02-09", "Porotnikov")
+        passage_shown(app, form, sentence.start, sentence.end)
+        pane, fields = form.query_one("#source-pane"), form.query_one("#form-fields")
+        if beside:
+            assert pane.region.right <= fields.region.x and pane.region.y == fields.region.y
+        else:
+            assert pane.region.bottom <= fields.region.y
+        assert app.focused is form.query_one("#field-claim")  # the source is there to read; typing goes to the form
+        await pilot.press("ctrl+o")
+        assert app.focused is pane  # to scroll it with the keys
+    browse(memo_path, scenario, size=size)
+
+
+def test_a_fact_from_the_inbox_keeps_the_source_in_view(inbox_path):
+    from facts_tui.screens import InboxScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(pilot, app)
+        await pilot.press("down", "down", "down", "down", "i")  # odr-copy, fifth by key
+        await until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.pending)
+        await settle(pilot, app)
+        inbox = app.screen
+        await pilot.press("end")  # the last figure: far down the article
+        candidate = inbox.candidate_at_cursor()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, FactForm))
+        await settle(pilot, app)
+        passage_shown(app, app.screen, candidate.start, candidate.end)
+    browse(inbox_path, scenario)
+
+
+def test_editing_a_fact_shows_its_quote_in_the_source(seeded_path):
+    async def scenario(app, pilot):
+        await pilot.press("down", "down", "down", "down")  # fact 5
+        await settle(pilot, app)
+        form = await open_form(pilot, app, "e")
+        fact = app.collection.fact(5).fact
+        passage_shown(app, form, fact["quote_start"], fact["quote_end"])
+    browse(seeded_path, scenario)
+
+
+def test_a_new_fact_from_the_table_has_no_source_beside_it(seeded_path):
+    from facts_tui.form import SourcePane
+
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        assert not form.query(SourcePane)
+    browse(seeded_path, scenario)
+
+
+# --- the quantity read back ------------------------------------------------------------------
+
+def test_the_quantity_is_read_back_as_it_is_typed(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        reading = form.query_one("#reading-quantity")
+        form.query_one("#field-quantity").focus()
+        await pilot.press(*"about 30,000 troops")
+        assert text_of(reading).strip() == "≈30,000 · approx · unit: troops"
+        assert form.query_one("#field-unit", Input).value == "troops"  # the empty unit is filled
+        assert form.query_one("#field-quantity", Input).value == "about 30,000 troops"  # kept as typed
+        await pilot.press(*"x")  # the unit it filled follows the typing
+        assert form.query_one("#field-unit", Input).value == "troopsx"
+        await pilot.press("backspace")
+        form.query_one("#field-unit", Input).value = "soldiers"  # a unit the person typed stays
+        await pilot.press("backspace", "backspace")
+        assert form.query_one("#field-unit", Input).value == "soldiers"
+        await pilot.press("ctrl+u", *"40-50 km")
+        assert text_of(reading).strip() == "40–50 · range · unit: km"
+        await pilot.press("ctrl+u", *"lots of troops")
+        with pytest.raises(ValueError) as refused:
+            parse_quantity("lots of troops")
+        assert " ".join(text_of(reading).split()) == " ".join(str(refused.value).split())  # the parser's words
+        await pilot.press("ctrl+u", *"up to about 8,000")
+        assert text_of(reading).strip() == "≤8,000 · at most"
+        await pilot.press("ctrl+u")
+        assert not reading.display  # nothing typed, nothing read
+    browse(seeded_path, scenario)
+
+
+def test_editing_keeps_the_quantity_as_stated(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app, "e")  # fact 1: "roughly 30,000"
+        assert form.query_one("#field-quantity", Input).value == "roughly 30,000"
+        fill(form, subject="Russian troops in Belarus (NATO)")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FactForm))
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT as_stated FROM facts WHERE id = 1").fetchone()[0] == "roughly 30,000"
+    changed = db.execute("SELECT new FROM fact_history WHERE fact_id = 1").fetchall()
+    assert len(changed) == 1 and "as_stated" not in changed[0][0] and "subject" in changed[0][0]
+
+
+# --- claimants and actors that are not known yet ---------------------------------------------------
+
+def test_the_claimant_is_filled_only_when_the_text_says_who(memo_path):
+    async def scenario(app, pilot):
+        form, _ = await fact_from_sentence(app, pilot, "memo", "Orsha Rail Watch")
+        assert form.query_one("#field-actor", Input).value == ""  # no known actor says it
+        assert "Orsha Rail Watch (new)" in text_of(form.query_one("#hint-actor"))
+        suggester = form.query_one("#field-actor", Input).suggester
+        assert await suggester.get_suggestion("ors") == "Orsha Rail Watch"
+        await pilot.press("escape", "escape", "escape")  # the form, the reader, the sources
+        await until(pilot, lambda: app.screen is app.main_screen)
+        form, _ = await fact_from_sentence(app, pilot, "memo", "NATO officials")
+        assert form.query_one("#field-actor", Input).value == "NATO"  # the attribution names it
+    browse(memo_path, scenario)
+
+
+async def save_with_unknown_actor(app, pilot, form, name):
+    from facts_tui.form import ActorChoice
+    fill(form, **dict(GOOD, actor=name, quantity="31,000 troops"))  # not fact #4 again
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: form.query(ActorChoice))
+    await settle(pilot, app)
+    return form.query_one(ActorChoice)
+
+
+def test_an_unknown_actor_can_be_replaced_by_a_near_name(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        choice = await save_with_unknown_actor(app, pilot, form, "Jens Stoltenbreg")
+        assert "did you mean Jens Stoltenberg" in text_of(form.query_one("#error-actor"))
+        assert app.focused is form.query_one("#field-actor")
+        await pilot.press("tab")  # from the field to the choice under it
+        assert app.focused is choice
+        assert str(choice.get_option_at_index(0).prompt) == "use Jens Stoltenberg"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert form.query_one("#field-actor", Input).value == "Jens Stoltenberg" and not form.query("ActorChoice")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FactForm))
+    browse(seeded_path, scenario)
+    assert count(seeded_path) == 59
+
+
+def test_an_unknown_actor_can_be_created_with_its_kind(memo_path):
+    async def scenario(app, pilot):
+        form, _ = await fact_from_sentence(app, pilot, "memo", "Orsha Rail Watch")
+        form.query_one("#field-actor", Input).value = "Orsha Rail Watch"
+        fill(form, subject="Russian troops in Minsk", confidence="likely")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: form.query("ActorChoice"))
+        choice = form.query_one("ActorChoice")
+        options = [str(choice.get_option_at_index(i).prompt) for i in range(choice.option_count)]
+        creates = [f"create 'Orsha Rail Watch' as a new {kind}"
+                   for kind in ("person", "organization", "state", "media", "other")]
+        assert options[-5:] == creates and all(o.startswith("use ") for o in options[:-5])  # near names first
+        choice.focus()
+        choice.highlighted = options.index(creates[1])
+        await pilot.press("enter")
+        await until(pilot, lambda: not form.query("ActorChoice"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FactForm))
+    browse(memo_path, scenario)
+    db = open_db(memo_path)
+    assert db.execute("SELECT kind FROM actors WHERE name = 'Orsha Rail Watch'").fetchone() == ("organization",)
+    assert db.execute("SELECT a.name FROM facts f JOIN actors a ON a.id = f.actor_id "
+                      "WHERE f.subject = 'Russian troops in Minsk'").fetchone() == ("Orsha Rail Watch",)
+
+
+def test_creating_a_name_close_to_an_actor_asks_again(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        choice = await save_with_unknown_actor(app, pilot, form, "Jens Stoltenbreg")
+        choice.focus()
+        choice.highlighted = next(i for i in range(choice.option_count)
+                                  if str(choice.get_option_at_index(i).prompt).endswith("new person"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "reads like Jens Stoltenberg" in text_of(app.screen.query_one("#question"))
+        await pilot.press("escape")  # no: nothing created, the choice stays
+        await settle(pilot, app)
+        assert app.screen is form and form.query("ActorChoice")
+        assert open_db(seeded_path).execute("SELECT 1 FROM actors WHERE name = 'Jens Stoltenbreg'").fetchone() is None
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is form and not form.query("ActorChoice"))
+    browse(seeded_path, scenario)
+    assert open_db(seeded_path).execute("SELECT kind FROM actors WHERE name = 'Jens Stoltenbreg'").fetchone() == (
+        "person",)

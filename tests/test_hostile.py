@@ -81,6 +81,13 @@ def test_every_screen_shows_hostile_text_literally(hostile):
                 await until(pilot, lambda: type(app.screen).__name__ == "SourceReaderScreen")
                 await settle(pilot, app)
                 assert "[link=file:///etc/passwd]" in await scan(app)
+                await pilot.press("right_square_bracket", "right_square_bracket", "f")  # the form beside the text
+                await until(pilot, lambda: type(app.screen).__name__ == "FactForm")
+                await settle(pilot, app)
+                assert "\x1b" in app.screen.query_one("#field-quote").value  # the sentence with the escapes
+                assert "[link=file:///etc/passwd]" in await scan(app)
+                await pilot.press("escape")
+                await settle(pilot, app)
                 await pilot.press("i")
                 await until(pilot, lambda: type(app.screen).__name__ == "InboxScreen")
                 await settle(pilot, app)
@@ -88,6 +95,18 @@ def test_every_screen_shows_hostile_text_literally(hostile):
                 await pilot.press("escape", "escape")
             await pilot.press("escape")
             await settle(pilot, app)
+        await pilot.press("A")  # the actors, and the dialog correcting the hostile one
+        await until(pilot, lambda: type(app.screen).__name__ == "ActorsScreen" and app.screen.actors)
+        await settle(pilot, app)
+        assert "[red]Actor[/red]" in await scan(app)
+        actors = app.screen.query_one("DataTable")
+        actors.move_cursor(row=next(i for i, a in enumerate(app.screen.actors) if a["name"].startswith("[red]")))
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "ActorDialog")
+        await settle(pilot, app)
+        assert "[red]Actor[/red]" in await scan(app)
+        await pilot.press("escape", "escape")
+        await settle(pilot, app)
         assert app.is_running  # [@click=app.quit] did nothing
     browse(hostile, scenario, size=(160, 48))
 

@@ -20,6 +20,7 @@ SIZES = [(80, 24), (160, 48)]
 @pytest.fixture
 def still_db(tmp_path, monkeypatch):
     monkeypatch.setattr(facts.db, "utc_now", lambda: "2026-01-01T09:00:00.000Z")
+    monkeypatch.setenv("FACTS_AUTHOR", "analyst")  # the history shows who changed what
     path = tmp_path / "facts.db"
     db = open_db(path, create=True)
     import_records(db, read_files(seed_files()), "analyst")
@@ -81,5 +82,101 @@ def test_help_screen(snap_compare, still_db, size):
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("question_mark")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+# Each dialog with realistic text typed into it, on fact 5 (Porotnikov's 10,000, rated 0.50, disputed).
+DIALOGS = {
+    "note": ["a", *"Matches the rail-traffic counts in the ODR piece"],
+    "tag": ["t", *"needs-second-source"],
+    "rate": ["r", *"very likely", "tab", *"Rail counts agree"],
+    "status": ["d", "tab", *"Restated by the blog in March"],
+    "export": ["x", *"exports/troops.csv"],
+    "form": ["n", *"NATO repeats its estimate of 30,000 troops.", "tab", *"Russian troops in Belarus", "tab",
+             *"about 30,000 troops"],
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+def test_dialog(snap_compare, still_db, size, dialog):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down")
+        await settle(pilot)
+        await pilot.press(DIALOGS[dialog][0])
+        await settle(pilot)
+        await pilot.press(*DIALOGS[dialog][1:])
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_revert_confirmation(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down", "r", *"likely", "tab", *"Rail counts agree", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_beside_its_source(snap_compare, still_db, size):
+    """`f` on Porotnikov's sentence: the source beside the form at 160 columns, above it at 80."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
+        await settle(pilot)
+        reader = pilot.app.screen
+        target = next(i for i, s in enumerate(reader.sentences) if "Porotnikov" in s.text)
+        await pilot.press("right_square_bracket")
+        while reader.sentence < target:
+            await pilot.press("right_square_bracket")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", *"Russian troops in Belarus")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_offers_near_names_for_an_unknown_actor(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Stoltenberg repeats the 30,000 estimate.", "tab", *"Russian troops in Belarus", "tab",
+                          *"30,000 troops", "tab", "tab", *"2022-02", "tab", "tab", *"Jens Stoltenbreg", "ctrl+s")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_actors_screen(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_actor_dialog(snap_compare, still_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Andrey Porotnikov
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Andriy Porotnikov")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)

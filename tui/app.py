@@ -80,8 +80,9 @@ class FactsApp(App[None]):
             if fact_id is not None:
                 self.notify(f"Added fact #{fact_id}", markup=False)
                 request.added(fact_id)
-        run_then(self, lambda: (request.read_values(), collection.vocabulary()),
-                 lambda got: self.push_screen(FactForm(request.title, got[0], save, got[1]), saved))
+        run_then(self, lambda: (request.read_start(), collection.vocabulary()),
+                 lambda got: self.push_screen(FactForm(request.title, got[0], save, got[1], collection.add_actor),
+                                              saved))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -92,6 +93,8 @@ class FactsApp(App[None]):
         yield SystemCommand("Filter", "Type a filter (/)", main.action_focus_filter)
         yield SystemCommand("Compare", "Every claim on the highlighted fact's subject (c)", main.action_compare)
         yield SystemCommand("Sources", "Sources and their full text (o)", main.action_sources)
+        yield SystemCommand("Actors", "Actors with their kinds, other names and claims; correct one (A)",
+                            main.action_actors)
         yield SystemCommand("Facets", "Show or hide the facets (f)", main.action_toggle_facets)
         yield SystemCommand("Refresh", "Read the database again (ctrl+r)", main.action_refresh)
         yield SystemCommand("New fact", "A new fact through the form (n)", main.action_new_fact)

@@ -1,4 +1,4 @@
-"""Curating from the browser: annotations, history with revert, exporting what is shown."""
+"""Curating from the browser: annotations, history with revert, exporting what is shown, correcting an actor."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from facts.display import format_timestamp, printable_line
-from facts.showing import describe_change
-from facts.vocab import STATUSES
+from facts.showing import describe_change, describe_revert
+from facts.vocab import ACTOR_KINDS, STATUSES
 
-from .dialog import Dialog
+from .dialog import ConfirmDialog, Dialog
+from .widgets import RowTable
 
 # kind -> (title, fields: (name, label, placeholder))
 ANNOTATIONS = {
@@ -31,28 +32,37 @@ ANNOTATIONS = {
 
 
 class AnnotateScreen(Dialog[int]):
-    """One annotation: `save(fields)` appends it and returns its number."""
+    """One annotation: `save(fields)` appends it and returns its number.
 
-    def __init__(self, kind: str, fact_id: int, save: Callable[[dict], int], known_tags: Sequence[str] = ()) -> None:
+    `now` says what the annotation changes as it stands (the rating, the status), beside its field.
+    """
+
+    def __init__(self, kind: str, fact_id: int, save: Callable[[dict], int], known_tags: Sequence[str] = (),
+                 now: str = "") -> None:
         super().__init__()
         self.kind, self.fact_id, self.save = kind, fact_id, save
         self.known_tags = list(known_tags)
+        self.now = now
 
     def compose(self) -> ComposeResult:
         title, fields = ANNOTATIONS[self.kind]
         with Vertical():
             yield Static(Text(title.format(id=self.fact_id) + "   (enter or ctrl+s saves, escape cancels)"),
                          classes="title")
-            for name, label, placeholder in fields:
-                yield Label(label)
-                if name == "status":
-                    yield Select([(s, s) for s in STATUSES],
-                                 value="disputed", allow_blank=False, id=f"field-{name}")
-                else:
-                    suggester = SuggestFromList(self.known_tags, case_sensitive=False) \
-                        if name == "tag" and self.known_tags else None
-                    yield Input(placeholder=placeholder, id=f"field-{name}", suggester=suggester)
-                yield Static(id=f"error-{name}", classes="error")
+            for i, (name, label, placeholder) in enumerate(fields):
+                with Vertical(classes="field"):
+                    with Horizontal(classes="heading"):
+                        yield Label(label)
+                        if i == 0 and self.now:
+                            yield Static(Text(f"now {printable_line(self.now)}"), classes="now")
+                    if name == "status":
+                        yield Select([(s, s) for s in STATUSES],
+                                     value="disputed", allow_blank=False, id=f"field-{name}")
+                    else:
+                        suggester = SuggestFromList(self.known_tags, case_sensitive=False) \
+                            if name == "tag" and self.known_tags else None
+                        yield Input(placeholder=placeholder, id=f"field-{name}", suggester=suggester)
+                    yield Static(id=f"error-{name}", classes="error")
             yield Static(id="error-record", classes="error")
 
     def fields(self) -> dict[str, str | int]:
@@ -79,7 +89,8 @@ class AnnotateScreen(Dialog[int]):
 
 
 class HistoryScreen(Dialog[int]):
-    """A fact's recorded changes; enter reverts the highlighted one (the revert is itself a change)."""
+    """A fact's recorded changes; enter asks to revert the highlighted one, showing what it puts back (the
+    revert is itself a change)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close"),
@@ -93,7 +104,7 @@ class HistoryScreen(Dialog[int]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"History of fact #{self.fact_id}: enter reverts the highlighted change, escape closes"))
-            yield DataTable(id="history-table", cursor_type="row")
+            yield RowTable(id="history-table", zebra_stripes=False)
             yield Static(id="error-record", classes="error")
 
     def on_mount(self) -> None:
@@ -103,24 +114,34 @@ class HistoryScreen(Dialog[int]):
             table.add_row(str(h["id"]), format_timestamp(h["changed_at"]), printable_line(h["changed_by"] or ""),
                           Text(describe_change(h)), key=str(h["id"]))
         if not self.history:
-            self.query_one("#error-record", Static).update("No changes recorded.")
+            self.show_problems([("record", "No changes recorded.")])
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_save()
 
-    def writer(self) -> Callable[[], int] | None:
+    def action_save(self) -> None:
+        """Ask first; the confirmation runs the revert and this closes with its result."""
         table = self.query_one(DataTable)
         if not self.history:
-            return None
+            return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is None:
-            return None
-        history_id, revert = int(key), self.revert
+        change = next((h for h in self.history if str(h["id"]) == key), None)
+        if change is None:
+            return
+        history_id, revert = change["id"], self.revert
 
         def write() -> int:
             revert(history_id)
             return history_id
-        return write
+
+        def reverted(result: int | None) -> None:
+            if result is not None:
+                self.dismiss(result)
+        self.app.push_screen(ConfirmDialog(f"Put back: {describe_revert(change)}?",
+                                           write, title=f"Revert a change to fact #{self.fact_id}"), reverted)
+
+    def writer(self) -> None:
+        return None  # the confirmation writes
 
 
 class ExportScreen(Dialog[tuple[str, int]]):
@@ -129,7 +150,6 @@ class ExportScreen(Dialog[tuple[str, int]]):
     `write(shape, path)` writes them and returns how many.
     """
 
-    AUTO_FOCUS = "#field-path"
     FORMATS: ClassVar[list[tuple[str, str]]] = [
         ("CSV (Datasette's)", "csv"), ("JSON, Datasette objects", "objects"), ("JSON array", "array"),
         ("Newline-delimited JSON", "nl"), ("Full fidelity (facts-jsonl, whole collection)", "facts-jsonl")]
@@ -140,11 +160,13 @@ class ExportScreen(Dialog[tuple[str, int]]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Export what the table shows (enter writes, escape cancels)"))
-            yield Label("Format")
-            yield Select(self.FORMATS, value="csv", allow_blank=False, id="field-format")
-            yield Label("Path")
-            yield Input(placeholder="facts.csv", id="field-path")
+            yield Static(Text("Export what the table shows (enter writes, escape cancels)"), classes="title")
+            with Vertical(classes="field"):
+                yield Label("Path")
+                yield Input(placeholder="facts.csv", id="field-path")
+            with Vertical(classes="field"):
+                yield Label("Format")
+                yield Select(self.FORMATS, value="csv", allow_blank=False, id="field-format")
             yield Static(id="error-record", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -157,3 +179,45 @@ class ExportScreen(Dialog[tuple[str, int]]):
             return None
         shape, write = str(self.query_one("#field-format", Select).value), self.write
         return lambda: (path, write(shape, path))
+
+
+class ActorDialog(Dialog[list[str]]):
+    """Correct an actor's name or kind: `save(name, kind)` writes it and returns what changed (the old name
+    stays an alias)."""
+
+    def __init__(self, actor: dict, save: Callable[[str, str], list[str]]) -> None:
+        super().__init__()
+        self.actor, self.save = actor, save
+
+    def compose(self) -> ComposeResult:
+        a = self.actor
+        claims = f"{a['claims']} claim{'s' if a['claims'] != 1 else ''}"
+        with Vertical():
+            yield Static(Text(f"Actor #{a['id']}, {claims}   (enter or ctrl+s saves, escape cancels)"),
+                         classes="title")
+            with Vertical(classes="field"):
+                yield Label("Name")
+                yield Input(value=printable_line(a["name"]), placeholder="the name the actor goes by",
+                            id="field-name")
+                yield Static(id="error-name", classes="error")
+            with Vertical(classes="field"):
+                yield Label("Kind")
+                yield Select([(k, k) for k in ACTOR_KINDS], value=a["kind"], allow_blank=False, id="field-kind")
+                yield Static(id="error-kind", classes="error")
+            if a.get("aliases"):
+                yield Static(Text(f"also known as {printable_line(a['aliases'])}"), classes="aliases")
+            yield Static(id="error-record", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def writer(self) -> Callable[[], list[str]] | None:
+        name = self.query_one("#field-name", Input).value.strip()
+        kind = self.query_one("#field-kind", Select).value
+        if not name:
+            self.show_problems([("name", "give the actor a name")])
+            return None
+        if name == printable_line(self.actor["name"]):
+            name = self.actor["name"]  # unchanged: the stored name, not how it was shown
+        save, kind_text = self.save, str(kind)
+        return lambda: save(name, kind_text)

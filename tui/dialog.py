@@ -15,11 +15,13 @@ from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from facts.display import printable_line
+from facts.display import printable, printable_line
 from facts.errors import ENVIRONMENT_ERRORS, FactsError
 
 ResultType = TypeVar("ResultType")
@@ -48,9 +50,14 @@ class Dialog(ModalScreen[ResultType]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    saving = False  # a save is running: another key press must not write twice
+
     def action_save(self) -> None:
+        if self.saving:
+            return
         write = self.writer()
         if write is not None:
+            self.saving = True
             self._save(write)
 
     @work(thread=True, exclusive=True, group="save")
@@ -58,12 +65,19 @@ class Dialog(ModalScreen[ResultType]):
         try:
             result = write()
         except FactsError as e:
-            self.app.call_from_thread(self.refused, e)
+            self.app.call_from_thread(self._failed, e)
             return
         except ENVIRONMENT_ERRORS as e:
-            self.app.call_from_thread(self.show_problems, [("record", f"not saved: {e}")])
+            self.app.call_from_thread(self._failed, e)
             return
         self.app.call_from_thread(self.dismiss, result)
+
+    def _failed(self, error: Exception) -> None:
+        self.saving = False
+        if isinstance(error, FactsError):
+            self.refused(error)
+        else:
+            self.show_problems([("record", f"not saved: {error}")])
 
     def refused(self, error: FactsError) -> None:
         """The save was refused: say why, under the fields concerned."""
@@ -87,3 +101,30 @@ class Dialog(ModalScreen[ResultType]):
         first = next((field for field in shown if field != "record"), None)
         for widget in self.query(f"#field-{first}") if first else []:
             widget.focus()
+
+
+class ConfirmDialog(Dialog[ResultType]):
+    """A question before a write: enter or y runs `write` (in a thread, as every save), escape or n cancels.
+
+    A refusal is shown in the dialog, which stays open; on success it closes with the write's result.
+    """
+
+    AUTO_FOCUS = ""  # nothing to type: the keys are the screen's
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,y", "save", "Yes"),
+        Binding("escape,n", "cancel", "No"),
+    ]
+
+    def __init__(self, question: str, write: Callable[[], ResultType], title: str = "Confirm") -> None:
+        super().__init__()
+        self.question, self.write, self.title_text = question, write, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(printable_line(self.title_text)), classes="title")
+            yield Static(Text(printable(self.question)), id="question")
+            yield Static(Text("enter or y confirms, escape or n cancels"), classes="keys")
+            yield Static(id="error-record", classes="error")
+
+    def writer(self) -> Callable[[], ResultType]:
+        return self.write

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from facts.collection import Collection, Query
-from facts.display import printable_line
+from facts.display import format_confidence, printable_line
 from facts.errors import FactsError, WhereError
 from facts.facets import FacetValue
 from facts.query import FactDetail
@@ -22,13 +22,31 @@ from facts.where import parse_where, toggle_term
 
 from .curate import AnnotateScreen, ExportScreen, HistoryScreen
 from .fact_table import FactTable
-from .form import FactForm
+from .form import FactForm, FormStart, Passage
 from .messages import NewFactRequested
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
-from .screens import CompareScreen, SourcesScreen
+from .screens import ActorsScreen, CompareScreen, SourcesScreen
 from .threads import run_then
 
 DETAIL_DELAY = 0.06
+
+
+def edit_start(record: dict, detail: FactDetail) -> FormStart:
+    """The form for editing a fact: its record, beside its quote in the source when it has one."""
+    fact = detail.fact
+    passage = None
+    if detail.source_text and fact.get("quote_start") is not None and fact.get("quote_end") is not None:
+        passage = Passage(fact["source"], detail.source_text, fact["quote_start"], fact["quote_end"])
+    return FormStart(record, passage)
+
+
+def current_value(fact: dict, kind: str) -> str:
+    """What a re-rating or status change replaces, as it reads: '0.68 likely', 'disputed: ...'."""
+    if kind == "rate":
+        return format_confidence(fact["confidence"])
+    if kind == "status":
+        return fact["status"] + (f": {fact['status_reason']}" if fact.get("status_reason") else "")
+    return ""
 
 
 class MainScreen(Screen[None]):
@@ -41,6 +59,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "focus_table", "Table", show=False),
         Binding("c", "compare", "Compare"),
         Binding("o", "sources", "Sources"),
+        Binding("A", "actors", "Actors", show=False),
         Binding("f", "toggle_facets", "Facets"),
         Binding("n", "new_fact", "New"),
         Binding("e", "edit_fact", "Edit"),
@@ -210,6 +229,9 @@ class MainScreen(Screen[None]):
     def action_sources(self) -> None:
         self.app.push_screen(SourcesScreen(self.collection, self.author))
 
+    def action_actors(self) -> None:
+        self.app.push_screen(ActorsScreen(self.collection, self.author))
+
     def action_sort(self, sort: str) -> None:
         self.table.sort_by(sort)
 
@@ -227,7 +249,7 @@ class MainScreen(Screen[None]):
         def added(fact_id: int) -> None:
             self.action_refresh()
             self.table.select_fact(fact_id)
-        self.post_message(NewFactRequested("New fact", dict, added))
+        self.post_message(NewFactRequested("New fact", FormStart, added))
 
     def action_edit_fact(self) -> None:
         fact_id = self.table.highlighted_id()
@@ -238,9 +260,11 @@ class MainScreen(Screen[None]):
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             collection.edit(fact_id, data, author)
             return fact_id
-        run_then(self, lambda: (collection.record(fact_id), collection.vocabulary()),
-                 lambda got: self.app.push_screen(FactForm(f"Edit fact #{fact_id}", got[0], save, got[1]),
-                                                  self._written))
+
+        def read() -> tuple[FormStart, dict[str, list[str]]]:
+            return edit_start(collection.record(fact_id), collection.fact(fact_id)), collection.vocabulary()
+        run_then(self, read, lambda got: self.app.push_screen(
+            FactForm(f"Edit fact #{fact_id}", got[0], save, got[1], collection.add_actor), self._written))
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.table.highlighted_id()
@@ -258,8 +282,11 @@ class MainScreen(Screen[None]):
             if number is not None:
                 self.session_annotations.append(number)
                 self.action_refresh()
-        run_then(self, lambda: collection.vocabulary()["tags"] if kind == "tag" else [],
-                 lambda tags: self.app.push_screen(AnnotateScreen(kind, fact_id, save, tags), annotated))
+
+        def read() -> tuple[list[str], str]:
+            tags = collection.vocabulary()["tags"] if kind == "tag" else []
+            return tags, current_value(collection.fact(fact_id).fact, kind)
+        run_then(self, read, lambda got: self.app.push_screen(AnnotateScreen(kind, fact_id, save, *got), annotated))
 
     def action_undo(self) -> None:
         """Withdraw the last annotation made in this session by appending a retraction; nothing is deleted."""

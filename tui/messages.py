@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from .form import SaveFact
+from .form import FormStart, SaveFact
 
 
 class JumpToFact(Message):
@@ -18,15 +18,15 @@ class JumpToFact(Message):
 
 
 class NewFactRequested(Message):
-    """Open the fact form for a new fact, filled with what `read_values` reads (in a worker).
+    """Open the fact form for a new fact, filled with what `read_start` reads (in a worker).
 
     `save` writes it (by default the collection adds it); `added(fact_id)` follows a save.
     """
 
-    def __init__(self, title: str, read_values: Callable[[], dict], added: Callable[[int], object],
+    def __init__(self, title: str, read_start: Callable[[], FormStart], added: Callable[[int], object],
                  save: SaveFact | None = None) -> None:
         super().__init__()
         self.title = title
-        self.read_values = read_values
+        self.read_start = read_start
         self.added = added
         self.save = save

@@ -22,7 +22,10 @@ from facts.extract import sentences as split_sentences
 from facts.facets import Comparison
 from facts.showing import quote_in_context
 
+from .curate import ActorDialog
+from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
+from .widgets import RowTable
 
 
 def _cell(value: object) -> Text:
@@ -55,7 +58,7 @@ class CompareScreen(Screen):
         yield Static(Text(f"Compare: {printable_line(self.subject)}" + (f" ({self.unit})" if self.unit else "")),
                      id="compare-title")
         yield Static(Text("counting…"), id="compare-spread")
-        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="compare-table")
         yield PlotextPlot(id="compare-plot")
         yield Footer()
 
@@ -130,7 +133,7 @@ class SourcesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="sources-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -277,9 +280,12 @@ class SourceReaderScreen(Screen):
             return
         passage = self.sentences[self.sentence]
         collection, key = self.collection, self.key
+
+        def read() -> FormStart:
+            return start_from_draft(collection.passage_draft(key, passage.start, passage.end),
+                                    collection.source(key)[0]["text"] or "")
         self.post_message(NewFactRequested(f"New fact from {key}, characters {passage.start}-{passage.end}",
-                                           lambda: collection.passage_draft(key, passage.start, passage.end).record,
-                                           lambda fact_id: self._load()))
+                                           read, lambda fact_id: self._load()))
 
     def action_open(self) -> None:
         if self.quotes:
@@ -315,7 +321,7 @@ class InboxScreen(Screen):
         yield Header()
         yield Static(Text("reading the source…"), id="inbox-progress")
         with Horizontal(id="inbox-body"):
-            yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="inbox-table")
             with VerticalScroll(id="inbox-context"):
                 yield Static(id="inbox-paragraph")
         yield Footer()
@@ -338,10 +344,13 @@ class InboxScreen(Screen):
             f"{self.key}: {counts['accepted']} accepted · {counts['rejected']} rejected · {counts['pending']} pending"
             "   a accepts into the fact form, r rejects"))
         table = self.query_one(DataTable)
+        row = table.cursor_row  # after a decision, the next pending candidate takes the decided one's place
         table.clear()
         for c in self.pending:
             reading = f"{format_quantity_unit(c.as_dict())} ({c.qualifier})"
             table.add_row(_cell(f"{c.start}-{c.end}"), _cell(c.text), _cell(reading), key=f"{c.start}-{c.end}")
+        if self.pending:
+            table.move_cursor(row=min(row, len(self.pending) - 1), animate=False)
         table.focus()
         self._show_paragraph()
 
@@ -376,13 +385,72 @@ class InboxScreen(Screen):
         c, doc = self.candidate_at_cursor(), self.doc
         if c is None or doc is None:
             return
-        values = draft_fact(doc, c, self.found).record
+        start = start_from_draft(draft_fact(doc, c, self.found), doc.text)
         collection, author = self.collection, self.author
 
         def save(data: dict, allow_duplicate: bool, create_actors: bool) -> int:
             return collection.accept(doc, c, data, author, allow_duplicate, create_actors)
         self.post_message(NewFactRequested(f"New fact from {self.key}, characters {c.start}-{c.end}",
-                                           lambda: values, lambda fact_id: self._load(), save))
+                                           lambda: start, lambda fact_id: self._load(), save))
+
+
+class ActorsScreen(Screen):
+    """Every actor with its kind, other names and number of claims; enter corrects one's name or kind."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    ActorsScreen #actors-title { padding: 0 1; color: $accent; height: auto; }
+    ActorsScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, collection: Collection, author: str) -> None:
+        super().__init__()
+        self.collection, self.author = collection, author
+        self.actors: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("reading the actors…"), id="actors-title")
+        yield RowTable(id="actors-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("name", 30), ("kind", 12), ("claims", 6), ("other names", 60)):
+            table.add_column(label, width=width)
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self, keep: int | None = None) -> None:
+        actors = self.collection.actors()
+        self.app.call_from_thread(self._show, actors, keep)
+
+    def _show(self, actors: list[dict], keep: int | None) -> None:
+        self.actors = actors
+        self.query_one("#actors-title", Static).update(Text(
+            f"{len(actors)} actors   enter corrects the highlighted actor's name or kind"))
+        table = self.query_one(DataTable)
+        table.clear()
+        for a in actors:
+            table.add_row(_cell(a["name"]), _cell(a["kind"]), Text(str(a["claims"]), justify="right"),
+                          _cell(a["aliases"]), key=str(a["id"]))
+        if keep is not None:
+            table.move_cursor(row=next((i for i, a in enumerate(actors) if a["id"] == keep), 0), animate=False)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        actor = next((a for a in self.actors if str(a["id"]) == event.row_key.value), None)
+        if actor is None:
+            return
+        collection, author, actor_id = self.collection, self.author, actor["id"]
+
+        def save(name: str, kind: str) -> list[str]:
+            return collection.edit_actor(actor_id, name, kind, author)
+
+        def saved(changed: list[str] | None) -> None:
+            if changed is not None:
+                self._load(actor_id)
+        self.app.push_screen(ActorDialog(actor, save), saved)
 
 
 HELP = """\
@@ -397,6 +465,8 @@ Keys
   x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
   ] [ and f    (reading a source) move over sentences; make a fact of one
+  A            the actors; enter corrects a name or kind
+  ctrl+o       (in the fact form) into the source beside it, to scroll it
   f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
   q            quit
