@@ -70,14 +70,17 @@ def name_similarity(a: str, b: str) -> float:
     return score
 
 
-def reads_as_one(a: str, b: str) -> bool:
+def reads_as_one(a: str, b: str, one_word_within: bool = True) -> bool:
     """Whether two names most likely name one actor: all of one's words within the other's (Trump /
     Donald Trump), or word by word a slip or another transliteration (Lukashenka / Łukašenka, Stoltenbreg /
-    Stoltenberg; a quarter of a word's letters at most, so NATO is not NASA)."""
+    Stoltenberg; a quarter of a word's letters at most, so NATO is not NASA). With one_word_within False, a
+    single word within a longer name does not count (Minsk is not the Minsk Monitoring Group)."""
     words_a, words_b = re.findall(r"\w+", fold(a)), re.findall(r"\w+", fold(b))
     if not words_a or not words_b:
         return False
-    if set(words_a) <= set(words_b) or set(words_b) <= set(words_a):
+    shorter = min(len(set(words_a)), len(set(words_b)))
+    if (set(words_a) <= set(words_b) or set(words_b) <= set(words_a)) and (one_word_within or shorter > 1
+                                                                            or len(words_a) == len(words_b)):
         return True
     return len(words_a) == len(words_b) and all(
         Levenshtein.distance(x, y) <= min(len(x), len(y)) // 4 for x, y in zip(words_a, words_b, strict=True))
@@ -86,9 +89,11 @@ def reads_as_one(a: str, b: str) -> bool:
 def similar_actors(db: sqlite_utils.Database, name: str, limit: int = 3) -> list[str]:
     """Canonical names of stored actors that read as the same one as `name` (reads_as_one), closest first."""
     scored: dict[str, float] = {}
-    for alias, canonical in db.execute("SELECT aliases.alias, actors.name FROM aliases "
-                                       "JOIN actors ON actors.id = aliases.actor_id"):
-        if reads_as_one(name, alias):
+    for alias, canonical, kind in db.execute("SELECT aliases.alias, actors.name, actors.kind FROM aliases "
+                                             "JOIN actors ON actors.id = aliases.actor_id"):
+        # A surname alone is the person (Trump, Donald Trump); a place or body's name within another's is
+        # usually a different actor (Minsk, the Minsk Monitoring Group).
+        if reads_as_one(name, alias, one_word_within=kind == "person"):
             score = name_similarity(name, alias)
             scored[canonical] = max(score, scored.get(canonical, 0.0))
     return sorted(scored, key=lambda n: (-scored[n], n))[:limit]

@@ -31,6 +31,15 @@ def test_which_names_read_as_one_actor(a, b, same):
     assert reads_as_one(a, b) is same and reads_as_one(b, a) is same
 
 
+def test_a_place_within_a_body_s_name_is_another_actor(seeded_path):
+    """Minsk is an alias of Belarus, a state: the Minsk Monitoring Group is not Belarus. A surname within a
+    person's name is that person."""
+    from facts.actors import similar_actors
+    db = open_db(seeded_path)
+    assert similar_actors(db, "Minsk Monitoring Group") == []
+    assert similar_actors(db, "Secretary Stoltenberg") == ["Jens Stoltenberg"]
+
+
 def test_a_name_like_a_stored_actor_is_refused_unless_distinct(seeded_path):
     before = snapshot(seeded_path)
     for name in ("Stoltenburg", "Secretary Stoltenberg"):  # a slip; a name holding a stored one
