@@ -168,3 +168,38 @@ def test_malformed_files_are_one_line_each_and_write_nothing(seeded_path, tmp_pa
     result = CliRunner().invoke(cli, ["--db", str(seeded_path), "import", str(path)])
     assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
     assert snapshot(seeded_path) == before
+
+
+def test_the_form_shows_stored_escapes_visibly_and_saves_them_unchanged(seeded_path):
+    """A quote holding escapes, OSC 52, the single-byte CSI and bidi characters, opened for editing: the
+    inputs show them as text, and saving without touching the quote keeps it byte for byte."""
+    from textual.widgets import Input
+
+    from facts_tui.form import FactForm
+    db = open_db(seeded_path)
+    source = seeded_path.parent / "escapes.txt"
+    quote = f"Officials said \x1b[2J 40,000 troops \x1b]52;c;aGFja2Vk\x07 were \x9b31m there {INVISIBLE}."
+    source.write_text(f"Intro. {quote} End.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--db", str(seeded_path), "sources", "add", str(source), "--key", "esc",
+                                    "--title", "Escapes"]).exit_code == 0
+    fact_id, _ = add_fact(db, {"claim": "Officials counted 40,000 troops.", "subject": "Escapes",
+                               "quantity": "40,000", "date": "2022", "actor": "NATO", "source": "esc",
+                               "quote": quote, "confidence": 0.5}, "tester")
+
+    async def scenario(app, pilot):
+        from support import table
+        assert table(app).select_fact(fact_id)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, FactForm))
+        await settle(pilot, app)
+        form = app.screen
+        shown = form.query_one("#field-quote", Input).value
+        assert not FORBIDDEN.search(shown) and "\\x1b[2J" in shown and "<U+202E>" in shown
+        assert form.data()["quote"] == quote  # unchanged unless edited
+        form.query_one("#field-unit", Input).value = "soldiers"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FactForm)
+    browse(seeded_path, scenario)
+    row = open_db(seeded_path).execute("SELECT quote, unit FROM facts WHERE id = ?", [fact_id]).fetchone()
+    assert row == (quote, "soldiers")

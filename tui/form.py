@@ -195,6 +195,11 @@ class ActorChoice(OptionList):
         self.field_name, self.index, self.actor_name, self.similar = field_name, index, name, list(similar)
 
 
+def visible(text: str) -> str:
+    """Text for one input line: control and invisible characters shown (printable), line ends and tabs too."""
+    return printable(text).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+
+
 class FactForm(Dialog[int]):
     """A fact, new or edited; `save` writes it and returns its id.
 
@@ -217,6 +222,8 @@ class FactForm(Dialog[int]):
         self.allow_duplicate = False
         self.vocabulary = vocabulary or {}
         self.unit_filled = ""  # what the quantity's read-back put in the unit field, so that it may update it
+        # field -> (as shown, as stored) where stored text holds characters the field shows made visible
+        self.stored_as_shown: dict[str, tuple[str, str]] = {}
         # The passage's own names complete first, then every actor's names and aliases.
         self.actor_words = list(dict.fromkeys([*self.start.actors, *self.start.new_actors,
                                                *self.vocabulary.get("actor", [])]))
@@ -270,14 +277,21 @@ class FactForm(Dialog[int]):
         self.set_class(width >= WIDE, "-wide")
 
     def _initial(self, name: str) -> str:
+        """A field's text as shown: what the data holds, with control and invisible characters made visible
+        (never sent to the terminal). Saved unchanged unless the person edits the field (see data)."""
         value = self.values.get(name)
         if value in (None, "DECIDE"):
             return ""
         if name == "quantity":
-            return quantity_text(value)
-        if isinstance(value, list):
-            return "; ".join(value)
-        return str(value)
+            stored = quantity_text(value)
+        elif isinstance(value, list):
+            stored = "; ".join(value)
+        else:
+            stored = str(value)
+        shown = visible(stored)
+        if shown != stored:
+            self.stored_as_shown[name] = (shown, stored)
+        return shown
 
     # --- the quantity, read back as typed ---------------------------------------------------
 
@@ -306,7 +320,9 @@ class FactForm(Dialog[int]):
         """What the person typed, as a record (empty fields left out)."""
         out: dict = {}
         for name, _, _ in FIELDS:
-            value = self.query_one(f"#field-{name}", Input).value.strip()
+            typed = self.query_one(f"#field-{name}", Input).value
+            shown, stored = self.stored_as_shown.get(name, (None, None))
+            value = stored if typed == shown and stored is not None else typed.strip()
             if not value:
                 continue
             if (name == "quote_start" and value.isdigit()) or (name == "credibility" and value.isdigit()):
