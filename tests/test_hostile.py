@@ -84,7 +84,9 @@ def test_every_screen_shows_hostile_text_literally(hostile):
                 await pilot.press("right_square_bracket", "right_square_bracket", "f")  # the form beside the text
                 await until(pilot, lambda: type(app.screen).__name__ == "FactForm")
                 await settle(pilot, app)
-                assert "\x1b" in app.screen.query_one("#field-quote").value  # the sentence with the escapes
+                # The sentence with the escapes: shown as text in the field, kept as stored in the record.
+                assert "\\x1b" in app.screen.query_one("#field-quote").value
+                assert "\x1b" in app.screen.data()["quote"]
                 assert "[link=file:///etc/passwd]" in await scan(app)
                 await pilot.press("escape")
                 await settle(pilot, app)
