@@ -1,11 +1,9 @@
 """The `facts` command: a thin face over the library, in the style of sqlite-utils."""
 
-import datetime as dt
 import os
 import sqlite3
 import sys
 import tempfile
-import traceback
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import FactsError, RecordErrors, environment_fault
+from .errors import FactsError, RecordErrors, environment_fault, log_internal_error
 from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
@@ -93,15 +91,10 @@ def _quiet_stdout() -> None:
 
 def _internal_error() -> NoReturn:
     """A bug: one line naming a log of its own (unique, readable by this user only) that holds the traceback."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "facts"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log", dir=folder)
-    except OSError:
-        fd, name = tempfile.mkstemp(prefix="facts-error-", suffix=".log")  # 0600 in the temporary folder
-    with os.fdopen(fd, "w", encoding="utf-8") as log:
-        log.write(traceback.format_exc())
-    say(f"Error: an internal error in facts (not caused by your input); details in {name}", err=True)
+    error = sys.exc_info()[1]
+    assert error is not None, "called outside an except block"
+    say(f"Error: an internal error in facts (not caused by your input); details in {log_internal_error(error)}",
+        err=True)
     sys.exit(2)
 
 
@@ -670,7 +663,6 @@ def serve(ctx, port, host):
     import importlib.util
     import json
     import subprocess
-    import tempfile
 
     from .db import open_db
     from .metadata import build_metadata

@@ -96,6 +96,35 @@ _OS_FAULTS = {
 }
 
 
+def log_internal_error(error: BaseException) -> str:
+    """Write a bug's traceback to a log of its own (unique, readable by this user only); its path."""
+    import datetime as dt
+    import os
+    import tempfile
+    import traceback
+    from pathlib import Path
+    text = "".join(traceback.format_exception(error))
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "facts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log", dir=folder)
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="facts-error-", suffix=".log")  # 0600 in the temporary folder
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(text)
+    return name
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for any failure: the user's error as it is, a fault of the machine named, a bug with its log."""
+    if isinstance(error, FactsError):
+        return str(error)
+    fault = environment_fault(error)
+    if fault is not None:
+        return f"{fault} (a fault of the machine, not of your input)"
+    return f"an internal error in facts (not caused by your input); details in {log_internal_error(error)}"
+
+
 def environment_fault(error: BaseException) -> str | None:
     """What a failure of the machine, not of the person, is: 'the disk is full'; None for anything else."""
     if isinstance(error, sqlite3.Error):

@@ -175,3 +175,30 @@ def test_after_a_large_import_the_file_alone_holds_the_data(tmp_path):
     shutil.copyfile(db, copy)  # facts.db alone, as a person copies it
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM facts").fetchone()[0] == 10_000
     browser.close()
+
+
+def test_the_browser_says_a_worker_failure_in_one_line_and_stays_up(seeded_path):
+    """A page of the database damaged under a running browser: the reads that fail become one notification
+    naming the fault, and the app stays up (it used to stop with a long traceback)."""
+    from support import browse, settle
+
+    said = []
+
+    async def scenario(app, pilot):
+        original = app.notify
+        app.notify = lambda message, **kw: (said.append((message, kw.get("severity"))), original(message, **kw))
+        page = sqlite3.connect(seeded_path).execute("PRAGMA page_size").fetchone()[0]
+        root = sqlite3.connect(seeded_path).execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
+        with open(seeded_path, "r+b") as f:
+            f.seek((root - 1) * page)
+            f.write(b"\xff" * page)
+        await pilot.press("ctrl+r")
+        await settle(pilot, app)
+        assert app.is_running
+        await pilot.press("question_mark")  # still answering keys
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "HelpScreen"
+    browse(seeded_path, scenario)
+    damaged = [m for m, severity in said if "the database file is damaged" in m and severity == "error"]
+    assert damaged and all("\n" not in m for m, _ in said), said

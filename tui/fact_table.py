@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -25,6 +25,8 @@ from textual.strip import Strip
 from facts.collection import Collection, Query
 from facts.display import printable_line
 from facts.errors import FactsError
+
+from .threads import background
 
 PAGE = 200
 CACHED_PAGES = 64
@@ -130,7 +132,7 @@ class FactTable(ScrollView, can_focus=True):
         self._keep_id = keep_id
         self._load(query, self.generation)
 
-    @work(thread=True, exclusive=True, group="result")
+    @background(exclusive=True, group="result")
     def _load(self, query: Query, generation: int) -> None:
         try:
             first = self.collection.first_rows(query, PAGE)
@@ -196,7 +198,7 @@ class FactTable(ScrollView, can_focus=True):
         ids = self.ids[number * PAGE:(number + 1) * PAGE].tolist()
         self._fetch(self.generation, number, ids)
 
-    @work(thread=True, group="pages")
+    @background(group="pages")
     def _fetch(self, generation: int, number: int, ids: list[int]) -> None:
         rows = self.collection.rows(ids)
         self.app.call_from_thread(self._page_loaded, generation, number, rows)

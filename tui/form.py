@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -31,6 +31,7 @@ from facts.numbers import parse_quantity
 from facts.vocab import ACTOR_KINDS
 
 from .dialog import ConfirmDialog, Dialog, Problems
+from .threads import background
 from .widgets import TickBox
 
 # name, label, placeholder
@@ -387,7 +388,7 @@ class FactForm(Dialog[int]):
         choice.remove()
         self.query_one(f"#field-{choice.field_name}", Input).focus()
 
-    @work(thread=True, group="actor")
+    @background(group="actor")
     def _create(self, choice: ActorChoice, kind: str, allow_similar: bool) -> None:
         create = self.create_actor
         assert create is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -26,7 +26,7 @@ from .form import FactForm, FormStart, Passage
 from .messages import NewFactRequested
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
 from .screens import ActorsScreen, CompareScreen, SourcesScreen
-from .threads import run_then
+from .threads import background, run_then
 
 DETAIL_DELAY = 0.06
 
@@ -124,7 +124,7 @@ class MainScreen(Screen[None]):
         self.query_one(FacetPanel).show_pending()
         self._load_facets(self.query_state)
 
-    @work(thread=True, exclusive=True, group="facets")
+    @background(exclusive=True, group="facets")
     def _load_facets(self, query: Query) -> None:
         try:
             counts = self.collection.facets(query, FACET_NAMES)
@@ -188,7 +188,7 @@ class MainScreen(Screen[None]):
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._load_detail(fact_id))
 
-    @work(thread=True, exclusive=True, group="detail")
+    @background(exclusive=True, group="detail")
     def _load_detail(self, fact_id: int) -> None:
         detail: FactDetail | None
         try:

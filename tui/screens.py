@@ -6,7 +6,6 @@ from itertools import pairwise
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +24,7 @@ from facts.showing import quote_in_context
 from .curate import ActorDialog
 from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
+from .threads import background
 from .widgets import RowTable
 
 
@@ -69,7 +69,7 @@ class CompareScreen(Screen):
             table.add_column(label, width=width)
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background(exclusive=True)
     def _load(self) -> None:
         comparison = self.collection.compare(self.subject, self.unit)
         self.app.call_from_thread(self._show, comparison)
@@ -140,7 +140,7 @@ class SourcesScreen(Screen):
         self.query_one(DataTable).add_columns("key", "title", "publisher", "author", "published", "rel.", "facts")
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background(exclusive=True)
     def _load(self) -> None:
         sources = self.collection.sources()
         self.app.call_from_thread(self._show, sources)
@@ -201,7 +201,7 @@ class SourceReaderScreen(Screen):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background(exclusive=True)
     def _load(self) -> None:
         source, quotes = self.collection.source(self.key)
         self.app.call_from_thread(self._show, source, quotes)
@@ -332,7 +332,7 @@ class InboxScreen(Screen):
             table.add_column(label, width=width)
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background(exclusive=True)
     def _load(self) -> None:
         doc, found, counts = self.collection.inbox(self.key)
         self.app.call_from_thread(self._show, doc, found, counts)
@@ -376,7 +376,7 @@ class InboxScreen(Screen):
         if c is not None and self.doc is not None:
             self._reject(self.doc, c)
 
-    @work(thread=True, exclusive=True, group="decide")
+    @background(exclusive=True, group="decide")
     def _reject(self, doc: Document, candidate: Candidate) -> None:
         self.collection.reject(doc, candidate, self.author)
         self.app.call_from_thread(self._load)
@@ -420,7 +420,7 @@ class ActorsScreen(Screen):
             table.add_column(label, width=width)
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background(exclusive=True)
     def _load(self, keep: int | None = None) -> None:
         actors = self.collection.actors()
         self.app.call_from_thread(self._show, actors, keep)
