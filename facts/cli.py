@@ -190,6 +190,52 @@ def sources_add(ctx, file_or_url, **fields):
         say(f"Note: source {twin} has the very same text; it may be the same article twice", err=True)
 
 
+@sources.command("edit")
+@click.argument("key")
+@click.option("--reason", required=True, help="Why the metadata changes (kept in the source's history).")
+@click.option("--title")
+@click.option("--publisher")
+@click.option("--author")
+@click.option("--url")
+@click.option("--archive-url")
+@click.option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--retrieved", help="YYYY-MM-DD.")
+@click.option("--reliability", help="Admiralty source reliability: A (reliable) ... E (unreliable), F (cannot judge).")
+@click.option("--description")
+@click.option("--language")
+@click.pass_context
+def sources_edit(ctx, key, reason, **fields):
+    """Change a source's metadata; each change is kept with who, when and the reason."""
+    from .db import transaction, utc_now
+    from .models import Source, validated
+    from .sources import edit_source, get_source
+    given = {k: v for k, v in fields.items() if v is not None}
+    if not given:
+        raise FactsError("give at least one field to change (see: facts sources edit --help)")
+    db = _db(ctx)
+    current = get_source(db, key)
+    checked = validated(Source, {"key": current["key"], "title": current["title"], **given})
+    values = {k: getattr(checked, k) for k in given}
+    if "retrieved" in values and values["retrieved"] is not None:
+        values["retrieved"] = values["retrieved"].isoformat()
+    with transaction(db):
+        changed = edit_source(db, key, values, reason.strip(), _author(), utc_now())
+    say(f"Source {current['key']}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")
+
+
+@sources.command("remove")
+@click.argument("key")
+@click.pass_context
+def sources_remove(ctx, key):
+    """Remove a source that no fact cites (one that is cited is refused)."""
+    from .db import transaction
+    from .sources import remove_source
+    db = _db(ctx)
+    with transaction(db):
+        remove_source(db, key)
+    say(f"Removed source {key.strip().lower()}")
+
+
 @sources.command("original")
 @click.argument("key")
 @click.option("-o", "--output", "path", required=True, help="The file to write the original bytes to.")

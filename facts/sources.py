@@ -61,6 +61,34 @@ def original(db: sqlite_utils.Database, key: str, version: int | None = None) ->
     return row[0], row[1]
 
 
+EDITABLE = ("title", "publisher", "author", "url", "archive_url", "published", "retrieved", "reliability",
+            "description", "language")
+
+
+def edit_source(db: sqlite_utils.Database, key: str, changes: dict, reason: str, author: str, now: str) -> list[str]:
+    """Change a source's metadata (validated values); source_history keeps old and new, who, when and why.
+    Returns what changed. Runs inside the caller's transaction."""
+    source = get_source(db, key)
+    changed = {k: changes[k] for k in EDITABLE if k in changes and source[k] != changes[k]}
+    if not changed:
+        return []
+    db.execute(f"UPDATE sources SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ?, "
+               "change_reason = ? WHERE id = ?", [*changed.values(), now, author, reason, source["id"]])
+    return list(changed)
+
+
+def remove_source(db: sqlite_utils.Database, key: str) -> None:
+    """Remove a source no fact cites, with its originals and versions; a cited one is refused."""
+    source = get_source(db, key)
+    cited = db.execute("SELECT count(*) FROM facts WHERE source_id = ?", [source["id"]]).fetchone()[0]
+    if cited:
+        raise FactsError(f"source '{source['key']}' is cited by {cited} fact{'s' if cited != 1 else ''}: "
+                         "it cannot be removed")
+    for table in ("source_originals", "candidate_decisions"):
+        db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source["id"]])
+    db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
+
+
 def get_source(db: sqlite_utils.Database, key: str) -> dict:
     """The source stored under `key`, text included."""
     rows = list(db.query("SELECT * FROM sources WHERE key = ?", [key.strip().lower()]))

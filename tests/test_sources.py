@@ -195,3 +195,32 @@ def test_an_unreachable_url_is_refused_quickly(seeded_path, monkeypatch):
     monkeypatch.setattr(facts.documents, "FETCH_SECONDS", 2)
     result = run(seeded_path, "sources", "add", "http://127.0.0.1:9/nothing", "--key", "gone", "--title", "Gone")
     assert result.exit_code == 1 and "could not be fetched" in result.stderr
+
+
+def test_metadata_changes_keep_who_when_and_why(seeded_path):
+    result = run(seeded_path, "sources", "edit", "odr-2022-02-09", "--reliability", "c", "--title", "Why Belarus?",
+                 "--reason", "the count is second-hand")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Source odr-2022-02-09: title, reliability changed"
+    (by, reason, old, new), = open_db(seeded_path).execute(
+        "SELECT changed_by, reason, old, new FROM source_history").fetchall()
+    assert (by, reason) == ("librarian", "the count is second-hand")
+    assert json.loads(old) == {"title": "Why is Belarus hosting Russian troops?", "reliability": "B"}
+    assert json.loads(new) == {"title": "Why Belarus?", "reliability": "C"}
+    before = snapshot(seeded_path)
+    bad = run(seeded_path, "sources", "edit", "odr-2022-02-09", "--reliability", "Z", "--reason", "r")
+    assert bad.exit_code == 1 and "reliability" in bad.stderr and snapshot(seeded_path) == before
+
+
+def test_only_a_source_no_fact_cites_can_be_removed(seeded_path):
+    before = snapshot(seeded_path)
+    refused = run(seeded_path, "sources", "remove", "odr-2022-02-09")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == "Error: source 'odr-2022-02-09' is cited by 23 facts: it cannot be removed"
+    assert snapshot(seeded_path) == before
+    assert run(seeded_path, "sources", "add", str(PAGE), "--key", "daily-test").exit_code == 0
+    assert run(seeded_path, "sources", "remove", "daily-test").exit_code == 0
+    db = open_db(seeded_path)
+    assert db.execute("SELECT count(*) FROM sources WHERE key = 'daily-test'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM source_originals WHERE source_id NOT IN (SELECT id FROM sources)"
+                      ).fetchone()[0] == 0
