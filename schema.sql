@@ -300,7 +300,7 @@ BEGIN
     SELECT RAISE(ABORT, 'facts.superseded_by: no such fact')
         WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
     SELECT RAISE(ABORT, 'facts.quote: a quote from a source with stored text needs quote_start')
-        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL
+        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL AND new.anchored_by IS NOT 'orphan'
           AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL;
     SELECT RAISE(ABORT, 'facts.quote: the quote does not occur in the source text at quote_start')
         WHERE new.quote_start IS NOT NULL
@@ -318,18 +318,20 @@ BEGIN
     SELECT RAISE(ABORT, 'facts.id: a fact keeps its id')
         WHERE new.id IS NOT old.id;
     SELECT RAISE(ABORT, 'facts.quote: a quote from a source with stored text needs quote_start')
-        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL
+        WHERE new.quote IS NOT NULL AND new.quote_start IS NULL AND new.anchored_by IS NOT 'orphan'
           AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL;
     SELECT RAISE(ABORT, 'facts.quote: the quote does not occur in the source text at quote_start')
         WHERE new.quote_start IS NOT NULL
           AND substr((SELECT text FROM sources WHERE id = new.source_id), new.quote_start + 1, length(new.quote)) IS NOT new.quote;
 END;
 
--- A source's text is what quotes point into: it is never rewritten under them.
+-- A source's text is what quotes point into: it is never rewritten under them, only replaced by a new
+-- version (facts sources update), whose transaction anchors every quote again.
 CREATE TRIGGER sources_text_kept BEFORE UPDATE OF text ON sources
-WHEN old.text IS NOT new.text AND EXISTS (SELECT 1 FROM facts WHERE source_id = old.id AND quote_start IS NOT NULL)
+WHEN old.text IS NOT new.text AND new.version IS old.version
+     AND EXISTS (SELECT 1 FROM facts WHERE source_id = old.id AND quote_start IS NOT NULL)
 BEGIN
-    SELECT RAISE(ABORT, 'sources.text: facts quote this text; it cannot be changed');
+    SELECT RAISE(ABORT, 'sources.text: facts quote this text; it changes only as a new version');
 END;
 
 -- Actors a fact is about (the claimant is facts.actor_id).

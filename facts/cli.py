@@ -190,6 +190,41 @@ def sources_add(ctx, file_or_url, **fields):
         say(f"Note: source {twin} has the very same text; it may be the same article twice", err=True)
 
 
+@sources.command("update")
+@click.argument("key")
+@click.argument("file_or_url")
+@click.option("--reason", help="Why there is a new version (a correction, an update ...).")
+@click.pass_context
+def sources_update(ctx, key, file_or_url, reason):
+    """Store a new version of a source (the old one is kept); every quote is found again in it or listed
+    as an orphan (kept, never deleted)."""
+    from .db import transaction, utc_now
+    from .documents import read_document
+    from .sources import update_source
+    document = read_document(file_or_url)
+    db = _db(ctx)
+    with transaction(db):
+        version, found = update_source(db, key, document.text, document.media_type, document.page_starts or None,
+                                       document.original, _author(), utc_now(), reason)
+    ways = {how: sum(1 for h in found.values() if h == how) for how in ("exact", "context", "fuzzy", "orphan")}
+    say(f"Stored version {version} of {key.strip().lower()}: {len(found) - ways['orphan']} quotes found again "
+        f"({ways['exact']} exact, {ways['context']} by their context, {ways['fuzzy']} reworded), "
+        f"{ways['orphan']} orphaned")
+    for fact_id in (f for f, how in found.items() if how == "orphan"):
+        say(f"Orphan: fact #{fact_id} (its quote is no longer in the source; the fact is kept)")
+
+
+@sources.command("versions")
+@output_options
+@click.argument("key")
+@click.pass_context
+def sources_versions(ctx, key, fmt):
+    """List the versions of a source's text."""
+    from .output import write_rows
+    from .sources import source_versions
+    write_rows(source_versions(_db(ctx), key), fmt)
+
+
 @sources.command("edit")
 @click.argument("key")
 @click.option("--reason", required=True, help="Why the metadata changes (kept in the source's history).")

@@ -59,3 +59,46 @@ def paragraph_around(text: str, start: int, end: int) -> tuple[str, int, int]:
     if para_end == -1:
         para_end = len(text)
     return text[para_start:para_end], start - para_start, end - para_start
+
+
+FUZZY_LEAST = 85  # least similarity (0-100) of a passage to a quote for it to count as the quote, reworded
+
+
+def reanchor(text: str, quote: str, prefix: str | None, suffix: str | None, old_start: int | None
+             ) -> tuple[Anchor, str] | None:
+    """Find a quote again in a new version of its text, in the W3C text-quote way: the exact quote (the
+    occurrence nearest its old place), else the quote between its stored prefix and suffix, else a passage
+    that reads like it near its old place. (Anchor, how: exact, context or fuzzy), or None: an orphan."""
+    places = _occurrences(text, quote)
+    if places:
+        near = min(places, key=lambda p: abs(p[0] - (old_start or 0)))
+        return _anchor(text, *near), "exact"
+    if prefix and suffix:
+        before, after = text.find(prefix), -1
+        while before != -1:
+            after = text.find(suffix, before + len(prefix))
+            if after != -1 and after - (before + len(prefix)) <= 2 * len(quote) + CONTEXT:
+                start, end = before + len(prefix), after
+                if start < end:
+                    return _anchor(text, start, end), "context"
+            before = text.find(prefix, before + 1)
+    from rapidfuzz import fuzz
+    window = max(len(quote) * 3, 2000)
+    origin = old_start or 0
+    lo, hi = max(0, origin - window), min(len(text), origin + len(quote) + window)
+    found = fuzz.partial_ratio_alignment(quote, text[lo:hi], score_cutoff=FUZZY_LEAST)
+    if found is None:
+        found = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_LEAST)
+        lo = 0
+    if found is None:
+        return None
+    start, end = lo + found.dest_start, lo + found.dest_end
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():  # whole words only
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (_anchor(text, start, end), "fuzzy") if start < end else None

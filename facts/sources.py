@@ -9,6 +9,7 @@ from rapidfuzz import process
 from .db import inserted_id, utc_now
 from .errors import FactsError
 from .models import Source
+from .quotes import reanchor
 
 _COMPARED = ("title", "publisher", "author", "url", "published", "retrieved", "reliability", "description", "sha256")
 
@@ -87,6 +88,56 @@ def remove_source(db: sqlite_utils.Database, key: str) -> None:
     for table in ("source_originals", "candidate_decisions"):
         db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source["id"]])
     db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
+
+
+def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: str, page_starts: list[int] | None,
+                  original: bytes, author: str, now: str, reason: str | None = None) -> tuple[int, dict[int, str]]:
+    """Store a new version of a source's text; the old one is kept (source_versions). Every fact quoting it
+    is anchored again (quotes.reanchor: exact, context, fuzzy) or marked an orphan, each change in its
+    history. Returns (the new version, fact id -> how its quote was found: exact, context, fuzzy, orphan).
+    Runs inside the caller's transaction."""
+    source = get_source(db, key)
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sha256 == source["sha256"]:
+        raise FactsError(f"source '{source['key']}' already has this very text (version {source['version']})")
+    version = source["version"] + 1
+    db.execute("INSERT INTO source_versions (source_id, version, text, sha256, media_type, page_starts, stored_at, "
+               "stored_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               [source["id"], source["version"], source["text"], source["sha256"], source["media_type"],
+                source["page_starts"], now, author])
+    db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ?, updated_at = ?, "
+               "updated_by = ?, change_reason = ? WHERE id = ?",
+               [text, sha256, media_type, json.dumps(page_starts) if page_starts else None, version, now, author,
+                reason, source["id"]])
+    db.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) VALUES (?, ?, ?, ?, ?)",
+               [source["id"], version, media_type, hashlib.sha256(original).hexdigest(), original])
+    found: dict[int, str] = {}
+    quoting = db.execute("SELECT id, quote, quote_prefix, quote_suffix, quote_start FROM facts "
+                         "WHERE source_id = ? AND quote IS NOT NULL ORDER BY id", [source["id"]]).fetchall()
+    for fact_id, quote, prefix, suffix, start in quoting:
+        again = reanchor(text, quote, prefix, suffix, start)
+        if again is None:
+            found[fact_id] = "orphan"
+            db.execute("UPDATE facts SET quote_start = NULL, quote_end = NULL, anchored_by = 'orphan', updated_at = ?, "
+                       "updated_by = ? WHERE id = ?", [now, author, fact_id])
+            continue
+        anchor, how = again
+        found[fact_id] = how
+        db.execute("UPDATE facts SET quote = ?, quote_start = ?, quote_end = ?, quote_prefix = ?, quote_suffix = ?, "
+                   "anchored_by = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                   [anchor.exact, anchor.start, anchor.end, anchor.prefix, anchor.suffix, how, now, author, fact_id])
+    return version, found
+
+
+def source_versions(db: sqlite_utils.Database, key: str) -> list[dict]:
+    """Every version of a source's text, oldest first: version, characters, sha256, when and by whom stored."""
+    source = get_source(db, key)
+    rows = [dict(r) for r in db.query(
+        "SELECT version, length(text) AS characters, sha256, media_type, stored_at AS replaced_at, "
+        "stored_by AS replaced_by FROM source_versions WHERE source_id = ? ORDER BY version", [source["id"]])]
+    rows.append({"version": source["version"], "characters": len(source["text"] or ""), "sha256": source["sha256"],
+                 "media_type": source["media_type"], "replaced_at": None, "replaced_by": None})
+    return rows
 
 
 def get_source(db: sqlite_utils.Database, key: str) -> dict:

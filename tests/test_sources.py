@@ -224,3 +224,63 @@ def test_only_a_source_no_fact_cites_can_be_removed(seeded_path):
     assert db.execute("SELECT count(*) FROM sources WHERE key = 'daily-test'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM source_originals WHERE source_id NOT IN (SELECT id FROM sources)"
                       ).fetchone()[0] == 0
+
+
+def test_a_new_version_anchors_every_quote_it_can_and_keeps_the_orphans(seeded_path, tmp_path):
+    """A paragraph inserted before a quote (found exactly), a word changed inside another (found by its
+    context), a quoted sentence deleted (an orphan, kept and listed)."""
+    from facts.writing import add_fact
+    first = tmp_path / "v1.txt"
+    first.write_text("Brest, 6 March.\n\nThe guard said about 8,000 troops remained near Brest.\n\n"
+                     "Monitors counted more than 40 trains in March.\n\nAnalysts say 15,000 could follow.\n",
+                     encoding="utf-8")
+    assert run(seeded_path, "sources", "add", str(first), "--key", "memo", "--title", "Memo").exit_code == 0
+    db = open_db(seeded_path)
+    quotes = {"troops": "about 8,000 troops remained near Brest", "trains": "Monitors counted more than 40 trains",
+              "follow": "Analysts say 15,000 could follow"}
+    ids = {name: add_fact(db, {"claim": f"A claim about {name}.", "subject": name, "quantity": "1", "date": "2023",
+                               "actor": "NATO", "source": "memo", "quote": quote, "confidence": 0.5}, "tester")[0]
+           for name, quote in quotes.items()}
+    second = tmp_path / "v2.txt"
+    second.write_text("Brest, 6 March.\n\nA new paragraph comes first.\n\n"
+                      "The guard said about 8,000 troops remained near Brest.\n\n"
+                      "Monitors tallied more than 40 trains in March.\n\n", encoding="utf-8")
+    result = run(seeded_path, "sources", "update", "memo", str(second), "--reason", "corrected by the publisher")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == ("Stored version 2 of memo: 2 quotes found again (1 exact, 0 by their context, 1 reworded), "
+                        "1 orphaned")
+    assert lines[1] == f"Orphan: fact #{ids['follow']} (its quote is no longer in the source; the fact is kept)"
+    text = second.read_text(encoding="utf-8")
+    rows = {r[0]: r[1:] for r in db.execute("SELECT id, quote, quote_start, anchored_by FROM facts WHERE id IN "
+                                            f"({', '.join(str(i) for i in ids.values())})")}
+    troops, trains, follow = rows[ids["troops"]], rows[ids["trains"]], rows[ids["follow"]]
+    assert troops[2] == "exact" and text[troops[1]:troops[1] + len(troops[0])] == troops[0]
+    assert trains[2] == "fuzzy" and trains[0] == "Monitors tallied more than 40 trains"
+    assert follow == ("Analysts say 15,000 could follow", None, "orphan")  # kept, not deleted
+    history = db.execute("SELECT new FROM fact_history WHERE fact_id = ? ORDER BY id DESC", [ids["trains"]]).fetchone()
+    assert json.loads(history[0])["anchored_by"] == "fuzzy"
+    versions = json.loads(run(seeded_path, "sources", "versions", "memo", "--json").stdout)
+    assert [v["version"] for v in versions] == [1, 2] and versions[0]["replaced_by"] == "librarian"
+    out = tmp_path / "v1-back.txt"
+    assert run(seeded_path, "sources", "original", "memo", "--version", "1", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_a_reworded_quote_is_found_fuzzily():
+    from facts.quotes import find_quote, reanchor
+    old = "Intro.\nOfficials said that about 8,000 Russian troops remained near the city of Brest.\nEnd."
+    anchor = find_quote(old, "about 8,000 Russian troops remained near the city of Brest")
+    new = ("Intro, rewritten.\nOfficials said on Monday that about 8,000 Russian soldiers remained near the city "
+           "of Brest.\n")
+    found, how = reanchor(new, anchor.exact, anchor.prefix, anchor.suffix, anchor.start)
+    assert how == "fuzzy" and "8,000 Russian soldiers remained near the city of Brest" in found.exact
+
+
+def test_a_changed_quote_between_its_old_neighbours_is_found_by_its_context():
+    from facts.quotes import find_quote, reanchor
+    old = "Intro.\nNATO says about 30,000 troops are in Belarus. The blog counts 10,000 arrivals so far.\nEnd."
+    anchor = find_quote(old, "The blog counts 10,000 arrivals so far.")
+    new = old.replace("counts 10,000", "counted 10,000")
+    found, how = reanchor(new, anchor.exact, anchor.prefix, anchor.suffix, anchor.start)
+    assert how == "context" and found.exact == "The blog counted 10,000 arrivals so far."
