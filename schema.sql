@@ -627,7 +627,8 @@ SELECT
     f.updated_at,
     f.updated_by,
     f.actor_id,
-    f.source_id
+    f.source_id,
+    f.anchored_by
 FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;

@@ -40,7 +40,7 @@ _FACT_COLUMNS = {
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "facts": ("One claim by one claimant in one source.", _FACT_COLUMNS),
     "facts_flat": ("One row per fact with the names of its claimant and source: the thing to query or export.", {
-        **{k: v for k, v in _FACT_COLUMNS.items() if k not in ("quote_prefix", "quote_suffix", "anchored_by")},
+        **{k: v for k, v in _FACT_COLUMNS.items() if k not in ("quote_prefix", "quote_suffix")},
         "claimant": "Who claims it (canonical name)",
         "claimant_kind": "person, organization, state, media or other",
         "about": "The actors the claim is about, separated by '; '",

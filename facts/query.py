@@ -10,7 +10,7 @@ import sqlite_utils
 from .actors import resolve_actor
 from .dates import parse_point
 from .errors import FactsError
-from .vocab import SORTS, STATUSES
+from .vocab import ANCHORINGS, SORTS, STATUSES
 
 # Each sort (vocab.SORTS) as columns of facts_flat, in an order an index serves where one exists;
 # facts and facts_flat share every name but claimant, source and annotation_count.
@@ -47,6 +47,7 @@ class Filter:
     units: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # source keys
     statuses: list[str] = field(default_factory=list)
+    anchorings: list[str] = field(default_factory=list)  # how quotes were found again: orphan, fuzzy ...
     tags: list[str] = field(default_factory=list)  # has every one of these tags
     since: str | None = None  # holds on or after: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None  # holds on or before
@@ -58,7 +59,8 @@ class Filter:
     def merge(self, other: "Filter") -> "Filter":
         """Both filters at once: every term of each must hold."""
         out = Filter()
-        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "tags", "comparisons"):
+        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "anchorings", "tags",
+                     "comparisons"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.since = max(filter(None, (self.since, other.since)), default=None, key=lambda d: _point(d, "since").start)
         out.until = min(filter(None, (self.until, other.until)), default=None, key=lambda d: _point(d, "until").end)
@@ -95,6 +97,13 @@ class Filter:
                 raise FactsError(f"unknown status '{bad[0]}' (one of: {', '.join(STATUSES)})")
             clauses.append(f"status IN ({', '.join('?' * len(self.statuses))})")
             params += self.statuses
+        if self.anchorings:
+            bad = [a for a in self.anchorings if a not in ANCHORINGS]
+            if bad:
+                raise FactsError(f"unknown anchoring '{bad[0]}' (one of: {', '.join(ANCHORINGS)})")
+            marks = ", ".join("?" * len(self.anchorings))
+            clauses.append(f"id IN (SELECT id FROM facts WHERE anchored_by IN ({marks}))")
+            params += self.anchorings
         for tag in self.tags:
             clauses.append("id IN (SELECT fact_id FROM fact_tags WHERE tag = ?)")
             params.append(tag)

@@ -77,7 +77,11 @@ def render_fact(detail: FactDetail) -> Group:
     parts.append(_fields(fields))
     if f["quote"]:
         parts.append(Text(""))
-        if f["quote_start"] is not None and detail.source_text:
+        if f.get("anchored_by") == "orphan":
+            parts.append(Text("Quote (an orphan: not in the source's current version; kept as it was):",
+                              style="bold yellow"))
+            parts.append(Text(printable(f["quote"])))
+        elif f["quote_start"] is not None and detail.source_text:
             parts.append(Text(f"Quote (characters {f['quote_start']}–{f['quote_end']} of the source):", style="bold"))
             parts.append(quote_in_context(detail.source_text, f["quote_start"], f["quote_end"]))
         else:

@@ -16,6 +16,8 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 AnnotationKind = Literal["note", "tag", "untag", "rate", "status", "flag", "retraction"]
 CandidateKind = Literal["quantity", "date", "claimant"]
 Decision = Literal["accepted", "rejected"]
+# How a quote was found again in a new version of its source (orphan: it was not).
+Anchoring = Literal["exact", "context", "fuzzy", "orphan"]
 # What a source's text was read from.
 MediaType = Literal["text/plain", "text/markdown", "text/html", "application/pdf"]
 # How `facts export` and the browser write rows: Datasette's JSON envelope with rows as objects or
@@ -35,6 +37,7 @@ DECISIONS: tuple[str, ...] = get_args(Decision)
 SORTS: tuple[str, ...] = get_args(Sort)
 EXPORT_SHAPES: tuple[str, ...] = get_args(ExportShape)
 MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
+ANCHORINGS: tuple[str, ...] = get_args(Anchoring)
 
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {

@@ -262,6 +262,13 @@ def test_a_new_version_anchors_every_quote_it_can_and_keeps_the_orphans(seeded_p
     assert json.loads(history[0])["anchored_by"] == "fuzzy"
     versions = json.loads(run(seeded_path, "sources", "versions", "memo", "--json").stdout)
     assert [v["version"] for v in versions] == [1, 2] and versions[0]["replaced_by"] == "librarian"
+    # The orphan is found by a filter term and shown as one.
+    orphans = json.loads(run(seeded_path, "list", "--where", "anchor:orphan", "--json").stdout)
+    assert [f["id"] for f in orphans] == [ids["follow"]] and orphans[0]["anchored_by"] == "orphan"
+    shown = run(seeded_path, "show", str(ids["follow"])).stdout
+    assert "Quote (an orphan: not in the source's current version; kept as it was):" in shown
+    bad = run(seeded_path, "list", "--where", "anchor:lost")
+    assert bad.exit_code == 1 and "unknown anchoring 'lost'" in bad.stderr
     out = tmp_path / "v1-back.txt"
     assert run(seeded_path, "sources", "original", "memo", "--version", "1", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
