@@ -267,10 +267,26 @@ def output(path: str | None) -> Iterator[IO[str]]:
         import sys
         yield sys.stdout
         return
+    with _written_whole(path, binary=False) as f:
+        yield f
+
+
+@contextmanager
+def output_bytes(path: str) -> Iterator[IO[bytes]]:
+    """A binary file written whole or not at all, as `output` writes text."""
+    with _written_whole(path, binary=True) as f:
+        yield f
+
+
+@contextmanager
+def _written_whole(path: str, binary: bool) -> Iterator[IO]:
+    """A file written through a temporary file renamed into place, or a device or pipe written into."""
+    options: dict = {} if binary else {"encoding": "utf-8", "newline": ""}
+    mode = "wb" if binary else "w"
     target = Path(path)
     if target.exists() and not target.is_file():
         # A device or a pipe (/dev/null, /dev/stdout): write into it, never rename over it.
-        with open(target, "w", encoding="utf-8", newline="") as f:
+        with open(target, mode, **options) as f:
             yield f
         return
     folder = target.parent if str(target.parent) else Path(".")
@@ -281,25 +297,7 @@ def output(path: str | None) -> Iterator[IO[str]]:
     except OSError as e:
         raise FactsError(f"{path}: cannot write there ({e.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-        os.chmod(temp, _mode_for(target))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def output_bytes(path: str) -> Iterator[IO[bytes]]:
-    """A binary file written whole or not at all, as `output` writes text."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise FactsError(f"{path}: folder {folder} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, mode, **options) as f:
             yield f
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
