@@ -614,6 +614,9 @@ SELECT
     f.quote,
     f.quote_start,
     f.quote_end,
+    -- The PDF page the quote starts on (from 1); empty for other sources.
+    CASE WHEN s.page_starts IS NOT NULL AND f.quote_start IS NOT NULL THEN
+        (SELECT count(*) FROM json_each(s.page_starts) WHERE json_each.value <= f.quote_start) END AS quote_page,
     f.confidence,
     f.credibility,
     f.status,
@@ -701,4 +704,4 @@ CREATE TABLE schema_log (
     backup       TEXT
 ) STRICT;
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;

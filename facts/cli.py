@@ -164,6 +164,7 @@ def sources_add(ctx, file_or_url, **fields):
     http(s) URL to fetch (this needs network access). A web page gives its article's text and its own
     title, author, site, date and URL; a PDF its text layer, page by page. The original is kept."""
     from .db import transaction
+    from .display import format_source_kind, plural
     from .documents import from_bytes, read_document
     from .files import read_stream
     from .models import Source, validated
@@ -183,9 +184,9 @@ def sources_add(ctx, file_or_url, **fields):
     twin = same_text(db, source)
     with transaction(db):
         _, created = add_source(db, source, _author(), original=document.original)
-    kind = {"text/html": "web page, ", "application/pdf": f"PDF, {len(document.page_starts)} pages, "}.get(
-        document.media_type, "")
-    say(f"{'Added' if created else 'Already stored:'} source {source.key} ({kind}{len(document.text):,} characters)")
+    kind = format_source_kind(document.media_type, len(document.page_starts))
+    say(f"{'Added' if created else 'Already stored:'} source {source.key} ({kind}, "
+        f"{plural(len(document.text), 'character')})")
     if twin and created:
         say(f"Note: source {twin} has the very same text; it may be the same article twice", err=True)
 
@@ -199,6 +200,7 @@ def sources_update(ctx, key, file_or_url, reason):
     """Store a new version of a source (the old one is kept); every quote is found again in it or listed
     as an orphan (kept, never deleted)."""
     from .db import transaction, utc_now
+    from .display import plural
     from .documents import read_document
     from .sources import update_source
     document = read_document(file_or_url)
@@ -207,8 +209,8 @@ def sources_update(ctx, key, file_or_url, reason):
         version, found = update_source(db, key, document.text, document.media_type, document.page_starts or None,
                                        document.original, _author(), utc_now(), reason)
     ways = {how: sum(1 for h in found.values() if h == how) for how in ("exact", "context", "fuzzy", "orphan")}
-    say(f"Stored version {version} of {key.strip().lower()}: {len(found) - ways['orphan']} quotes found again "
-        f"({ways['exact']} exact, {ways['context']} by their context, {ways['fuzzy']} reworded), "
+    say(f"Stored version {version} of {key.strip().lower()}: {plural(len(found) - ways['orphan'], 'quote')} found "
+        f"again ({ways['exact']} exact, {ways['context']} by their context, {ways['fuzzy']} reworded), "
         f"{ways['orphan']} orphaned")
     for fact_id in (f for f, how in found.items() if how == "orphan"):
         say(f"Orphan: fact #{fact_id} (its quote is no longer in the source; the fact is kept)")
@@ -242,20 +244,14 @@ def sources_versions(ctx, key, fmt):
 def sources_edit(ctx, key, reason, **fields):
     """Change a source's metadata; each change is kept with who, when and the reason."""
     from .db import transaction, utc_now
-    from .models import Source, validated
-    from .sources import edit_source, get_source
+    from .sources import edit_source
     given = {k: v for k, v in fields.items() if v is not None}
     if not given:
         raise FactsError("give at least one field to change (see: facts sources edit --help)")
     db = _db(ctx)
-    current = get_source(db, key)
-    checked = validated(Source, {"key": current["key"], "title": current["title"], **given})
-    values = {k: getattr(checked, k) for k in given}
-    if "retrieved" in values and values["retrieved"] is not None:
-        values["retrieved"] = values["retrieved"].isoformat()
     with transaction(db):
-        changed = edit_source(db, key, values, reason.strip(), _author(), utc_now())
-    say(f"Source {current['key']}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")
+        changed = edit_source(db, key, given, reason, _author(), utc_now())
+    say(f"Source {key.strip().lower()}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")
 
 
 @sources.command("remove")
@@ -290,15 +286,18 @@ def sources_original(ctx, key, path, version):
 @output_options
 @click.pass_context
 def sources_list(ctx, fmt):
-    """List sources with their metadata and number of facts."""
+    """List sources with their metadata, kind, versions, and numbers of facts and orphaned facts."""
+    from .display import format_source_kind
     from .output import write_rows
     from .sources import list_sources
     write_rows(list_sources(_db(ctx)), fmt, columns=[
         ("key", "left", lambda r: r["key"], False), ("title", "left", lambda r: r["title"], True),
         ("publisher", "left", lambda r: r["publisher"], True), ("published", "left", lambda r: r["published"], False),
+        ("kind", "left", lambda r: format_source_kind(r["media_type"], r["pages"] or 0), False),
         ("rel.", "left", lambda r: r["reliability"], False),
-        ("chars", "right", lambda r: f"{r['characters'] or 0:,}", False),
-        ("facts", "right", lambda r: r["facts"], False)])
+        ("ver.", "right", lambda r: r["versions"], False),
+        ("facts", "right", lambda r: r["facts"], False),
+        ("orphans", "right", lambda r: r["orphans"] or "", False)])
 
 
 # --- actors ----------------------------------------------------------------------
@@ -609,7 +608,7 @@ def build_filter(actors=(), subjects=(), units=(), sources=(), statuses=(), tags
 
 
 def _fact_columns():
-    from .display import format_confidence, format_date, format_quantity_unit
+    from .display import format_confidence, format_date, format_quantity_unit, format_status
     return [
         ("id", "right", lambda r: r["id"], False),
         ("date", "left", format_date, True),
@@ -618,7 +617,7 @@ def _fact_columns():
         ("quantity", "left", format_quantity_unit, True),
         ("conf.", "left", lambda r: format_confidence(r["confidence"]), True),
         ("source", "left", lambda r: r["source"], True),
-        ("status", "left", lambda r: r["status"], False),
+        ("status", "left", format_status, False),
     ]
 
 
@@ -791,6 +790,7 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
 
     from .candidates import candidates, decide, load_document, write_draft
     from .db import open_db, transaction
+    from .display import plural
     if published is not None:
         from .dates import parse_partial
         try:
@@ -812,7 +812,7 @@ def extract(ctx, source, kinds, published, include_decided, rejects, as_json, as
         with transaction(db):
             for r in rejects:
                 decide(db, doc, spans[r], "rejected", _author())
-        say(f"Rejected {len(rejects)} candidate{'s' if len(rejects) != 1 else ''}", err=True)
+        say(f"Rejected {plural(len(rejects), 'candidate')}", err=True)
         return
     if as_json:
         click.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=1))

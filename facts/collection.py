@@ -22,7 +22,7 @@ from .actors import add_actor, edit_actor, list_actors
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
 from .db import open_db, transaction, utc_now
-from .display import format_confidence, format_date, format_quantity_unit
+from .display import format_confidence, format_date, format_quantity_unit, format_status
 from .errors import DuplicateFact
 from .export import export, output
 from .extract import Candidate
@@ -30,7 +30,7 @@ from .facets import Comparison, FacetValue, compare_subject, data_version, facet
 from .fidelity import write_collection
 from .models import Actor, validated
 from .query import FactDetail, Filter, get_fact, order_by
-from .sources import cited_quotes, get_source, list_sources
+from .sources import cited_quotes, edit_source, get_source, list_sources
 from .writing import (
     Resolver,
     add_fact,
@@ -44,7 +44,8 @@ from .writing import (
 
 # The columns of a page row, as the browser shows them.
 PAGE_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "qualifier", "date_start", "date_end",
-                "date_precision", "claimant", "source", "confidence", "status", "annotation_count", "tags")
+                "date_precision", "claimant", "source", "confidence", "status", "annotation_count", "tags",
+                "anchored_by")
 
 
 @dataclass
@@ -206,6 +207,11 @@ class Collection:
             checked = validated(Actor, {"name": name, "kind": kind})
             return edit_actor(db, actor_id, author, utc_now(), name=checked.name, kind=checked.kind)
 
+    def edit_source(self, key: str, changes: dict[str, object], reason: str, author: str) -> list[str]:
+        """Change a source's metadata (None clears a field), with the reason kept; what changed."""
+        with self._db() as db, transaction(db):
+            return edit_source(db, key, changes, reason, author, utc_now())
+
     def vocabulary(self) -> dict[str, list[str]]:
         """What the fact form completes from: actor names and aliases, subjects, source keys, tags."""
         with self._db() as db:
@@ -227,4 +233,5 @@ def _display(row: dict) -> dict:
     row["date_text"] = format_date(row)
     row["quantity_text"] = format_quantity_unit(row)
     row["confidence_text"] = format_confidence(row["confidence"])
+    row["status_text"] = format_status(row)
     return row

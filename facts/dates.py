@@ -40,7 +40,7 @@ def parse_point(text: str) -> Span:
         except ValueError:
             raise ValueError(f"'{t}' is not a date in the calendar") from None
         return Span(day, day, "day")
-    raise ValueError(f"'{t}' is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or START/END")
+    raise ValueError(f"'{t}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def _check_year(year: int, text: str) -> None:
@@ -69,7 +69,12 @@ def parse_span(value: object) -> Span:
             if first.start > last.end:
                 raise ValueError(f"'{text}' ends before it starts")
             return Span(first.start, last.end, first.precision)
-    return parse_point(text)
+    try:
+        return parse_point(text)
+    except ValueError as e:
+        if "is not a date:" in str(e):  # a span may also be a range
+            raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or START/END") from None
+        raise
 
 
 def check_span(start: dt.date, end: dt.date, precision: str) -> None:

@@ -9,6 +9,7 @@ import re
 
 from .confidence import likelihood_word
 from .dates import as_date, parse_point
+from .vocab import MEDIA_KIND_NAMES
 
 # C0 controls but tab/newline/carriage return, DEL, and C1 controls (the single-byte CSI \x9b among them).
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -118,6 +119,22 @@ def format_confidence(number: float | None) -> str:
     if number is None:
         return ""
     return f"{number:.2f} {likelihood_word(number)}"
+
+
+def format_status(row: dict) -> str:
+    """A fact's status, marked when its quote was lost by a new version of its source: 'active, orphan'."""
+    return f"{row['status']}, orphan" if row.get("anchored_by") == "orphan" else row["status"]
+
+
+def format_source_kind(media_type: str, pages: int = 0) -> str:
+    """'web page', 'PDF, 12 pages', 'text'."""
+    name = MEDIA_KIND_NAMES.get(media_type, media_type)
+    return f"{name}, {plural(pages, 'page')}" if media_type == "application/pdf" else name
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 quote', '2 quotes', '1,200 facts'."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def format_candidate(candidate: dict) -> str:

@@ -52,6 +52,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "Admiralty source reliability: A completely reliable ... E unreliable, F cannot be judged",
         "tags": "Current tags, separated by '; '",
         "annotation_count": "Number of annotations on the fact",
+        "quote_page": "The PDF page the quote starts on (from 1); empty for other sources",
     }),
     "sources": ("The documents facts are read in, with their full text.", {
         "id": "The source's number",

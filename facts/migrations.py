@@ -16,7 +16,8 @@ from .errors import FactsError
 
 
 def _nothing_to_move(conn: sqlite3.Connection) -> None:
-    """Schema 2 adds schema_log only: no data changes shape."""
+    """No data changes shape: schema 2 adds schema_log; schema 5 gives facts_flat the quote's PDF page (views
+    are replaced after every step)."""
 
 
 def _actors_keep_who_corrected_them(conn: sqlite3.Connection) -> None:
@@ -62,6 +63,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
     2: _actors_keep_who_corrected_them,
     3: _sources_keep_versions_and_originals,
+    4: _nothing_to_move,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

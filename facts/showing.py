@@ -82,7 +82,9 @@ def render_fact(detail: FactDetail) -> Group:
                               style="bold yellow"))
             parts.append(Text(printable(f["quote"])))
         elif f["quote_start"] is not None and detail.source_text:
-            parts.append(Text(f"Quote (characters {f['quote_start']}–{f['quote_end']} of the source):", style="bold"))
+            page = f"page {f['quote_page']}, " if f.get("quote_page") else ""
+            parts.append(Text(f"Quote ({page}characters {f['quote_start']}–{f['quote_end']} of the source):",
+                              style="bold"))
             parts.append(quote_in_context(detail.source_text, f["quote_start"], f["quote_end"]))
         else:
             parts.append(Text("Quote:", style="bold"))

@@ -1,5 +1,6 @@
 """Source documents."""
 
+import datetime as dt
 import hashlib
 import json
 
@@ -7,8 +8,9 @@ import sqlite_utils
 from rapidfuzz import process
 
 from .db import inserted_id, utc_now
-from .errors import FactsError
-from .models import Source
+from .display import plural
+from .errors import FactsError, FieldProblems
+from .models import Source, validated
 from .quotes import reanchor
 
 _COMPARED = ("title", "publisher", "author", "url", "published", "retrieved", "reliability", "description", "sha256")
@@ -66,15 +68,28 @@ EDITABLE = ("title", "publisher", "author", "url", "archive_url", "published", "
             "description", "language")
 
 
-def edit_source(db: sqlite_utils.Database, key: str, changes: dict, reason: str, author: str, now: str) -> list[str]:
-    """Change a source's metadata (validated values); source_history keeps old and new, who, when and why.
-    Returns what changed. Runs inside the caller's transaction."""
+def edit_source(db: sqlite_utils.Database, key: str, changes: dict[str, object], reason: str, author: str,
+                now: str) -> list[str]:
+    """Change a source's metadata as typed (checked as a new source's would be; None clears a field);
+    source_history keeps old and new, who, when and why. Returns what changed. Runs inside the caller's
+    transaction."""
     source = get_source(db, key)
-    changed = {k: changes[k] for k in EDITABLE if k in changes and source[k] != changes[k]}
+    problems = [] if reason.strip() else [("reason", "say why the metadata changes")]
+    try:
+        checked = validated(Source, {"key": source["key"], "title": source["title"],
+                                     **{k: v for k, v in changes.items() if k in EDITABLE}})
+    except FieldProblems as e:
+        raise FieldProblems(e.problems + problems) from None
+    if problems:
+        raise FieldProblems(problems)
+    values = {k: getattr(checked, k) for k in EDITABLE if k in changes}
+    if isinstance(values.get("retrieved"), dt.date):
+        values["retrieved"] = values["retrieved"].isoformat()
+    changed = {k: v for k, v in values.items() if source[k] != v}
     if not changed:
         return []
     db.execute(f"UPDATE sources SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ?, "
-               "change_reason = ? WHERE id = ?", [*changed.values(), now, author, reason, source["id"]])
+               "change_reason = ? WHERE id = ?", [*changed.values(), now, author, reason.strip(), source["id"]])
     return list(changed)
 
 
@@ -83,7 +98,7 @@ def remove_source(db: sqlite_utils.Database, key: str) -> None:
     source = get_source(db, key)
     cited = db.execute("SELECT count(*) FROM facts WHERE source_id = ?", [source["id"]]).fetchone()[0]
     if cited:
-        raise FactsError(f"source '{source['key']}' is cited by {cited} fact{'s' if cited != 1 else ''}: "
+        raise FactsError(f"source '{source['key']}' is cited by {plural(cited, 'fact')}: "
                          "it cannot be removed")
     for table in ("source_originals", "candidate_decisions"):
         db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source["id"]])
@@ -162,8 +177,10 @@ def cited_quotes(db: sqlite_utils.Database, source_id: int) -> list[dict]:
 
 
 def list_sources(db: sqlite_utils.Database) -> list[dict]:
+    """Every source with its metadata, kind (format_source_kind), versions, facts and orphaned facts."""
     return [dict(row) for row in db.query(
-        """SELECT sources.id, key, title, publisher, author, published, reliability, url,
-                  length(text) AS characters,
-                  (SELECT count(*) FROM facts WHERE source_id = sources.id) AS facts
+        """SELECT sources.id, key, title, publisher, author, published, reliability, url, archive_url, media_type,
+                  json_array_length(page_starts) AS pages, version AS versions, length(text) AS characters,
+                  (SELECT count(*) FROM facts WHERE source_id = sources.id) AS facts,
+                  (SELECT count(*) FROM facts WHERE source_id = sources.id AND anchored_by = 'orphan') AS orphans
            FROM sources ORDER BY key""")]

@@ -39,6 +39,10 @@ EXPORT_SHAPES: tuple[str, ...] = get_args(ExportShape)
 MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
 ANCHORINGS: tuple[str, ...] = get_args(Anchoring)
 
+# What each kind of source is called on screen.
+MEDIA_KIND_NAMES = {"text/plain": "text", "text/markdown": "Markdown", "text/html": "web page",
+                    "application/pdf": "PDF"}
+
 # Admiralty code, source reliability.
 RELIABILITY_MEANINGS = {
     "A": "completely reliable",

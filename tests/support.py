@@ -36,6 +36,19 @@ def copy_db(src: Path, dst: Path) -> None:
         target.close()
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def make_old(path: Path, version: int) -> None:
+    """A database of an earlier schema with a row of every kind (the seeds: actors, aliases, sources, facts,
+    about; an edit, so history; annotations of every kind, a retraction, a candidate decision; from schema 4 a
+    PDF, a web page and a source of two versions with an orphan), loaded from a dump of what facts of that
+    version wrote (tests/fixtures/facts-vN.sql)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript((FIXTURES / f"facts-v{version}.sql").read_text(encoding="utf-8"))
+    conn.close()
+
+
 def facts_command() -> list[str]:
     """The CLI as a separate process, as a user runs it."""
     return [sys.executable, "-c", "from facts.cli import main; main()"]

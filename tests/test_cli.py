@@ -154,7 +154,7 @@ def test_sources_add_and_list(db, tmp_path):
                     "--publisher", "Test Press", "--author", "A. Writer", "--url", "https://example.org/doc",
                     "--published", "2023-03", "--retrieved", "2023-03-05", "--reliability", "b",
                     "--description", "For tests."))
-    assert f"Added source test-doc ({len(DOC)} characters)" in result.stdout
+    assert f"Added source test-doc (text, {len(DOC)} characters)" in result.stdout
 
     sources = {s["key"]: s for s in json.loads(ok(run(db, "sources", "list", "--json")).stdout)}
     assert len(sources) == 6

@@ -1,5 +1,5 @@
 """Schema upgrades: databases made by earlier versions of facts (tests/fixtures/facts-vN.sql, dumps of what
-facts at schemas 1, 2 and 3 wrote, with a row of every kind) open in the current program with every row
+facts at schemas 1 to 4 wrote, with a row of every kind) open in the current program with every row
 kept, a backup written first, and the result identical in shape to a database made new."""
 
 import sqlite3
@@ -7,24 +7,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import facts_command
+from support import facts_command, make_old
 
 from facts import migrations
 from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
 from facts.writing import edit_fact, fact_record
 
-FIXTURES = Path(__file__).parent / "fixtures"
-OLD_VERSIONS = (1, 2, 3)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
-
-
-def make_old(path: Path, version: int) -> None:
-    """A database of an earlier schema with a row of every kind (the seeds: actors, aliases, sources, facts,
-    about; an edit, so history; annotations of every kind, a retraction, a candidate decision), loaded from
-    a dump of what facts of that version wrote (tests/fixtures/facts-vN.sql)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript((FIXTURES / f"facts-v{version}.sql").read_text(encoding="utf-8"))
-    conn.close()
+OLD_VERSIONS = (1, 2, 3, 4)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
+FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62}  # schema 4's adds facts quoting a PDF and a source of two versions
 
 
 def columns_of(path: Path, tables: list[str]) -> dict[str, list[str]]:
@@ -87,7 +78,7 @@ def test_the_fixture_is_an_old_database_with_history_and_annotations(old):
     path, version = old
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == version < SCHEMA_VERSION
-    assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 58
+    assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == FACT_COUNTS[version]
     assert conn.execute("SELECT count(*) FROM fact_history").fetchone()[0] >= 1
     kinds = {k for (k,) in conn.execute("SELECT kind FROM annotations")}
     assert {"note", "rate", "tag", "retraction", "status"} <= kinds
@@ -101,24 +92,27 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
 
     db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     after = rows_of_every_table(path, columns)
     if "schema_log" in after:  # the upgrade adds its own line to the log
         after["schema_log"] = after["schema_log"][:-1]
     assert after == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'Belarus'").fetchone()[0] > 0
-    log = db.execute("SELECT version, from_version, backup FROM schema_log WHERE from_version IS NOT NULL").fetchall()
+    log = db.execute("SELECT version, from_version, backup FROM schema_log WHERE from_version IS NOT NULL "
+                     "AND version = ?", [SCHEMA_VERSION]).fetchall()
     assert len(log) == 1 and log[0][:2] == (SCHEMA_VERSION, version)
     backup = Path(log[0][2])
     assert backup == path.with_name(f"old.db.schema-{version}.bak")
     assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == version
     assert rows_of_every_table(backup, columns) == before
     assert f"Upgraded {path} from schema {version} to {SCHEMA_VERSION}" in capsys.readouterr().err
-    # a text source's original is its text
-    kept = db.execute("SELECT count(*) FROM source_originals JOIN sources ON sources.id = source_id "
-                      "WHERE bytes = CAST(text AS BLOB) AND source_originals.sha256 = sources.sha256").fetchone()[0]
-    assert kept == 5
+    # every source has the original of its current version; a text source's original is its text
+    originals = db.execute("SELECT sources.media_type, bytes = CAST(text AS BLOB), "
+                           "source_originals.sha256 = sources.sha256 FROM sources JOIN source_originals "
+                           "ON source_id = sources.id AND source_originals.version = sources.version").fetchall()
+    assert len(originals) == db.execute("SELECT count(*) FROM sources").fetchone()[0] >= 5
+    assert all(same_text and same_sha for kind, same_text, same_sha in originals if kind == "text/plain")
     # the upgraded file works: a write lands with its history, and so does an actor's correction
     edit_fact(db, 2, {**fact_record(db, 2), "confidence": 0.5}, "editor")
     assert db.execute("SELECT count(*) FROM fact_history WHERE fact_id = 2").fetchone()[0] >= 1
@@ -134,6 +128,19 @@ def test_an_upgraded_database_has_the_shape_of_a_new_one(old, tmp_path):
     new = tmp_path / "new.db"
     open_db(new, create=True).conn.close()
     assert schema_of(path) == schema_of(new)
+
+
+def test_schema_4_sources_keep_their_pdf_pages_versions_and_orphans(tmp_path):
+    """What schema 4 added survives, and the views schema 5 brings read it: the quote's PDF page."""
+    path = tmp_path / "old.db"
+    make_old(path, 4)
+    db = open_db(path)
+    pages = dict(db.execute("SELECT claim, quote_page FROM facts_flat WHERE source = 'border-report'").fetchall())
+    assert pages == {"About 8,000 Russian troops remained near Brest": 1, "More than 40 trains arrived in March": 2}
+    assert dict(db.execute("SELECT anchored_by, count(*) FROM facts WHERE anchored_by IS NOT NULL GROUP BY 1")
+                .fetchall()) == {"fuzzy": 1, "orphan": 1}
+    assert db.execute("SELECT count(*) FROM source_versions").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM facts_flat WHERE quote_page IS NOT NULL").fetchone()[0] == 2
 
 
 def test_a_second_open_does_not_upgrade_again(old, capsys):
@@ -152,7 +159,7 @@ def test_an_earlier_backup_is_never_overwritten(old):
     open_db(path).conn.close()
     assert earlier.read_bytes() == b"an analyst's own file"
     second = path.with_name(f"old.db.schema-{version}.2.bak")
-    assert sqlite3.connect(second).execute("SELECT count(*) FROM facts").fetchone()[0] == 58
+    assert sqlite3.connect(second).execute("SELECT count(*) FROM facts").fetchone()[0] == FACT_COUNTS[version]
 
 
 def test_a_failing_upgrade_rolls_back_and_leaves_the_old_schema(old, monkeypatch):
@@ -165,8 +172,9 @@ def test_a_failing_upgrade_rolls_back_and_leaves_the_old_schema(old, monkeypatch
         conn.execute("UPDATE facts SET claim = 'changed' WHERE id = 1")
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setitem(migrations.STEPS, 3, half_done)
-    with pytest.raises(FactsError, match=rf"could not upgrade from schema {version} to 4 .*the database is unchanged"):
+    monkeypatch.setitem(migrations.STEPS, version, half_done)
+    unchanged = rf"could not upgrade from schema {version} to {SCHEMA_VERSION} .*the database is unchanged"
+    with pytest.raises(FactsError, match=unchanged):
         open_db(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == version
     assert rows_of_every_table(path, columns) == before
@@ -207,8 +215,8 @@ def test_a_read_only_command_upgrades_then_reads(old):
     v1_path, version = old
     done = run("query", "SELECT count(*) AS n FROM facts", "--csv", db=v1_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["n", "58"]
-    assert f"from schema {version} to 4" in done.stderr
+    assert done.stdout.splitlines() == ["n", str(FACT_COUNTS[version])]
+    assert f"from schema {version} to {SCHEMA_VERSION}" in done.stderr
     again = run("list", "--limit", "1", db=v1_path)
     assert again.returncode == 0 and again.stderr == ""
 

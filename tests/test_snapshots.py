@@ -6,6 +6,7 @@ deliberate change; look at the SVGs before committing them.
 """
 
 import pytest
+from support import make_old
 
 import facts.db
 from facts.db import open_db
@@ -180,3 +181,52 @@ def test_actor_dialog(snap_compare, still_db, size):
         await pilot.press("ctrl+u", *"Andriy Porotnikov")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.fixture
+def sources_db(tmp_path, monkeypatch):
+    """The schema-4 fixture (a PDF, a web page, a source of two versions with an orphan), upgraded with the
+    clock held still."""
+    monkeypatch.setattr(facts.db, "utc_now", lambda: "2026-01-01T09:00:00.000Z")
+    path = tmp_path / "facts.db"
+    make_old(path, 4)
+    open_db(path).conn.close()
+    return path
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sources_screen(snap_compare, sources_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "down")  # memo: two versions, an orphan
+        await settle(pilot)
+    assert snap_compare(FactsApp(sources_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_source_dialog(snap_compare, sources_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "e")  # border-report, the PDF
+        await settle(pilot)
+        await pilot.press("tab", *"Belarus Monitoring Desk", "tab", "tab", *"14 March 2022", "tab", "tab", "tab",
+                          "tab", *"publisher and date from the report's cover page", "enter")
+        await settle(pilot)
+    assert snap_compare(FactsApp(sources_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pdf_in_the_reader(snap_compare, sources_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # border-report, the PDF
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+    assert snap_compare(FactsApp(sources_db), terminal_size=size, run_before=run_before)

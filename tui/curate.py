@@ -12,9 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from facts.display import format_timestamp, printable_line
+from facts.display import format_source_kind, format_timestamp, plural, printable_line
 from facts.showing import describe_change, describe_revert
-from facts.vocab import ACTOR_KINDS, STATUSES
+from facts.vocab import ACTOR_KINDS, RELIABILITIES, RELIABILITY_MEANINGS, STATUSES
 
 from .dialog import ConfirmDialog, Dialog
 from .widgets import RowTable
@@ -191,7 +191,7 @@ class ActorDialog(Dialog[list[str]]):
 
     def compose(self) -> ComposeResult:
         a = self.actor
-        claims = f"{a['claims']} claim{'s' if a['claims'] != 1 else ''}"
+        claims = plural(a["claims"], "claim")
         with Vertical():
             yield Static(Text(f"Actor #{a['id']}, {claims}   (enter or ctrl+s saves, escape cancels)"),
                          classes="title")
@@ -221,3 +221,71 @@ class ActorDialog(Dialog[list[str]]):
             name = self.actor["name"]  # unchanged: the stored name, not how it was shown
         save, kind_text = self.save, str(kind)
         return lambda: save(name, kind_text)
+
+
+# A source's metadata the dialog edits: (field, label, placeholder); reliability is chosen from a list.
+SOURCE_FIELDS = (
+    ("title", "Title", "the document's own title"),
+    ("publisher", "Publisher", "the outlet or site"),
+    ("author", "Author", "who wrote it"),
+    ("published", "Published", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("url", "URL", "https://..."),
+    ("archive_url", "Archive URL", "a web archive's copy: https://web.archive.org/..."),
+)
+
+
+class SourceDialog(Dialog[list[str]]):
+    """Correct a source's metadata: `save(changes, reason)` writes what was changed (an emptied field is
+    cleared) with the reason, kept in the source's history, and returns what changed."""
+
+    def __init__(self, source: dict, save: Callable[[dict[str, object], str], list[str]]) -> None:
+        super().__init__()
+        self.source, self.save = source, save
+
+    def compose(self) -> ComposeResult:
+        s = self.source
+        about = f"{format_source_kind(s['media_type'], s['pages'] or 0)}, version {s['versions']}, " \
+                f"{plural(s['facts'], 'fact')}"
+        with Vertical():
+            yield Static(Text(f"Source {printable_line(s['key'])} ({about})   enter saves, escape cancels"),
+                         classes="title")
+            for name, label, placeholder in SOURCE_FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(value=printable_line(s[name] or ""), placeholder=placeholder, id=f"field-{name}")
+                yield Static(id=f"error-{name}", classes="error")
+            with Horizontal(classes="field"):
+                yield Label("Reliability")
+                rated = {"value": s["reliability"]} if s["reliability"] else {}
+                yield Select([(f"{r}  {RELIABILITY_MEANINGS[r]}", r) for r in RELIABILITIES], prompt="not rated",
+                             id="field-reliability", compact=True, **rated)
+            yield Static(id="error-reliability", classes="error")
+            with Horizontal(classes="field"):
+                yield Label("Reason")
+                yield Input(placeholder="why the metadata changes (kept in its history)", id="field-reason")
+            yield Static(id="error-reason", classes="error")
+            yield Static(id="error-record", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def changes(self) -> dict[str, object]:
+        """The fields the person changed: what they typed, None for one they emptied."""
+        out: dict[str, object] = {}
+        for name, _, _ in SOURCE_FIELDS:
+            typed = self.query_one(f"#field-{name}", Input).value.strip()
+            if typed != printable_line(self.source[name] or ""):  # shown as stored: unchanged
+                out[name] = typed or None
+        chosen = self.query_one("#field-reliability", Select).value
+        reliability = chosen if isinstance(chosen, str) else None
+        if reliability != self.source["reliability"]:
+            out["reliability"] = reliability
+        return out
+
+    def writer(self) -> Callable[[], list[str]] | None:
+        changes = self.changes()
+        if not changes:
+            self.show_problems([("record", "Nothing changed.")])
+            return None
+        reason, save = self.query_one("#field-reason", Input).value, self.save
+        return lambda: save(changes, reason)

@@ -50,7 +50,7 @@ COLUMNS = (
     Column("quantity_text", "quantity", 15, "value"),
     Column("confidence_text", "conf.", 11, "confidence"),
     Column("source", "source", 10, "source", flex=2),
-    Column("status", "status", 10, "status"),
+    Column("status_text", "status", 14, "status"),
     Column("annotation_count", "notes", 5, "annotations", right=True),
 )
 # Dropped first when the terminal is narrow.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from bisect import bisect_left
 from itertools import pairwise
 from typing import ClassVar
 
@@ -15,13 +19,20 @@ from textual_plotext import PlotextPlot
 
 from facts.candidates import Document, draft_fact
 from facts.collection import Collection
-from facts.display import format_date, format_number, format_quantity_unit, printable, printable_line
+from facts.display import (
+    format_date,
+    format_number,
+    format_quantity_unit,
+    format_source_kind,
+    printable,
+    printable_line,
+)
 from facts.extract import Candidate, Sentence
 from facts.extract import sentences as split_sentences
 from facts.facets import Comparison
 from facts.showing import quote_in_context
 
-from .curate import ActorDialog
+from .curate import ActorDialog, SourceDialog
 from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
 from .threads import background
@@ -118,18 +129,46 @@ class CompareScreen(Screen):
             self.post_message(JumpToFact(int(event.row_key.value)))
 
 
+def graphical_browser_here() -> bool:
+    """Whether opening a URL reaches a browser of its own window; else Python's webbrowser would run a
+    console browser (lynx, w3m) in this very terminal, under the running app."""
+    if os.environ.get("BROWSER") or sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_source_url(screen: Screen, source: dict, archived: bool = False) -> None:
+    """Open a source's URL (or its web archive copy) in the system's browser; where there is none, copy it."""
+    url = source["archive_url"] if archived else source["url"]
+    what = "archive URL" if archived else "URL"
+    if not url:
+        screen.notify(f"Source {printable_line(source['key'])} has no {what}.", severity="warning")
+    elif graphical_browser_here():
+        screen.app.open_url(url)
+        screen.notify(f"Opening {printable_line(url)}")
+    else:
+        screen.app.copy_to_clipboard(url)
+        screen.notify(f"No graphical browser here: the {what} is copied to the clipboard ({printable_line(url)})")
+
+
 class SourcesScreen(Screen):
-    """Each source with its metadata and number of facts; enter opens its text."""
+    """Each source with its kind, versions, facts and orphaned facts; enter opens its text, e corrects its
+    metadata, u opens its URL."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("enter", "read", "Read"),
         Binding("i", "inbox", "Inbox"),
+        Binding("e", "edit", "Edit metadata"),
+        Binding("u", "open_url", "Open URL"),
+        Binding("U", "open_url(True)", "Archive URL"),
     ]
     DEFAULT_CSS = "SourcesScreen DataTable { height: 1fr; }"
 
     def __init__(self, collection: Collection, author: str) -> None:
         super().__init__()
         self.collection, self.author = collection, author
+        self.sources: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,29 +176,67 @@ class SourcesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("key", "title", "publisher", "author", "published", "rel.", "facts")
+        table = self.query_one(DataTable)
+        # The short columns first, so that a narrow terminal still shows every number.
+        for label, width in (("key", 25), ("kind", 12), ("ver.", 4), ("facts", 5), ("orphans", 7), ("rel.", 4),
+                             ("published", 10), ("title", 26), ("publisher", 18)):
+            table.add_column(label, width=width)
         self._load()
 
     @background(exclusive=True)
-    def _load(self) -> None:
+    def _load(self, keep: str | None = None) -> None:
         sources = self.collection.sources()
-        self.app.call_from_thread(self._show, sources)
+        self.app.call_from_thread(self._show, sources, keep)
 
-    def _show(self, sources: list[dict]) -> None:
+    def _show(self, sources: list[dict], keep: str | None = None) -> None:
+        self.sources = sources
         table = self.query_one(DataTable)
+        table.clear()
         for s in sources:
-            table.add_row(_cell(s["key"]), _cell(s["title"]), _cell(s["publisher"]), _cell(s["author"]),
-                          _cell(s["published"]), _cell(s["reliability"]), _cell(s["facts"]), key=s["key"])
+            orphans = Text(str(s["orphans"]), style="bold yellow") if s["orphans"] else Text("")
+            table.add_row(_cell(s["key"]), _cell(format_source_kind(s["media_type"], s["pages"] or 0)),
+                          _cell(s["versions"]), _cell(s["facts"]), orphans, _cell(s["reliability"]),
+                          _cell(s["published"]), _cell(s["title"]), _cell(s["publisher"]), key=s["key"])
+        if keep is not None:
+            table.move_cursor(row=table.get_row_index(keep))
         table.focus()
 
+    def highlighted(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self.sources if s["key"] == key), None)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(SourceReaderScreen(self.collection, str(event.row_key.value), self.author))
+        self.action_read()
+
+    def action_read(self) -> None:
+        if source := self.highlighted():
+            self.app.push_screen(SourceReaderScreen(self.collection, source["key"], self.author))
 
     def action_inbox(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(InboxScreen(self.collection, str(key), self.author))
+        if source := self.highlighted():
+            self.app.push_screen(InboxScreen(self.collection, source["key"], self.author))
+
+    def action_open_url(self, archived: bool = False) -> None:
+        if source := self.highlighted():
+            open_source_url(self, source, archived)
+
+    def action_edit(self) -> None:
+        source = self.highlighted()
+        if source is None:
+            return
+        collection, author, key = self.collection, self.author, source["key"]
+
+        def save(changes: dict[str, object], reason: str) -> list[str]:
+            return collection.edit_source(key, changes, reason, author)
+
+        def saved(changed: list[str] | None) -> None:
+            if changed:
+                self.notify(f"Source {printable_line(key)}: {', '.join(changed)} changed")
+                self._load(key)
+        self.app.push_screen(SourceDialog(source, save), saved)
 
 
 class SourceReaderScreen(Screen):
@@ -177,6 +254,7 @@ class SourceReaderScreen(Screen):
         Binding("left_square_bracket", "sentence(-1)", "Previous sentence"),
         Binding("f", "new_fact", "Fact from sentence"),
         Binding("i", "inbox", "Inbox"),
+        Binding("u", "open_url", "Open URL"),
     ]
     DEFAULT_CSS = """
     SourceReaderScreen #reader-meta { padding: 0 1; color: $text-muted; height: auto; }
@@ -188,6 +266,8 @@ class SourceReaderScreen(Screen):
         self.collection, self.key, self.author = collection, key, author
         self.quotes: list[dict] = []
         self.text = ""
+        self.source: dict = {}
+        self.page_starts: list[int] = []  # a PDF's: where each page's text starts
         self.current = 0
         self.sentences: list[Sentence] = []
         self.sentence: int | None = None
@@ -207,12 +287,16 @@ class SourceReaderScreen(Screen):
         self.app.call_from_thread(self._show, source, quotes)
 
     def _show(self, source: dict, quotes: list[dict]) -> None:
-        self.text, self.quotes = source["text"] or "", quotes
+        self.text, self.quotes, self.source = source["text"] or "", quotes, source
+        self.page_starts = json.loads(source["page_starts"]) if source["page_starts"] else []
         self.sentences = split_sentences(self.text)
         meta = f"{source['key']}: {source['title']}"
         for name in ("publisher", "author", "published"):
             if source[name]:
                 meta += f" · {source[name]}"
+        meta += f" · {format_source_kind(source['media_type'], len(self.page_starts))}"
+        if source["version"] > 1:
+            meta += f", version {source['version']}"
         meta += (f" · {len(quotes)} quoted facts · n/p between quotes, enter opens the fact; "
                  "]/[ between sentences, f makes a fact of one")
         self.query_one("#reader-meta", Static).update(Text(printable_line(meta)))
@@ -245,8 +329,15 @@ class SourceReaderScreen(Screen):
             out.append(printable(self.text[a:b]), style=style or None)
             if b in marks:
                 out.append(marks[b], style="dim")
-        for i, line in enumerate(out.split("\n", allow_blank=True)):
+        start = 0  # where the paragraph starts in the text (the drawn line has the quotes' markers too)
+        for i, (line, paragraph) in enumerate(zip(out.split("\n", allow_blank=True), self.text.split("\n"),
+                                                  strict=True)):
+            end = start + len(paragraph)
+            first = bisect_left(self.page_starts, start)
+            if first < len(self.page_starts) and self.page_starts[first] <= end:  # a PDF page begins here
+                line = Text.assemble((f"— page {first + 1} —\n", "dim"), line)
             self.query_one(f"#para-{i}", Static).update(line)
+            start = end + 1
 
     def _scroll_to_offset(self, offset: int) -> None:
         """Bring the paragraph holding a character offset of the text to the top."""
@@ -293,6 +384,10 @@ class SourceReaderScreen(Screen):
 
     def action_inbox(self) -> None:
         self.app.push_screen(InboxScreen(self.collection, self.key, self.author))
+
+    def action_open_url(self) -> None:
+        if self.source:
+            open_source_url(self, self.source)
 
 
 class InboxScreen(Screen):
@@ -464,6 +559,7 @@ Keys
   a t r d      note, tag (-tag removes), re-rate, status (with a reason); u undoes the last one
   x            export what the table shows (CSV, Datasette JSON, full fidelity)
   i            (on a source) the inbox of candidate figures: a accepts, r rejects
+  e / u / U    (on a source) correct its metadata with a reason / open its URL / its archive copy
   ] [ and f    (reading a source) move over sentences; make a fact of one
   A            the actors; enter corrects a name or kind
   ctrl+o       (in the fact form) into the source beside it, to scroll it
@@ -475,6 +571,7 @@ The filter language (the same as `facts list --where`)
   actor:nato              claimant, by name or alias
   subject:"troops in"     subject contains;  subject="Russian troops in Belarus" is exactly it
   unit:troops  source:KEY  status:disputed  tag:x
+  anchor:orphan           quotes a new version of their source lost (also exact, context, fuzzy)
   date:2022-02..2022-03   holds at some time in the range (date:2022 for one year)
   conf>=0.6  conf>=likely value>10000     comparisons: > >= < <= =
   other words             full-text search in claim, subject, quote
