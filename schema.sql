@@ -409,6 +409,130 @@ BEGIN
 END;
 
 -- Current tags, kept from the tag/untag annotations.
+-- Provenance: a fact that relays another (an outlet repeating a claim already recorded from its original
+-- source) repeats it; an actor may speak for an organisation (a spokesman for a ministry), between dates.
+-- Compare counts a claim once per origin: what a fact repeats, followed to the end, else its claimant or
+-- the organisation the claimant speaks for. Every change to these links is kept in link_history.
+CREATE TABLE fact_repeats (
+    fact_id   INTEGER PRIMARY KEY REFERENCES facts(id),
+    repeats   INTEGER NOT NULL REFERENCES facts(id),
+    linked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    linked_by TEXT,
+    CHECK (repeats <> fact_id)
+) STRICT;
+CREATE INDEX fact_repeats_repeats ON fact_repeats(repeats);
+
+CREATE TABLE speaks_for (
+    id              INTEGER PRIMARY KEY,
+    actor_id        INTEGER NOT NULL REFERENCES actors(id),
+    organization_id INTEGER NOT NULL REFERENCES actors(id),
+    -- The first and last day it holds (ISO dates); empty: from always, until now.
+    date_start      TEXT CHECK (date_start IS NULL OR (date_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                                                       AND date(date_start, '+0 days') = date_start)),
+    date_end        TEXT CHECK (date_end IS NULL OR (date_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                                                     AND date(date_end, '+0 days') = date_end)),
+    linked_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    linked_by       TEXT,
+    CHECK (organization_id <> actor_id),
+    CHECK (date_start IS NULL OR date_end IS NULL OR date_start <= date_end)
+) STRICT;
+CREATE INDEX speaks_for_actor ON speaks_for(actor_id);
+
+CREATE TABLE link_history (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('repeats', 'speaks_for')),
+    -- The fact that repeats, or the actor that speaks.
+    subject_id INTEGER NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    old        TEXT CHECK (old IS NULL OR json_valid(old)),
+    new        TEXT CHECK (new IS NULL OR json_valid(new))
+) STRICT;
+CREATE INDEX link_history_subject ON link_history(kind, subject_id, id);
+
+CREATE TRIGGER link_history_no_update BEFORE UPDATE ON link_history
+BEGIN
+    SELECT RAISE(ABORT, 'link_history is append-only: it cannot be changed');
+END;
+
+CREATE TRIGGER link_history_no_delete BEFORE DELETE ON link_history
+BEGIN
+    SELECT RAISE(ABORT, 'link_history is append-only: it cannot be deleted');
+END;
+
+CREATE TRIGGER fact_repeats_check_insert BEFORE INSERT ON fact_repeats
+BEGIN
+    SELECT RAISE(ABORT, 'fact_repeats.fact_id: no such fact')
+        WHERE NOT EXISTS (SELECT 1 FROM facts WHERE id = new.fact_id);
+    SELECT RAISE(ABORT, 'fact_repeats.repeats: no such fact')
+        WHERE NOT EXISTS (SELECT 1 FROM facts WHERE id = new.repeats);
+    SELECT RAISE(ABORT, 'fact_repeats: a fact cannot repeat what repeats it')
+        WHERE new.fact_id IN (WITH RECURSIVE up(id) AS (
+            SELECT new.repeats UNION SELECT r.repeats FROM fact_repeats r JOIN up ON r.fact_id = up.id)
+            SELECT id FROM up);
+END;
+
+CREATE TRIGGER fact_repeats_check_update BEFORE UPDATE ON fact_repeats
+BEGIN
+    SELECT RAISE(ABORT, 'fact_repeats.fact_id: a link keeps its fact') WHERE new.fact_id IS NOT old.fact_id;
+    SELECT RAISE(ABORT, 'fact_repeats.repeats: no such fact')
+        WHERE NOT EXISTS (SELECT 1 FROM facts WHERE id = new.repeats);
+    SELECT RAISE(ABORT, 'fact_repeats: a fact cannot repeat what repeats it')
+        WHERE new.fact_id IN (WITH RECURSIVE up(id) AS (
+            SELECT new.repeats UNION SELECT r.repeats FROM fact_repeats r JOIN up ON r.fact_id = up.id)
+            SELECT id FROM up);
+END;
+
+CREATE TRIGGER fact_repeats_history_insert AFTER INSERT ON fact_repeats
+BEGIN
+    INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
+    VALUES ('repeats', new.fact_id, new.linked_at, new.linked_by, NULL, json_object('repeats', new.repeats));
+END;
+
+CREATE TRIGGER fact_repeats_history_update AFTER UPDATE ON fact_repeats WHEN new.repeats IS NOT old.repeats
+BEGIN
+    INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
+    VALUES ('repeats', new.fact_id, new.linked_at, new.linked_by, json_object('repeats', old.repeats),
+            json_object('repeats', new.repeats));
+END;
+
+-- Who removes a link is not in the row: the program writes that history line itself.
+CREATE TRIGGER speaks_for_check BEFORE INSERT ON speaks_for
+BEGIN
+    SELECT RAISE(ABORT, 'speaks_for.actor_id: no such actor')
+        WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id = new.actor_id);
+    SELECT RAISE(ABORT, 'speaks_for.organization_id: no such actor')
+        WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id = new.organization_id);
+END;
+
+CREATE TRIGGER speaks_for_history_insert AFTER INSERT ON speaks_for
+BEGIN
+    INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
+    VALUES ('speaks_for', new.actor_id, new.linked_at, new.linked_by, NULL,
+            json_object('organization_id', new.organization_id, 'date_start', new.date_start,
+                        'date_end', new.date_end));
+END;
+
+-- Units the analyst declared the same: compare reads each as its canonical unit.
+CREATE TABLE unit_synonyms (
+    unit      TEXT PRIMARY KEY COLLATE NOCASE
+              CHECK (length(trim(unit)) > 0 AND unit = trim(unit) AND length(unit) <= 100
+                     AND unit NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(unit AS BLOB), x'00') = 0),
+    canonical TEXT NOT NULL COLLATE NOCASE
+              CHECK (length(trim(canonical)) > 0 AND canonical = trim(canonical) AND length(canonical) <= 100
+                     AND canonical NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(canonical AS BLOB), x'00') = 0),
+    added_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    added_by  TEXT,
+    CHECK (unit <> canonical)
+) STRICT;
+
+CREATE TRIGGER unit_synonyms_one_level BEFORE INSERT ON unit_synonyms
+BEGIN
+    SELECT RAISE(ABORT, 'unit_synonyms: a canonical unit is not itself another''s synonym')
+        WHERE EXISTS (SELECT 1 FROM unit_synonyms WHERE unit = new.canonical)
+           OR EXISTS (SELECT 1 FROM unit_synonyms WHERE canonical = new.unit);
+END;
+
 CREATE TABLE fact_tags (
     fact_id INTEGER NOT NULL REFERENCES facts(id),
     tag     TEXT NOT NULL COLLATE NOCASE,
@@ -538,8 +662,11 @@ CREATE TRIGGER facts_delete_check BEFORE DELETE ON facts
 BEGIN
     SELECT RAISE(ABORT, 'facts: a fact with annotations cannot be deleted; mark it retracted instead')
         WHERE EXISTS (SELECT 1 FROM annotations WHERE fact_id = old.id);
+    SELECT RAISE(ABORT, 'facts: a fact that others repeat cannot be deleted')
+        WHERE EXISTS (SELECT 1 FROM fact_repeats WHERE repeats = old.id);
     DELETE FROM fact_tags WHERE fact_id = old.id;
     DELETE FROM fact_about WHERE fact_id = old.id;
+    DELETE FROM fact_repeats WHERE fact_id = old.id;
 END;
 
 CREATE TRIGGER facts_history_delete AFTER DELETE ON facts
@@ -654,6 +781,41 @@ CREATE TABLE candidate_decisions (
 ) STRICT;
 
 -- One row per subject and unit: how far its estimates spread, and who made them.
+-- Each fact with its origin: the fact it repeats followed to the end (itself when it repeats none), that
+-- fact's claimant, and the actor it counts as (the organisation the claimant spoke for on the day it was
+-- said, else the claimant); its unit read through unit_synonyms. facts compare groups claims by origin.
+CREATE VIEW fact_origins AS
+WITH RECURSIVE chain(fact_id, origin_fact, hops) AS (
+    SELECT id, id, 0 FROM facts
+    UNION ALL
+    SELECT chain.fact_id, r.repeats, chain.hops + 1 FROM chain JOIN fact_repeats r ON r.fact_id = chain.origin_fact
+),
+roots AS (SELECT fact_id, origin_fact, max(hops) AS hops FROM chain GROUP BY fact_id),
+said AS (
+    SELECT o.id, o.actor_id,
+           CASE length(day) WHEN 4 THEN day || '-01-01' WHEN 7 THEN day || '-01' ELSE day END AS day
+    FROM (SELECT f.id, f.actor_id, coalesce(f.stated_on, s.published, f.date_start) AS day
+          FROM facts f JOIN sources s ON s.id = f.source_id) o
+)
+SELECT
+    f.id AS fact_id,
+    roots.origin_fact,
+    roots.hops,
+    said.actor_id AS claimant_id,
+    coalesce((SELECT sf.organization_id FROM speaks_for sf
+              WHERE sf.actor_id = said.actor_id AND (sf.date_start IS NULL OR sf.date_start <= said.day)
+                AND (sf.date_end IS NULL OR said.day <= sf.date_end)
+              ORDER BY sf.id LIMIT 1), said.actor_id) AS origin_actor_id,
+    (SELECT name FROM actors WHERE id = coalesce(
+        (SELECT sf.organization_id FROM speaks_for sf
+         WHERE sf.actor_id = said.actor_id AND (sf.date_start IS NULL OR sf.date_start <= said.day)
+           AND (sf.date_end IS NULL OR said.day <= sf.date_end)
+         ORDER BY sf.id LIMIT 1), said.actor_id)) AS origin,
+    coalesce((SELECT canonical FROM unit_synonyms WHERE unit = f.unit), f.unit) AS unit
+FROM facts f
+JOIN roots ON roots.fact_id = f.id
+JOIN said ON said.id = roots.origin_fact;
+
 CREATE VIEW subject_spread AS
 SELECT
     f.subject,

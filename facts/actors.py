@@ -188,6 +188,12 @@ def list_actors(db: sqlite_utils.Database) -> list[dict]:
                   (SELECT group_concat(alias, '; ') FROM (SELECT alias FROM aliases
                     WHERE actor_id = actors.id AND alias <> actors.name ORDER BY alias)) AS aliases,
                   (SELECT count(*) FROM facts WHERE actor_id = actors.id) AS claims,
+                  (SELECT group_concat(link, '; ') FROM (
+                      SELECT o.name || CASE WHEN sf.date_start IS NULL AND sf.date_end IS NULL THEN ''
+                                            ELSE ' (' || coalesce(sf.date_start, '…') || ' – '
+                                                 || coalesce(sf.date_end, '…') || ')' END AS link
+                      FROM speaks_for sf JOIN actors o ON o.id = sf.organization_id
+                      WHERE sf.actor_id = actors.id ORDER BY o.name)) AS speaks_for,
                   actors.description
            FROM actors ORDER BY actors.name COLLATE NOCASE""")]
 
@@ -207,6 +213,11 @@ def merge_actors(db: sqlite_utils.Database, keep: str, merge: str, author: str, 
                "(SELECT fact_id FROM fact_about WHERE actor_id = ?)", [merge_id, keep_id])
     db.execute("UPDATE fact_about SET actor_id = ? WHERE actor_id = ?", [keep_id, merge_id])
     aliases = db.execute("UPDATE aliases SET actor_id = ? WHERE actor_id = ?", [keep_id, merge_id]).rowcount
+    # Who speaks for whom follows the merge; a link that would join the kept actor to itself goes.
+    db.execute("DELETE FROM speaks_for WHERE (actor_id = ? AND organization_id = ?) OR (actor_id = ? AND "
+               "organization_id = ?)", [merge_id, keep_id, keep_id, merge_id])
+    db.execute("UPDATE speaks_for SET actor_id = ? WHERE actor_id = ?", [keep_id, merge_id])
+    db.execute("UPDATE speaks_for SET organization_id = ? WHERE organization_id = ?", [keep_id, merge_id])
     description = db.execute("SELECT description FROM actors WHERE id = ?", [merge_id]).fetchone()[0]
     if description and not db.execute("SELECT description FROM actors WHERE id = ?", [keep_id]).fetchone()[0]:
         db.execute("UPDATE actors SET description = ? WHERE id = ?", [description, keep_id])

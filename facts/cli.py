@@ -302,6 +302,106 @@ def sources_list(ctx, fmt):
 
 # --- actors ----------------------------------------------------------------------
 
+# --- provenance and comparison ---------------------------------------------------------------
+
+@cli.command()
+@click.argument("fact_id", type=int)
+@click.option("--repeats", "repeats", required=True,
+              help="The id of the fact this one relays (an outlet repeating a claim already recorded); "
+                   "'none' removes the link.")
+@click.option("--replace", is_flag=True, help="Replace a link the fact already has.")
+@click.pass_context
+def link(ctx, fact_id, repeats, replace):
+    """Record that a fact repeats another, so compare counts them as one claim (kept in a history)."""
+    from .db import transaction, utc_now
+    from .provenance import link_repeats, origin_of
+    target = None if repeats.strip().lower() == "none" else _fact_id(repeats, "--repeats")
+    db = _db(ctx)
+    with transaction(db):
+        changed = link_repeats(db, fact_id, target, _author(), utc_now(), replace=replace)
+    if not changed:
+        say(f"Fact #{fact_id}: unchanged")
+    elif target is None:
+        say(f"Fact #{fact_id} repeats no other fact now")
+    else:
+        origin_fact, origin = origin_of(db, fact_id)
+        say(f"Fact #{fact_id} repeats fact #{target}; its origin: fact #{origin_fact} ({origin})")
+
+
+def _fact_id(text: str, option: str) -> int:
+    value = text.strip().lstrip("#")
+    if not value.isdigit() or int(value) < 1:
+        raise FactsError(f"{option}: '{text}' is not a fact id")
+    return int(value)
+
+
+@cli.command()
+@click.argument("subject")
+@click.option("--unit", help="Compare the claims in this unit (or one declared the same); default: the unit "
+                             "most claims use.")
+@click.option("--weighted", is_flag=True, help="Best estimate: the median weighted by confidence × source "
+                                                "reliability, instead of the plain median.")
+@click.option("--plot", is_flag=True, help="Also draw the range plot and the timeline.")
+@click.option("--svg", "svg_path", help="Write the charts as an SVG file.")
+@click.option("--json", "as_json", is_flag=True, help="The comparison as one JSON object.")
+@click.pass_context
+def compare(ctx, subject, unit, weighted, plot, svg_path, as_json):
+    """Compare the claims on a subject: by period (claims that hold for overlapping times of a like span),
+    each independent origin once however many sources relay it, and a combined estimate with its rule."""
+    from .comparison import compare as compare_claims
+    comparison = compare_claims(_db(ctx), subject, unit, weighted)
+    if svg_path:
+        from .charts import comparison_svg
+        from .export import output_bytes
+        with output_bytes(svg_path) as written:
+            written.write(comparison_svg(comparison).encode("utf-8"))
+        say(f"Wrote {svg_path}", err=True)
+    if as_json:
+        import json
+        click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+        return
+    from .output import console
+    from .showing import render_comparison
+    terminal = console()
+    terminal.print(render_comparison(comparison))
+    if plot:
+        from .charts import range_plot, timeline
+        terminal.print(range_plot(comparison, terminal.width))
+        terminal.print(timeline(comparison, terminal.width))
+
+
+@cli.group()
+def units():
+    """Units declared the same (troops = soldiers = military personnel), read as one by compare."""
+
+
+@units.command("same")
+@click.argument("canonical")
+@click.argument("synonyms", nargs=-1, required=True)
+@click.pass_context
+def units_same(ctx, canonical, synonyms):
+    """Declare SYNONYMS the same unit as CANONICAL: facts compare then reads them as CANONICAL."""
+    from .db import transaction, utc_now
+    from .display import plural
+    from .provenance import declare_units
+    db = _db(ctx)
+    with transaction(db):
+        added = declare_units(db, canonical, list(synonyms), _author(), utc_now())
+    say(f"{plural(len(added), 'unit')} now read as {canonical}" + (f": {', '.join(added)}" if added else ""))
+
+
+@units.command("list")
+@output_options
+@click.pass_context
+def units_list(ctx, fmt):
+    """List the units declared the same as another."""
+    from .output import write_rows
+    from .provenance import unit_synonyms
+    write_rows(unit_synonyms(_db(ctx)), fmt, columns=[
+        ("unit", "left", lambda r: r["unit"], True), ("read as", "left", lambda r: r["canonical"], True),
+        ("facts", "right", lambda r: r["facts"], False), ("by", "left", lambda r: r["added_by"], False)])
+
+
 @cli.group()
 def actors():
     """Actors (claimants and those claims are about) and their aliases."""
@@ -345,6 +445,41 @@ def actors_list(ctx, fmt):
     write_rows(list_actors(_db(ctx)), fmt, columns=[
         ("name", "left", lambda r: r["name"], True), ("kind", "left", lambda r: r["kind"], False),
         ("aliases", "left", lambda r: r["aliases"], True), ("claims", "right", lambda r: r["claims"], False)])
+
+
+@actors.command("link")
+@click.argument("actor")
+@click.option("--speaks-for", "organization", required=True, help="The organisation the actor speaks for.")
+@click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", help="Until this date.")
+@click.option("--remove", is_flag=True, help="Remove the link instead (kept in the history).")
+@click.pass_context
+def actors_link(ctx, actor, organization, start, end, remove):
+    """Record that an actor speaks for an organisation (a spokesman for a ministry), optionally between
+    dates: compare then counts the actor's claims as the organisation's."""
+    from .db import transaction, utc_now
+    from .provenance import link_speaker, unlink_speaker
+    db = _db(ctx)
+    with transaction(db):
+        if remove:
+            removed = unlink_speaker(db, actor, organization, _author(), utc_now())
+            say(f"{actor} no longer speaks for {organization} ({removed} link{'s' if removed != 1 else ''} removed)")
+            return
+        changed = link_speaker(db, actor, organization, start, end, _author(), utc_now())
+    when = (f" from {start}" if start else "") + (f" to {end}" if end else "")
+    say(f"{actor} speaks for {organization}{when}" if changed else "Already linked: unchanged")
+
+
+@actors.command("links")
+@output_options
+@click.pass_context
+def actors_links(ctx, fmt):
+    """List who speaks for which organisation, and when."""
+    from .output import write_rows
+    from .provenance import speakers
+    write_rows(speakers(_db(ctx)), fmt, columns=[
+        ("actor", "left", lambda r: r["actor"], True), ("speaks for", "left", lambda r: r["organization"], True),
+        ("from", "left", lambda r: r["date_start"] or "", False), ("to", "left", lambda r: r["date_end"] or "", False)])
 
 
 @actors.command("edit")
@@ -453,6 +588,7 @@ OPTIONAL_PROMPTS = {"quantity", "quote"}
 @click.option("--credibility", type=int, help="Admiralty information credibility 1 (confirmed) ... 6 (cannot judge).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--note", help="A note, stored as an annotation.")
+@click.option("--repeats", type=click.IntRange(min=1), help="The id of the fact this one relays (facts link).")
 @click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
 @click.option("--interactive/--no-interactive", default=None,
               help="Prompt for missing or invalid fields (default: when stdin is a terminal).")
@@ -490,6 +626,17 @@ def add(ctx, create_actors, interactive, **fields):
                 elif name not in dict(PROMPTED):
                     raise
     say(f"Added fact #{fact_id}" if created else f"Already stored as fact #{fact_id}")
+    if created and "repeats" not in data:
+        _suggest_repeats(db, fact_id)
+
+
+def _suggest_repeats(db, fact_id: int) -> None:
+    """Name the stored facts a new one may relay; the link is the person's to make."""
+    from .provenance import describe_suggestion, suggest_repeats
+    row = db.execute("SELECT subject, value, actor_id FROM facts WHERE id = ?", [fact_id]).fetchone()
+    for found in suggest_repeats(db, row[0], row[1], row[2], exclude=fact_id):
+        say(f"Note: {describe_suggestion(found)} has the same subject, value and claimant; if this fact relays "
+            f"it: facts link {fact_id} --repeats {found['id']}", err=True)
 
 
 def _prompt_missing(data: dict, asked: set[str]) -> None:

@@ -18,17 +18,20 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .actors import add_actor, edit_actor, list_actors
+from .actors import add_actor, edit_actor, list_actors, resolve_actor
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
+from .comparison import Comparison, compare
 from .db import open_db, transaction, utc_now
 from .display import format_confidence, format_date, format_quantity_unit, format_status
-from .errors import DuplicateFact
+from .errors import DuplicateFact, FactsError
 from .export import export, output
 from .extract import Candidate
-from .facets import Comparison, FacetValue, compare_subject, data_version, facet_counts_many
+from .facets import FacetValue, data_version, facet_counts_many
 from .fidelity import write_collection
 from .models import Actor, validated
+from .numbers import parse_quantity
+from .provenance import describe_suggestion, link_speaker, suggest_repeats
 from .query import FactDetail, Filter, get_fact, order_by
 from .sources import cited_quotes, edit_source, get_source, list_sources
 from .writing import (
@@ -114,9 +117,9 @@ class Collection:
         with self._db() as db:
             return get_fact(db, fact_id)
 
-    def compare(self, subject: str, unit: str | None) -> Comparison:
+    def compare(self, subject: str, unit: str | None, weighted: bool = False) -> Comparison:
         with self._db() as db:
-            return compare_subject(db, subject, unit)
+            return compare(db, subject, unit, weighted)
 
     def sources(self) -> list[dict]:
         with self._db() as db:
@@ -201,11 +204,30 @@ class Collection:
         with self._db() as db, transaction(db):
             return add_actor(db, validated(Actor, {"name": name, "kind": kind}), allow_similar=allow_similar)[0]
 
-    def edit_actor(self, actor_id: int, name: str, kind: str, author: str) -> list[str]:
-        """Correct an actor's name and kind; what changed."""
+    def edit_actor(self, actor_id: int, name: str, kind: str, author: str,
+                   speaks_for: tuple[str, str | None, str | None] | None = None) -> list[str]:
+        """Correct an actor's name and kind, and link the organisation it speaks for (name, from, to); what
+        changed."""
         with self._db() as db, transaction(db):
             checked = validated(Actor, {"name": name, "kind": kind})
-            return edit_actor(db, actor_id, author, utc_now(), name=checked.name, kind=checked.kind)
+            changed = edit_actor(db, actor_id, author, utc_now(), name=checked.name, kind=checked.kind)
+            if speaks_for is not None and link_speaker(db, checked.name, *speaks_for, author, utc_now()):
+                changed.append("speaks for")
+            return changed
+
+    def repeat_suggestions(self, subject: str, quantity: str, actor: str, exclude: int | None = None) -> list[str]:
+        """The stored facts a fact being typed may repeat (same subject, value and claimant or its
+        organisation), each in words; none while the fields do not read yet."""
+        try:
+            value = parse_quantity(quantity).value
+        except ValueError:
+            return []
+        with self._db() as db:
+            try:
+                actor_id = resolve_actor(db, actor.strip())
+            except FactsError:
+                return []
+            return [describe_suggestion(s) for s in suggest_repeats(db, subject.strip(), value, actor_id, exclude)]
 
     def edit_source(self, key: str, changes: dict[str, object], reason: str, author: str) -> list[str]:
         """Change a source's metadata (None clears a field), with the reason kept; what changed."""

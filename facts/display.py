@@ -101,6 +101,16 @@ def format_span(start: dt.date | str | None, end: dt.date | str | None, precisio
     return f"{a.day} {_MONTHS[a.month - 1]} {a.year} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
 
 
+def format_period(start: dt.date | str, end: dt.date | str) -> str:
+    """A span of days at the coarsest precision that states it exactly: '1992–2021', 'Feb 2022', '10–20 Feb 2022'."""
+    a, b = as_date(start), as_date(end)
+    if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31):
+        return format_span(a, b, "year")
+    if a.day == 1 and (b + dt.timedelta(days=1)).day == 1:
+        return format_span(a, b, "month")
+    return format_span(a, b, "day")
+
+
 def format_partial(value: str | None) -> str:
     """'2022-02' -> 'Feb 2022'."""
     if not value:

@@ -84,37 +84,6 @@ def _labels(db: sqlite_utils.Database, facet: str, values: list) -> dict:
     return {v: names.get(v) for v in values}
 
 
-@dataclass
-class Comparison:
-    subject: str
-    claims: list[dict]  # facts_flat rows, oldest first
-    lowest: float | None
-    highest: float | None
-
-    @property
-    def spread(self) -> float | None:
-        """How far apart the estimates are: highest over lowest (None when it cannot be said)."""
-        if self.lowest is None or self.highest is None or self.lowest <= 0:
-            return None
-        return self.highest / self.lowest
-
-
-def compare_subject(db: sqlite_utils.Database, subject: str, unit: str | None = None) -> Comparison:
-    """Every claim on one subject (in one unit, if given), side by side."""
-    sql = "SELECT * FROM facts_flat WHERE subject = ?"
-    params: list = [subject]
-    if unit is not None:
-        sql += " AND unit = ?"
-        params.append(unit)
-    claims = list(db.query(sql + " ORDER BY date_start, date_end, id", params))
-    # A claim's lowest and highest reading: its bounds where it has them, else its value.
-    lows = [c["low"] if c["low"] is not None else c["value"] for c in claims if c["qualifier"]]
-    highs = [c["high"] if c["high"] is not None else c["value"] for c in claims if c["qualifier"]]
-    lows = [v for v in lows if v is not None]
-    highs = [v for v in highs if v is not None]
-    return Comparison(subject, claims, min(lows) if lows else None, max(highs) if highs else None)
-
-
 def data_version(db: sqlite_utils.Database) -> int:
     """Changes when another connection commits: the browser polls it to refresh."""
     return db.execute("PRAGMA data_version").fetchone()[0]

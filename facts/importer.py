@@ -12,13 +12,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import db as db_module
 from .actors import add_actor
 from .annotations import insert_annotation
 from .db import transaction
 from .errors import FactsError, FieldProblems, RecordErrors
 from .fact_files import HeldFile, Record, Records, read_files, seed_files
 from .files import read_file
-from .models import Actor, Annotation, Source, validated
+from .models import Actor, Annotation, FactPointer, Source, SpeaksFor, validated
+from .provenance import link_repeats, link_speaker, resolve_pointer
 from .sources import add_source
 from .writing import FactWriter, Resolver, validate_fact
 
@@ -55,12 +57,13 @@ def import_records(db: sqlite_utils.Database, records: Iterable[Record], author:
         with _page_cache(db, CACHE_MIB), transaction(db), _indexes_built_at_the_end(db, len(records)):
             writer = FactWriter(db, author, refused=lambda where, e: problems.add(where, e.problems))
             resolver = Resolver(db, create_actors=create_actors, writer=writer)
+            links = _Links()
             for record in records:
                 if record.problem:
                     problems.lines([record.problem])
                 else:
                     try:
-                        _import_one(db, record, author, resolver, writer, result, text_folder)
+                        _import_one(db, record, author, resolver, writer, result, text_folder, links)
                     except FieldProblems as e:
                         problems.add(record.where(), e.problems)
                     except FactsError as e:
@@ -68,6 +71,7 @@ def import_records(db: sqlite_utils.Database, records: Iterable[Record], author:
                 if progress:
                     progress(1)
             writer.flush()
+            _link(db, links, author, problems)
             result.actors_added += resolver.actors_created
             if problems.total:
                 raise RecordErrors(problems.listed, problems.total)
@@ -129,23 +133,57 @@ def _page_cache(db: sqlite_utils.Database, mib: int) -> Iterator[None]:
         db.execute(f"PRAGMA cache_size = {before}")
 
 
+@dataclass
+class _Links:
+    """Links an import makes once every record is written, so that a fact may repeat one given after it
+    and an actor speak for one listed after it: (where, fact id or actor name, what it points to)."""
+
+    repeats: list[tuple[str | None, int, int | FactPointer, bool]] = field(default_factory=list)
+    speaks_for: list[tuple[str | None, str, SpeaksFor]] = field(default_factory=list)
+    refs: dict = field(default_factory=dict)  # file-local ref -> fact id (full-fidelity files)
+
+
+def _link(db: sqlite_utils.Database, links: _Links, author: str, problems: "_Problems") -> None:
+    now = db_module.utc_now()
+    for where, fact_id, target, by_ref in links.repeats:
+        try:
+            if by_ref:
+                if target not in links.refs:
+                    raise FieldProblems([("repeats", f"no fact with ref {target!r} in the import")])
+                target = links.refs[target]
+            link_repeats(db, fact_id, resolve_pointer(db, target), author, now)
+        except FieldProblems as e:
+            problems.add(where, e.problems)
+        except FactsError as e:
+            problems.add(where, [("repeats", str(e))])
+    for where, name, speaks in links.speaks_for:
+        try:
+            link_speaker(db, name, speaks.actor, speaks.from_, speaks.to, author, now)
+        except FieldProblems as e:
+            problems.add(where, [(f"speaks_for.{f}", r) for f, r in e.problems])
+        except FactsError as e:
+            problems.add(where, [("speaks_for", str(e))])
+
+
 def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver: Resolver, writer: FactWriter,
-                result: ImportResult, text_folder: Path | None) -> None:
+                result: ImportResult, text_folder: Path | None, links: _Links) -> None:
     data = record.data
     if not isinstance(data, dict):
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
     if record.section != "facts":
         writer.flush()  # what comes after the facts reads them back
     if record.section == "actors":
-        _, created = add_actor(db, validated(Actor, data))
+        actor = validated(Actor, data)
+        _, created = add_actor(db, actor)
         result.actors_added += created
+        links.speaks_for += [(record.where(), actor.name, speaks) for speaks in actor.speaks_for]
     elif record.section == "sources":
         _, created = add_source(db, validated(Source, _source_text(record, data, text_folder)), author)
         result.sources_added += created
     elif record.section == "annotations":
         _import_annotation(db, data, author, resolver, result)
     else:
-        _import_fact(record, data, resolver, writer, result)
+        _import_fact(record, data, resolver, writer, result, links)
 
 
 def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resolver: Resolver,
@@ -162,7 +200,8 @@ def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resol
     result.annotations_added += created
 
 
-def _import_fact(record: Record, data: dict, resolver: Resolver, writer: FactWriter, result: ImportResult) -> None:
+def _import_fact(record: Record, data: dict, resolver: Resolver, writer: FactWriter, result: ImportResult,
+                 links: _Links) -> None:
     data = dict(data)
     ref = data.pop("ref", None)
     if ref is not None:
@@ -174,6 +213,9 @@ def _import_fact(record: Record, data: dict, resolver: Resolver, writer: FactWri
         if not isinstance(ref, int) or isinstance(ref, bool):
             raise FieldProblems([("ref", "must be a whole number")])
         resolver.refs[ref] = fact_id
+        links.refs[ref] = fact_id
+    if prepared.repeats is not None:  # a full-fidelity file names facts by their file-local ref
+        links.repeats.append((record.where(), fact_id, prepared.repeats, ref is not None))
     result.fact_ids.append(fact_id)
     if created:
         result.facts_added += 1

@@ -184,17 +184,55 @@ class Source(Model):
         return None if self.text is None else hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+class SpeaksFor(Model):
+    """An organisation an actor speaks for, from and to a date (each optional)."""
+
+    actor: Name
+    from_: PartialDate | None = Field(None, alias="from")
+    to: PartialDate | None = None
+
+
 class Actor(Model):
     name: Name
     kind: Annotated[ActorKind, BeforeValidator(_lower)] = "other"
     aliases: list[Name] = Field(default_factory=list)
     description: Note | None = None
+    speaks_for: list[SpeaksFor] = Field(default_factory=list)
     added_at: Timestamp | None = None
+
+    @field_validator("speaks_for", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> object:
+        # "speaks_for: NATO" or a list of names or {actor, from, to} mappings
+        items = [value] if isinstance(value, (str, dict)) else value if value is not None else []
+        return [{"actor": i} if isinstance(i, str) else i for i in items] if isinstance(items, list) else value
 
     @field_validator("aliases", mode="before")
     @classmethod
     def _one_alias(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+
+class FactPointer(Model):
+    """A stored fact named by its source and (part of) its quote: how a fact file says what a fact repeats."""
+
+    source: Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=100)]
+    quote: QuoteText
+
+
+def _fact_pointer(value: object) -> object:
+    """A fact id, or {source, quote}: one message for whatever else was given."""
+    if isinstance(value, dict):
+        try:
+            return FactPointer.model_validate(value)
+        except ValidationError as e:
+            reasons = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors())
+            raise ValueError(f"give a fact id or {{source, quote}} ({reasons})") from None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and value.strip().lstrip("#").isdigit() and int(value.strip().lstrip("#")) >= 1:
+        return int(value.strip().lstrip("#"))
+    raise ValueError("give a fact id or {source, quote}")
 
 
 class FactIn(Model):
@@ -216,6 +254,8 @@ class FactIn(Model):
     status: Annotated[Status, BeforeValidator(_lower)] = "active"
     status_reason: Note | None = None
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
+    # The fact this one relays: its id (a file-local ref in a full-fidelity file), or its source and quote.
+    repeats: Annotated[int | FactPointer, BeforeValidator(_fact_pointer)] | None = None
     tags: list[Tag] = Field(default_factory=list)
     note: Note | None = None
     created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now

@@ -4,13 +4,17 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from .charts import estimate_text, quantity_text
+from .comparison import Comparison, Origin
 from .display import (
     format_confidence,
     format_date,
     format_number,
     format_partial,
+    format_period,
     format_quantity,
     format_timestamp,
+    plural,
     printable,
     printable_line,
 )
@@ -156,3 +160,63 @@ def _value(h: dict, column: str, v: object) -> str:
     if isinstance(v, float):
         return format_number(v) if v.is_integer() else f"{v:g}"
     return printable_line(v)
+
+
+def render_comparison(comparison: Comparison) -> Group:
+    """A comparison for reading: per period, each independent origin with what reports it, and the estimate
+    with its rule (`facts compare`)."""
+    c = comparison
+    parts: list = [Text(printable_line(f"{c.subject} — {c.unit or 'no unit'}"), style="bold")]
+    parts += comparison_notes(c)
+    if not c.periods:
+        parts.append(Text("No claims with a figure to compare."))
+    for period in c.periods:
+        parts.append(Text(""))
+        heading = Text(format_period(period.start, period.end), style="bold")
+        heading.append(f"  {plural(len(period.origins), 'independent origin')} from "
+                       f"{plural(len(period.claims), 'claim')}", style="")
+        parts.append(heading)
+        grid = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        for name, justify in (("origin", "left"), ("figure", "right"), ("reports", "right"), ("rel.", "left"),
+                              ("earliest", "left"), ("facts", "left"), ("counts as", "left")):
+            grid.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        gives = dict(period.estimate.contributions)
+        for o in period.origins:
+            who = Text(printable_line(o.origin))
+            voices = [n for n in o.claimants if n != o.origin]
+            if voices:
+                who.append(f" ({printable_line(', '.join(voices))})", style="dim")
+            figure = format_origin_figure(o)
+            facts = " ".join(f"#{f}" for f in o.facts)
+            if o.differing:
+                facts += f" (other figures: {' '.join(f'#{f}' for f in o.differing)})"
+            grid.add_row(who, figure, plural(o.reports, "source"), o.reliability or "",
+                         format_partial(o.earliest) if o.earliest else "", facts, Text(printable_line(gives[o.origin])))
+        parts.append(grid)
+        parts.append(Text(f"Estimate: {estimate_text(period.estimate) or 'none'}", style="bold"))
+        parts.append(Text(printable_line(f"Rule: {period.estimate.rule}."), style="dim"))
+    return Group(*parts)
+
+
+def comparison_notes(c: Comparison) -> list[Text]:
+    """What a comparison leaves out or merges, said before it: periods, merged units, other units, claims
+    with no figure."""
+    notes = []
+    if len(c.periods) > 1:
+        notes.append(f"{plural(len(c.periods), 'period')}: claims are compared only within one (dates that "
+                     "overlap, of a like span); nothing here is compared across periods.")
+    if c.merged_units:
+        notes.append(f"Read as {c.unit}: {', '.join(c.merged_units)}.")
+    if c.other_units:
+        others = ", ".join(f"{u or 'no unit'} ({n})" for u, n in c.other_units.items())
+        notes.append(f"Claims in other units, compared apart (--unit): {others}.")
+    if c.unnumbered:
+        notes.append(f"{plural(len(c.unnumbered), 'claim')} with no figure: "
+                     f"{' '.join(f'#{x.id}' for x in c.unnumbered)}.")
+    return [Text(printable_line(n), style="dim") for n in notes]
+
+
+def format_origin_figure(o: Origin) -> str:
+    """'≈10,000', '≤30,000 (a bound)'."""
+    figure = quantity_text(o)
+    return figure + " (a bound)" if o.central is None else figure

@@ -18,6 +18,8 @@ CandidateKind = Literal["quantity", "date", "claimant"]
 Decision = Literal["accepted", "rejected"]
 # How a quote was found again in a new version of its source (orphan: it was not).
 Anchoring = Literal["exact", "context", "fuzzy", "orphan"]
+# What a link in link_history is: a fact repeating another, an actor speaking for an organisation.
+LinkKind = Literal["repeats", "speaks_for"]
 # What a source's text was read from.
 MediaType = Literal["text/plain", "text/markdown", "text/html", "application/pdf"]
 # How `facts export` and the browser write rows: Datasette's JSON envelope with rows as objects or
@@ -38,6 +40,11 @@ SORTS: tuple[str, ...] = get_args(Sort)
 EXPORT_SHAPES: tuple[str, ...] = get_args(ExportShape)
 MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
 ANCHORINGS: tuple[str, ...] = get_args(Anchoring)
+LINK_KINDS: tuple[str, ...] = get_args(LinkKind)
+
+# How much a source's Admiralty reliability weighs when compare combines estimates by weight (with the
+# fact's confidence); F (cannot be judged) and an unrated source weigh as an even chance.
+RELIABILITY_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.5, None: 0.5}
 
 # What each kind of source is called on screen.
 MEDIA_KIND_NAMES = {"text/plain": "text", "text/markdown": "Markdown", "text/html": "web page",

@@ -16,7 +16,8 @@ from .actors import add_actor, resolve_actor
 from .annotations import retract
 from .db import transaction
 from .errors import FactsError, FieldProblems, UnknownActor
-from .models import Actor, FactIn, validated
+from .models import Actor, FactIn, FactPointer, validated
+from .provenance import link_repeats, repeated_fact, resolve_pointer
 from .quotes import Anchor, find_quote
 
 # The columns a fact is written with, in schema order.
@@ -49,6 +50,7 @@ class PreparedFact:
     # A full-fidelity record carries the values a fact was entered with; later changes come as
     # annotations. Importing it again compares with those, not with the values of today.
     as_entered: bool = False
+    repeats: int | FactPointer | None = None  # linked once the fact is written (facts.provenance)
 
 
 class Resolver:
@@ -159,7 +161,7 @@ def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
         "status_reason": fact.status_reason, "superseded_by": fact.superseded_by,
     }
     return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note, fact.created_at,
-                        fact.created_by)
+                        fact.created_by, repeats=fact.repeats)
 
 
 def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
@@ -287,7 +289,11 @@ def _show(value: object) -> str:
 def add_fact(db: sqlite_utils.Database, data: dict, author: str, *, create_actors: bool = False) -> tuple[int, bool]:
     """Validate, resolve and write one fact in its own transaction: (id, created)."""
     with transaction(db):
-        return insert_fact(db, validate_fact(data, Resolver(db, create_actors)), author)
+        prepared = validate_fact(data, Resolver(db, create_actors))
+        fact_id, created = insert_fact(db, prepared, author)
+        if prepared.repeats is not None:
+            link_repeats(db, fact_id, resolve_pointer(db, prepared.repeats), author, db_module.utc_now())
+        return fact_id, created
 
 
 def validate_fact(data: object, resolver: Resolver) -> PreparedFact:
@@ -320,7 +326,7 @@ def fact_record(db: sqlite_utils.Database, fact_id: int) -> dict:
         "actor": f["claimant"], "about": f["about"].split("; ") if f["about"] else [], "source": f["source"],
         "quote": f["quote"], "quote_start": f["quote_start"], "confidence": f["confidence"],
         "credibility": f["credibility"], "status": f["status"], "status_reason": f["status_reason"],
-        "superseded_by": f["superseded_by"],
+        "superseded_by": f["superseded_by"], "repeats": repeated_fact(db, fact_id),
     }
     return {k: v for k, v in record.items() if v not in (None, [])}
 
@@ -356,6 +362,9 @@ def edit_fact(db: sqlite_utils.Database, fact_id: int, data: dict, author: str) 
             db.execute("DELETE FROM fact_about WHERE fact_id = ?", [fact_id])
             db.conn.executemany(_ABOUT, [(fact_id, a) for a in about])
             changed.append("about")
+        repeats = resolve_pointer(db, prepared.repeats) if prepared.repeats is not None else None
+        if link_repeats(db, fact_id, repeats, author, db_module.utc_now(), replace=True):
+            changed.append("repeats")
         return changed
 
 

@@ -160,12 +160,30 @@ def test_compare_view(seeded_path):
         await pilot.press("c")  # fact 1: NATO's 30,000 troops
         await settle(pilot, app)
         assert isinstance(app.screen, CompareScreen)
-        rows = app.screen.query_one("#compare-table").row_count
-        assert rows == 7
-        spread = text_of(app.screen.query_one("#compare-spread"))
-        assert "from 1,000 to 30,000" in spread and "30\N{MULTIPLICATION SIGN}" in spread
+        screen = app.screen
+        await until(pilot, lambda: screen.comparison is not None)
+        await settle(pilot, app)
+        compared = screen.query_one("#compare-table")
+        rows = {str(key.value): [str(c) for c in compared.get_row(key)] for key in compared.rows}
+        # three periods, each with its origins and an estimate row; NATO's 30,000 once, with three sources
+        assert len(rows) == 8
+        nato = next(r for r in rows.values() if r[1].startswith("NATO"))
+        assert nato[1:5] == ["NATO (Jens Stoltenberg)", "30,000", "3 sources", "B"] and nato[5] == "#1 #2 #4"
+        # opened on fact 1: its origin is highlighted, its period's rule shown, and its chart in view
+        assert screen._highlighted() == (2, 0)
+        assert text_of(screen.query_one("#compare-rule")).startswith(" Feb 2022 · NATO: value 30,000")
+        assert "estimate 20,000 (10,000–30,000)" in text_of(screen.query_one("#compare-plot"))
+        await pilot.press("w")
+        await until(pilot, lambda: screen.comparison is not None and screen.comparison.weighted)
+        assert "weighted by confidence" in screen.comparison.periods[2].estimate.rule
+        await pilot.press("down", "enter")  # the National Interest's bound: its fact
+        await settle(pilot, app)
+        assert len(app.screen_stack) == 1 and table(app).highlighted_id() == 3
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen))
         await pilot.press("escape")
-        assert not isinstance(app.screen, CompareScreen)
+        await settle(pilot, app)
+        assert len(app.screen_stack) == 1
     browse(seeded_path, scenario)
 
 
@@ -436,6 +454,9 @@ async def open_list(app, pilot, keys):
 def test_end_and_home_reach_the_last_and_first_rows_of_every_list(inbox_path, keys, last, first):
     async def scenario(app, pilot):
         table = await open_list(app, pilot, keys)
+        if keys == ("c",):  # compare opens on the highlighted fact's origin
+            assert table.cursor_row == 4
+            await pilot.press(first)
         assert table.cursor_row == 0
         await pilot.press(last)
         assert table.cursor_row == table.row_count - 1
@@ -479,7 +500,7 @@ def test_actors_list_and_correcting_one(seeded_path):
         listed = screen.query_one("DataTable")
         row = next(i for i, a in enumerate(screen.actors) if a["name"] == "Andrey Porotnikov")
         assert [str(c) for c in listed.get_row_at(row)] == ["Andrey Porotnikov", "person", "1",
-                                                            "Andrei Porotnikov; Porotnikov"]
+                                                            "Belarus Security Blog", "Andrei Porotnikov; Porotnikov"]
         listed.move_cursor(row=row)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ActorDialog))

@@ -3,7 +3,7 @@
 import pytest
 
 from facts.db import open_db
-from facts.facets import compare_subject, data_version, facet_counts
+from facts.facets import data_version, facet_counts
 from facts.query import list_facts
 from facts.where import parse_where
 
@@ -41,16 +41,6 @@ def test_tag_facet(db):
 def test_unknown_facet_is_refused(db):
     with pytest.raises(ValueError, match="no facet"):
         facet_counts(db, None, "colour")
-
-
-def test_compare_the_troop_estimates(db):
-    comparison = compare_subject(db, "Russian troops in Belarus", unit="troops")
-    claimants = {c["claimant"] for c in comparison.claims}
-    assert {"NATO", "Jens Stoltenberg", "Andrey Porotnikov"} <= claimants
-    assert comparison.lowest == 1000 and comparison.highest == 30000
-    assert comparison.spread == 30
-    dates = [c["date_start"] for c in comparison.claims]
-    assert dates == sorted(dates)
 
 
 def test_data_version_moves_when_another_connection_writes(db, tmp_path):

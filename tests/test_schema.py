@@ -50,7 +50,8 @@ def test_schema_and_models_allow_the_same_values(column, values):
 
 
 def test_kinds_agree():
-    assert allowed_in_schema("kind") == {vocab.ACTOR_KINDS, vocab.ANNOTATION_KINDS, vocab.CANDIDATE_KINDS}
+    assert allowed_in_schema("kind") == {vocab.ACTOR_KINDS, vocab.ANNOTATION_KINDS, vocab.CANDIDATE_KINDS,
+                                         vocab.LINK_KINDS}
     assert allowed_in_schema("decision") == {vocab.DECISIONS}
 
 

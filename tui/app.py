@@ -81,8 +81,8 @@ class FactsApp(App[None]):
                 self.notify(f"Added fact #{fact_id}", markup=False)
                 request.added(fact_id)
         run_then(self, lambda: (request.read_start(), collection.vocabulary()),
-                 lambda got: self.push_screen(FactForm(request.title, got[0], save, got[1], collection.add_actor),
-                                              saved))
+                 lambda got: self.push_screen(FactForm(request.title, got[0], save, got[1], collection.add_actor,
+                                                       collection.repeat_suggestions), saved))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -181,13 +181,19 @@ class ExportScreen(Dialog[tuple[str, int]]):
         return lambda: (path, write(shape, path))
 
 
-class ActorDialog(Dialog[list[str]]):
-    """Correct an actor's name or kind: `save(name, kind)` writes it and returns what changed (the old name
-    stays an alias)."""
+# (organisation, from, to): who the actor speaks for, to link.
+SpeaksFor = tuple[str, str | None, str | None]
 
-    def __init__(self, actor: dict, save: Callable[[str, str], list[str]]) -> None:
+
+class ActorDialog(Dialog[list[str]]):
+    """Correct an actor's name or kind, or link an organisation it speaks for: `save(name, kind, speaks_for)`
+    writes it and returns what changed (the old name stays an alias)."""
+
+    def __init__(self, actor: dict, save: Callable[[str, str, SpeaksFor | None], list[str]],
+                 actor_names: Sequence[str] = ()) -> None:
         super().__init__()
         self.actor, self.save = actor, save
+        self.actor_names = list(actor_names)
 
     def compose(self) -> ComposeResult:
         a = self.actor
@@ -206,6 +212,20 @@ class ActorDialog(Dialog[list[str]]):
                 yield Static(id="error-kind", classes="error")
             if a.get("aliases"):
                 yield Static(Text(f"also known as {printable_line(a['aliases'])}"), classes="aliases")
+            with Vertical(classes="field"):
+                yield Label("Speaks for")
+                if a.get("speaks_for"):
+                    yield Static(Text(f"now: {printable_line(a['speaks_for'])}"), classes="aliases")
+                with Horizontal(classes="speaks-for"):
+                    yield Input(placeholder="an organisation it speaks for (compare counts its claims as that "
+                                            "organisation's)", id="field-speaks_for",
+                                suggester=SuggestFromList(self.actor_names, case_sensitive=False)
+                                if self.actor_names else None)
+                    yield Input(placeholder="from", id="field-from")
+                    yield Input(placeholder="to", id="field-to")
+                yield Static(id="error-speaks_for", classes="error")
+                yield Static(id="error-from", classes="error")
+                yield Static(id="error-to", classes="error")
             yield Static(id="error-record", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -219,8 +239,11 @@ class ActorDialog(Dialog[list[str]]):
             return None
         if name == printable_line(self.actor["name"]):
             name = self.actor["name"]  # unchanged: the stored name, not how it was shown
+        organisation = self.query_one("#field-speaks_for", Input).value.strip()
+        speaks_for = (organisation, self.query_one("#field-from", Input).value.strip() or None,
+                      self.query_one("#field-to", Input).value.strip() or None) if organisation else None
         save, kind_text = self.save, str(kind)
-        return lambda: save(name, kind_text)
+        return lambda: save(name, kind_text, speaks_for)
 
 
 # A source's metadata the dialog edits: (field, label, placeholder); reliability is chosen from a list.

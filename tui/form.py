@@ -49,11 +49,14 @@ FIELDS = [
     ("quote_start", "Quote at", "where the quote starts, if it occurs more than once"),
     ("confidence", "Confidence", "0..1 or a word: likely, very likely, almost certain ..."),
     ("credibility", "Credibility", "1 confirmed ... 6 cannot be judged (optional)"),
+    ("repeats", "Repeats", "the id of the fact this one relays, if an outlet repeats a claim already recorded"),
     ("tags", "Tags", "separated by ;"),
     ("note", "Note", "a note, kept as an annotation (optional)"),
 ]
 # A fact's write: (record, allow_duplicate, create_actors) -> its id; raises FactsError when refused.
 SaveFact = Callable[[dict, bool, bool], int]
+# Facts a fact may repeat: (subject, quantity, claimant as typed) -> each in words ("fact #4 (NATO, odr)").
+SuggestRepeats = Callable[[str, str, str], list[str]]
 # A new actor: (name, kind, allow_similar) -> its id; raises SimilarActor when the name reads like a stored one.
 CreateActor = Callable[[str, str, bool], int]
 
@@ -213,8 +216,10 @@ class FactForm(Dialog[int]):
     ]
 
     def __init__(self, title: str, start: FormStart | dict, save: SaveFact,
-                 vocabulary: dict[str, list[str]] | None = None, create_actor: CreateActor | None = None) -> None:
+                 vocabulary: dict[str, list[str]] | None = None, create_actor: CreateActor | None = None,
+                 suggest_repeats: SuggestRepeats | None = None) -> None:
         super().__init__()
+        self.suggest_repeats = suggest_repeats
         self.title_text = title
         self.start = start if isinstance(start, FormStart) else FormStart(start)
         self.values = self.start.values
@@ -255,6 +260,8 @@ class FactForm(Dialog[int]):
             yield Static(id=f"error-{name}", classes="error")
             if name == "quantity":
                 yield Static(id="reading-quantity", classes="hint")
+            elif name == "repeats":
+                yield Static(id="hint-repeats", classes="hint")
             elif name == "date" and self.start.date_assumed:
                 yield Static(Text("the publication's date: the passage gives none"), id="hint-date", classes="hint")
             elif name == "actor" and offered:
@@ -310,6 +317,31 @@ class FactForm(Dialog[int]):
         # else has changed it.
         if unit and unit_field.value in ("", self.unit_filled):
             unit_field.value = self.unit_filled = unit
+
+    # --- what the fact may repeat, suggested, never set ------------------------------------
+
+    @on(Input.Changed, "#field-subject, #field-quantity, #field-actor, #field-repeats")
+    def _may_repeat(self) -> None:
+        if self.suggest_repeats is None:
+            return
+        fields = [self.query_one(f"#field-{n}", Input).value for n in ("subject", "quantity", "actor")]
+        if self.query_one("#field-repeats", Input).value.strip() or not all(f.strip() for f in fields):
+            self._show_repeats([])
+        else:
+            self._find_repeats(*fields)
+
+    @background(group="suggest-repeats", exclusive=True)
+    def _find_repeats(self, subject: str, quantity: str, actor: str) -> None:
+        assert self.suggest_repeats is not None
+        found = self.suggest_repeats(subject, quantity, actor)
+        self.app.call_from_thread(self._show_repeats, found)
+
+    def _show_repeats(self, found: list[str]) -> None:
+        hint = self.query_one("#hint-repeats", Static)
+        text = "" if not found else (f"same subject, value and claimant as {'; '.join(found)}: "
+                                     "give its id above if this fact relays it")
+        hint.update(Text(printable_line(text)))
+        hint.set_class(bool(text), "-shown")
 
     # --- saving ---------------------------------------------------------------------------
 

@@ -224,7 +224,7 @@ class MainScreen(Screen[None]):
         if row is None:
             self.notify("No fact highlighted", severity="warning", markup=False)
             return
-        self.app.push_screen(CompareScreen(self.collection, row["subject"], row["unit"]))
+        self.app.push_screen(CompareScreen(self.collection, row["subject"], row["unit"], row["id"]))
 
     def action_sources(self) -> None:
         self.app.push_screen(SourcesScreen(self.collection, self.author))
@@ -264,7 +264,9 @@ class MainScreen(Screen[None]):
         def read() -> tuple[FormStart, dict[str, list[str]]]:
             return edit_start(collection.record(fact_id), collection.fact(fact_id)), collection.vocabulary()
         run_then(self, read, lambda got: self.app.push_screen(
-            FactForm(f"Edit fact #{fact_id}", got[0], save, got[1], collection.add_actor), self._written))
+            FactForm(f"Edit fact #{fact_id}", got[0], save, got[1], collection.add_actor,
+                     lambda subject, quantity, actor: collection.repeat_suggestions(subject, quantity, actor,
+                                                                                    fact_id)), self._written))
 
     def action_annotate(self, kind: str) -> None:
         fact_id = self.table.highlighted_id()

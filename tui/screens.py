@@ -15,24 +15,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual_plotext import PlotextPlot
 
 from facts.candidates import Document, draft_fact
+from facts.charts import estimate_text, period_name, range_plot, timeline
 from facts.collection import Collection
+from facts.comparison import Comparison
 from facts.display import (
-    format_date,
-    format_number,
     format_quantity_unit,
     format_source_kind,
+    plural,
     printable,
     printable_line,
 )
 from facts.extract import Candidate, Sentence
 from facts.extract import sentences as split_sentences
-from facts.facets import Comparison
-from facts.showing import quote_in_context
+from facts.showing import comparison_notes, format_origin_figure, quote_in_context
 
-from .curate import ActorDialog, SourceDialog
+from .curate import ActorDialog, SourceDialog, SpeaksFor
 from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
 from .threads import background
@@ -43,90 +42,145 @@ def _cell(value: object) -> Text:
     return Text(printable_line("" if value is None else value))
 
 
-def year_fraction(iso: str) -> float:
-    """'2022-02-15' -> 2022.12: a position on a time axis."""
-    year, month, day = (int(p) for p in iso.split("-"))
-    return year + (month - 1) / 12 + (day - 1) / 365
-
-
 class CompareScreen(Screen):
-    """Every claim on one subject side by side, the spread, and the values over time."""
+    """The claims on one subject by period: each independent origin once, with what reports it, the
+    combined estimate and its rule; the range plot and the timeline below. Enter jumps to an origin's fact;
+    w switches the best estimate between the median and the weighted median."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,c", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,c", "app.pop_screen", "Back"),
+        Binding("w", "weighted", "Weighted / plain median"),
+    ]
     DEFAULT_CSS = """
     CompareScreen #compare-title { padding: 0 1; text-style: bold; }
-    CompareScreen #compare-spread { padding: 0 1; color: $accent; }
-    CompareScreen DataTable { height: 1fr; }
-    CompareScreen PlotextPlot { height: 1fr; min-height: 8; }
+    CompareScreen #compare-notes { padding: 0 1; color: $text-muted; }
+    CompareScreen #compare-table { height: auto; max-height: 50%; }
+    CompareScreen #compare-rule { padding: 0 1; color: $text-muted; }
+    CompareScreen #compare-charts { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, collection: Collection, subject: str, unit: str | None) -> None:
+    def __init__(self, collection: Collection, subject: str, unit: str | None, fact_id: int | None = None) -> None:
         super().__init__()
         self.collection, self.subject, self.unit = collection, subject, unit
+        self.fact_id = fact_id  # the fact compare was opened on: its origin is highlighted
+        self.weighted = False
+        self.comparison: Comparison | None = None
+        self.rows: dict[str, tuple[int, int | None]] = {}  # row key -> (period, origin or None for the estimate)
+        self.plot_lines: list[str] = []  # the range plot as drawn, to find a period's place in it
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(f"Compare: {printable_line(self.subject)}" + (f" ({self.unit})" if self.unit else "")),
-                     id="compare-title")
-        yield Static(Text("counting…"), id="compare-spread")
+        title = f"Compare: {printable_line(self.subject)}" + (f" ({printable_line(self.unit)})" if self.unit else "")
+        yield Static(Text(title), id="compare-title")
+        yield Static(Text("comparing…"), id="compare-notes")
         yield RowTable(id="compare-table")
-        yield PlotextPlot(id="compare-plot")
+        yield Static(id="compare-rule")
+        with VerticalScroll(id="compare-charts"):
+            yield Static(id="compare-plot")
+            yield Static(id="compare-timeline")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("id", 6), ("claimant", 24), ("date", 16), ("quantity", 18), ("low", 10), ("high", 10),
-                             ("conf.", 6), ("source", 20), ("status", 10)):
+        for label, width in (("period", 12), ("origin", 26), ("figure", 22), ("reports", 9), ("rel.", 4),
+                             ("facts", 14), ("counts as", 30)):
             table.add_column(label, width=width)
         self._load()
 
     @background(exclusive=True)
     def _load(self) -> None:
-        comparison = self.collection.compare(self.subject, self.unit)
+        comparison = self.collection.compare(self.subject, self.unit, self.weighted)
         self.app.call_from_thread(self._show, comparison)
 
     def _show(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        notes = [n.plain for n in comparison_notes(comparison)]
+        self.query_one("#compare-notes", Static).update(Text(" ".join(notes) or " "))
         table = self.query_one(DataTable)
-        for c in comparison.claims:
-            table.add_row(_cell(c["id"]), _cell(c["claimant"]), _cell(format_date(c)), _cell(format_quantity_unit(c)),
-                          _cell(format_number(c["low"])), _cell(format_number(c["high"])),
-                          _cell(f"{c['confidence']:.2f}"), _cell(c["source"]), _cell(c["status"]), key=str(c["id"]))
-        spread = self.query_one("#compare-spread", Static)
-        if comparison.lowest is None:
-            spread.update(Text(f"{len(comparison.claims)} claims; none with a number"))
-        else:
-            times = "\N{MULTIPLICATION SIGN}"
-            ratio = f" — the highest is {comparison.spread:.3g}{times} the lowest" if comparison.spread else ""
-            spread.update(Text(f"{len(comparison.claims)} claims from {format_number(comparison.lowest)} "
-                               f"to {format_number(comparison.highest)}{ratio}"))
-        self._plot(comparison)
+        table.clear()
+        self.rows.clear()
+        for p, period in enumerate(comparison.periods):
+            gives = dict(period.estimate.contributions)
+            for o, origin in enumerate(period.origins):
+                key = f"{p}:{o}"
+                self.rows[key] = (p, o)
+                who = printable_line(origin.origin)
+                voices = [n for n in origin.claimants if n != origin.origin]
+                if voices:
+                    who += f" ({printable_line(', '.join(voices))})"
+                table.add_row(_cell(period_name(period) if o == 0 else ""), _cell(who),
+                              _cell(format_origin_figure(origin)), _cell(plural(origin.reports, "source")),
+                              _cell(origin.reliability), _cell(" ".join(f"#{f}" for f in origin.facts)),
+                              _cell(gives[origin.origin]), key=key)
+            key = f"{p}:estimate"
+            self.rows[key] = (p, None)
+            table.add_row(_cell(""), Text("estimate", style="bold"),
+                          Text(estimate_text(period.estimate), style="bold"), _cell(""), _cell(""), _cell(""),
+                          _cell(""), key=key)
+        at = next((key for key, (p, o) in self.rows.items() if o is not None
+                   and self.fact_id in comparison.periods[p].origins[o].facts), None)
+        if at is not None:
+            table.move_cursor(row=table.get_row_index(at), animate=False)
+        self._show_rule()
+        self._draw_charts()
 
-    def _plot(self, comparison: Comparison) -> None:
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.title("values over time, by claimant")
-        by_claimant: dict[str, list[dict]] = {}
-        for c in comparison.claims:
-            if c["qualifier"]:
-                by_claimant.setdefault(c["claimant"], []).append(c)
-        for claimant, claims in by_claimant.items():
-            xs = [year_fraction(c["date_start"]) for c in claims]
-            ends = [year_fraction(c["date_end"]) for c in claims]
-            ys = [c["value"] if c["value"] is not None else (c["low"] + c["high"]) / 2 for c in claims]
-            plt.scatter(xs, ys, label=printable_line(claimant)[:24], marker="dot")
-            for x, end, y, c in zip(xs, ends, ys, claims, strict=True):
-                low = c["low"] if c["low"] is not None else c["value"]
-                high = c["high"] if c["high"] is not None else c["value"]
-                if low is not None and high is not None and low != high:  # bounds: a vertical bar
-                    plt.plot([x, x], [low, high], marker="braille")
-                if end - x > 0.1:  # a claim that holds over a span: a horizontal bar
-                    plt.plot([x, end], [y, y], marker="braille")
-        plot.refresh()
+    def _draw_charts(self) -> None:
+        if self.comparison is None:
+            return
+        width = max(40, self.query_one("#compare-charts").size.width - 2)
+        plot = range_plot(self.comparison, width)
+        self.query_one("#compare-plot", Static).update(plot)
+        self.query_one("#compare-timeline", Static).update(timeline(self.comparison, width))
+        self.plot_lines = plot.plain.splitlines()
+        self.call_after_refresh(self._scroll_to_period)
+
+    def _scroll_to_period(self) -> None:
+        """The chart follows the table: the highlighted row's period at the top."""
+        at = self._highlighted()
+        if self.comparison is None or at is None:
+            return
+        heading = f"── {period_name(self.comparison.periods[at[0]])} ·"
+        line = next((i for i, text in enumerate(self.plot_lines) if text.startswith(heading)), 0)
+        self.query_one("#compare-charts", VerticalScroll).scroll_to(y=line, animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._draw_charts)
+
+    def _highlighted(self) -> tuple[int, int | None] | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(str(key))
+
+    def _show_rule(self) -> None:
+        at = self._highlighted()
+        rule = self.query_one("#compare-rule", Static)
+        if self.comparison is None or at is None:
+            rule.update(Text(""))
+            return
+        period = self.comparison.periods[at[0]]
+        said = f"{period_name(period)}"
+        if at[1] is not None:
+            origin = period.origins[at[1]]
+            said += f" · {origin.origin}: {dict(period.estimate.contributions)[origin.origin]}"
+        rule.update(Text(printable_line(f"{said}. Estimate: {period.estimate.rule}.")))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_rule()
+        self._scroll_to_period()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.post_message(JumpToFact(int(event.row_key.value)))
+        at = self.rows.get(str(event.row_key.value))
+        if self.comparison is None or at is None or at[1] is None:
+            return
+        self.post_message(JumpToFact(self.comparison.periods[at[0]].origins[at[1]].facts[0]))
+
+    def action_weighted(self) -> None:
+        self.weighted = not self.weighted
+        self.notify("Best estimate: the median weighted by confidence × source reliability" if self.weighted
+                    else "Best estimate: the plain median of the origins' values")
+        self._load()
 
 
 def graphical_browser_here() -> bool:
@@ -511,7 +565,7 @@ class ActorsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("name", 30), ("kind", 12), ("claims", 6), ("other names", 60)):
+        for label, width in (("name", 30), ("kind", 12), ("claims", 6), ("speaks for", 24), ("other names", 50)):
             table.add_column(label, width=width)
         self._load()
 
@@ -523,12 +577,12 @@ class ActorsScreen(Screen):
     def _show(self, actors: list[dict], keep: int | None) -> None:
         self.actors = actors
         self.query_one("#actors-title", Static).update(Text(
-            f"{len(actors)} actors   enter corrects the highlighted actor's name or kind"))
+            f"{len(actors)} actors   enter corrects the highlighted actor's name or kind, or links whom it speaks for"))
         table = self.query_one(DataTable)
         table.clear()
         for a in actors:
             table.add_row(_cell(a["name"]), _cell(a["kind"]), Text(str(a["claims"]), justify="right"),
-                          _cell(a["aliases"]), key=str(a["id"]))
+                          _cell(a["speaks_for"]), _cell(a["aliases"]), key=str(a["id"]))
         if keep is not None:
             table.move_cursor(row=next((i for i, a in enumerate(actors) if a["id"] == keep), 0), animate=False)
         table.focus()
@@ -539,13 +593,14 @@ class ActorsScreen(Screen):
             return
         collection, author, actor_id = self.collection, self.author, actor["id"]
 
-        def save(name: str, kind: str) -> list[str]:
-            return collection.edit_actor(actor_id, name, kind, author)
+        def save(name: str, kind: str, speaks_for: SpeaksFor | None) -> list[str]:
+            return collection.edit_actor(actor_id, name, kind, author, speaks_for)
 
         def saved(changed: list[str] | None) -> None:
             if changed is not None:
                 self._load(actor_id)
-        self.app.push_screen(ActorDialog(actor, save), saved)
+        names = [a["name"] for a in self.actors if a["id"] != actor_id]
+        self.app.push_screen(ActorDialog(actor, save, names), saved)
 
 
 HELP = """\
