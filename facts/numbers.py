@@ -162,6 +162,9 @@ def parse_quantity(text: str) -> ParsedQuantity:
         raise ValueError(f"'{text.strip()}' does not start with a number: {ACCEPTED}")
     value = parse_number(m.group("n"))
     rest = m.group("rest").strip()
+    if rest[:1] in (",", ".") or rest[:1].isdigit():  # "30,00": a number cut short, not a unit ",00"
+        raise ValueError(f"'{text.strip()}' is not a number: write digits in groups of three after a comma "
+                         "(30,000) and a point before decimals (2.5)")
     if rest.startswith("+"):  # "30,000+"
         qualifiers.append("at_least")
         rest = rest[1:].strip()

@@ -179,6 +179,8 @@ def test_actor_dialog(snap_compare, still_db, size):
         await pilot.press("down", "enter")  # Andrey Porotnikov
         await settle(pilot)
         await pilot.press("ctrl+u", *"Andriy Porotnikov")
+        pilot.app.screen.query_one("#field-speaks_for").focus()
+        await pilot.press(*"Belarus Security Blog", "tab", *"2014")
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
 
@@ -230,3 +232,21 @@ def test_pdf_in_the_reader(snap_compare, sources_db, size):
         await pilot.press("n")
         await settle(pilot)
     assert snap_compare(FactsApp(sources_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_suggests_the_fact_it_may_repeat(snap_compare, still_db, size):
+    """A new fact with the subject, value and claimant of stored ones: the form names them under Repeats."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = pilot.app.screen
+        for name, typed in (("claim", "Stoltenberg repeats that 30,000 Russian troops are in Belarus."),
+                            ("subject", "Russian troops in Belarus"), ("quantity", "30,000"),
+                            ("actor", "Stoltenberg"), ("source", "blp-joint-exercises")):
+            form.query_one(f"#field-{name}").focus()
+            await pilot.press(*typed)
+        form.query_one("#field-repeats").focus()
+        await settle(pilot)
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)

@@ -315,7 +315,7 @@ class FactForm(Dialog[int]):
         unit_field = self.query_one("#field-unit", Input)
         # The unit the quantity ends with fills an empty unit field, and follows the typing while nobody
         # else has changed it.
-        if unit and unit_field.value in ("", self.unit_filled):
+        if unit_field.value in ("", self.unit_filled) and unit != unit_field.value:
             unit_field.value = self.unit_filled = unit
 
     # --- what the fact may repeat, suggested, never set ------------------------------------
