@@ -654,24 +654,31 @@ CREATE TABLE candidate_decisions (
 ) STRICT;
 
 -- One row per subject and unit: how far its estimates spread, and who made them.
+-- One pass over the facts with a figure, grouped by subject, unit and claimant, then by subject and
+-- unit (a claimant's name stands for the claimant: names are unique). The inner rows come ordered by
+-- name, so group_concat lists the claimants by name, as a correlated subquery per group did (that
+-- took 14 s at 100,000 facts; this takes 0.3 s, bench/views.py).
 CREATE VIEW subject_spread AS
 SELECT
-    f.subject,
-    f.unit,
-    count(*) AS claims,
-    count(DISTINCT f.actor_id) AS claimant_count,
-    min(coalesce(f.low, f.value)) AS lowest,
-    max(coalesce(f.high, f.value)) AS highest,
-    round(max(coalesce(f.high, f.value)) / nullif(min(coalesce(f.low, f.value)), 0), 2) AS ratio,
-    min(f.date_start) AS first_date,
-    max(f.date_end) AS last_date,
-    (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT a.name FROM facts f2 JOIN actors a ON a.id = f2.actor_id
-        WHERE f2.subject = f.subject AND f2.unit IS f.unit AND f2.qualifier IS NOT NULL
-        ORDER BY a.name)) AS claimants
-FROM facts f
-WHERE f.qualifier IS NOT NULL
-GROUP BY f.subject, f.unit;
+    subject,
+    unit,
+    sum(n) AS claims,
+    count(*) AS claimant_count,
+    min(lowest) AS lowest,
+    max(highest) AS highest,
+    round(max(highest) / nullif(min(lowest), 0), 2) AS ratio,
+    min(first_date) AS first_date,
+    max(last_date) AS last_date,
+    group_concat(name, '; ') AS claimants
+FROM (
+    SELECT f.subject, f.unit, a.name, count(*) AS n,
+           min(coalesce(f.low, f.value)) AS lowest, max(coalesce(f.high, f.value)) AS highest,
+           min(f.date_start) AS first_date, max(f.date_end) AS last_date
+    FROM facts f JOIN actors a ON a.id = f.actor_id
+    WHERE f.qualifier IS NOT NULL
+    GROUP BY f.subject, f.unit, a.name
+    ORDER BY f.subject, f.unit, a.name)
+GROUP BY subject, unit;
 
 -- Every annotation with the fact it is on.
 CREATE VIEW annotations_flat AS
