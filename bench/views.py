@@ -322,7 +322,7 @@ def main() -> None:
     if missing:
         say(f"warning: views of schema.sql not measured: {', '.join(missing)}")
     results: dict = {
-        "command": "python bench/views.py " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python", "bench/views.py", *sys.argv[1:]]),
         "machine": machine(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
