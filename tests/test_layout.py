@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_library_and_cli_never_import_textual():
     code = ("import sys, facts.cli, facts.collection, facts.query, facts.importer, facts.showing, facts.where, "
-            "facts.facets; print(sorted(m for m in sys.modules "
-            "if m.split('.')[0] in ('textual', 'tui', 'facts_tui', 'textual_plotext')))")
+            "facts.facets, facts.comparison, facts.charts, facts.provenance; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('textual', 'tui', 'facts_tui')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     for path in (ROOT / "facts").glob("*.py"):

@@ -49,7 +49,7 @@ FIELDS = [
     ("quote_start", "Quote at", "where the quote starts, if it occurs more than once"),
     ("confidence", "Confidence", "0..1 or a word: likely, very likely, almost certain ..."),
     ("credibility", "Credibility", "1 confirmed ... 6 cannot be judged (optional)"),
-    ("repeats", "Repeats", "the id of the fact this one relays, if an outlet repeats a claim already recorded"),
+    ("repeats", "Repeats", "the id of a fact this one relays (optional)"),
     ("tags", "Tags", "separated by ;"),
     ("note", "Note", "a note, kept as an annotation (optional)"),
 ]
@@ -338,8 +338,8 @@ class FactForm(Dialog[int]):
 
     def _show_repeats(self, found: list[str]) -> None:
         hint = self.query_one("#hint-repeats", Static)
-        text = "" if not found else (f"same subject, value and claimant as {'; '.join(found)}: "
-                                     "give its id above if this fact relays it")
+        text = "" if not found else (f"Same subject, value and claimant: {'; '.join(found)}. If this fact "
+                                     "relays one, give its id.")
         hint.update(Text(printable_line(text)))
         hint.set_class(bool(text), "-shown")
 
