@@ -684,3 +684,65 @@ def test_creating_a_name_close_to_an_actor_asks_again(seeded_path):
     browse(seeded_path, scenario)
     assert open_db(seeded_path).execute("SELECT kind FROM actors WHERE name = 'Jens Stoltenbreg'").fetchone() == (
         "person",)
+
+
+def test_the_form_names_the_facts_a_new_one_may_repeat_and_links_only_what_is_given(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app)
+        fill(form, **{**GOOD, "actor": "Stoltenberg", "quote": "", "source": "blp-joint-exercises"})
+        hint = form.query_one("#hint-repeats")
+
+        def said() -> str:
+            return " ".join(text_of(hint).split())
+        await until(pilot, lambda: "fact #4 (Jens Stoltenberg, odr-2022-02-09)" in said())
+        assert "fact #1 (NATO, blp-joint-exercises)" in said()  # the organisation he speaks for
+        fill(form, repeats="4")
+        await until(pilot, lambda: not said())  # given: no longer suggested
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FactForm))
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT repeats FROM fact_repeats WHERE fact_id = 59").fetchone() == (4,)
+
+
+def test_editing_a_fact_can_link_and_unlink_what_it_repeats(seeded_path):
+    async def scenario(app, pilot):
+        form = await open_form(pilot, app, "e")  # fact 1, which repeats fact 4 in the seeds
+        assert form.query_one("#field-repeats", Input).value == "4"
+        fill(form, repeats="")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, FactForm))
+        await settle(pilot, app)
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT count(*) FROM fact_repeats WHERE fact_id = 1").fetchone()[0] == 0
+    assert db.execute("SELECT old FROM link_history WHERE kind = 'repeats' AND subject_id = 1 AND new IS NULL"
+                      ).fetchone() == ('{"repeats": 4}',)
+
+
+def test_an_actor_is_linked_to_the_organisation_it_speaks_for_from_the_actors_screen(seeded_path):
+    from facts_tui.curate import ActorDialog
+    from facts_tui.screens import ActorsScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ActorsScreen) and app.screen.actors)
+        screen = app.screen
+        listed = screen.query_one("DataTable")
+        listed.move_cursor(row=next(i for i, a in enumerate(screen.actors) if a["name"] == "Oleksiy Reznikov"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActorDialog))
+        dialog = app.screen
+        fill(dialog, speaks_for="Ukrainian Defence Ministryy")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "unknown actor" in text_of(dialog.query_one("#error-record")))
+        assert app.screen is dialog
+        fill(dialog, speaks_for="Ukraine", **{"from": "2021-11", "to": "2023-09"})
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: any(a["speaks_for"] for a in screen.actors if a["name"] == "Oleksiy Reznikov"))
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT o.name, date_start, date_end FROM speaks_for JOIN actors a ON a.id = actor_id "
+                      "JOIN actors o ON o.id = organization_id WHERE a.name = 'Oleksiy Reznikov'").fetchall() == [
+        ("Ukraine", "2021-11-01", "2023-09-30")]
