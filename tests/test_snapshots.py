@@ -30,9 +30,12 @@ def still_db(tmp_path, monkeypatch):
 
 
 async def settle(pilot):
-    for _ in range(40):
+    """Idle three times in a row: a worker that a change starts (a suggestion, a count) has started and ended."""
+    idle = 0
+    for _ in range(80):
         await pilot.pause(0.05)
-        if not any(w.is_running for w in pilot.app.workers):
+        idle = idle + 1 if not any(w.is_running for w in pilot.app.workers) else 0
+        if idle >= 3:
             break
     await pilot.pause(0.1)
 
