@@ -28,7 +28,11 @@ from .errors import FactsError, RecordErrors
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SECTIONS = ("actors", "sources", "facts", "annotations")
-TYPES = {"actor": "actors", "source": "sources", "fact": "facts", "annotation": "annotations"}
+TYPES = {"actor": "actors", "source": "sources", "fact": "facts", "annotation": "annotations",
+         # the changes of a full-fidelity file, replayed in their order after the facts (their type kept)
+         "unit": "actors", "edit": "annotations", "source_version": "annotations", "source_edit": "annotations",
+         "link": "annotations"}
+CHANGES = ("unit", "edit", "source_version", "source_edit", "link")
 # CSV columns that hold lists, separated by ';'.
 _CSV_LISTS = ("about", "tags", "aliases")
 _CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
@@ -406,6 +410,8 @@ def _jsonl_record(path: str, number: int, line: str) -> Record:
         if kind not in TYPES:
             raise RecordErrors([f"{path}:{number}: type: '{kind}' is not one of {', '.join(TYPES)}"])
         section = TYPES[kind]
+        if kind in CHANGES:
+            item["type"] = kind
     return Record(path, number, section, item)
 
 

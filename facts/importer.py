@@ -17,10 +17,11 @@ from .actors import add_actor
 from .annotations import insert_annotation
 from .db import transaction
 from .errors import FactsError, FieldProblems, RecordErrors
-from .fact_files import HeldFile, Record, Records, read_files, seed_files
+from .fact_files import CHANGES, HeldFile, Record, Records, read_files, seed_files
 from .files import read_file
 from .models import Actor, Annotation, FactPointer, Source, SpeaksFor, validated
 from .provenance import link_repeats, link_speaker, resolve_pointer
+from .replay import replay_change
 from .sources import add_source
 from .writing import FactWriter, Resolver, validate_fact
 
@@ -144,8 +145,8 @@ class _Links:
 
 
 def _link(db: sqlite_utils.Database, links: _Links, author: str, problems: "_Problems") -> None:
-    now = db_module.utc_now()
     for where, fact_id, target, by_ref in links.repeats:
+        now = db_module.utc_now()
         try:
             if by_ref:
                 if target not in links.refs:
@@ -157,6 +158,7 @@ def _link(db: sqlite_utils.Database, links: _Links, author: str, problems: "_Pro
         except FactsError as e:
             problems.add(where, [("repeats", str(e))])
     for where, name, speaks in links.speaks_for:
+        now = db_module.utc_now()
         try:
             link_speaker(db, name, speaks.actor, speaks.from_, speaks.to, author, now)
         except FieldProblems as e:
@@ -172,6 +174,9 @@ def _import_one(db: sqlite_utils.Database, record: Record, author: str, resolver
         raise FieldProblems([("record", f"must be a mapping of fields, not {type(data).__name__}")])
     if record.section != "facts":
         writer.flush()  # what comes after the facts reads them back
+    if data.get("type") in CHANGES:
+        replay_change(db, data, resolver.refs, resolver.annotation_refs)
+        return
     if record.section == "actors":
         actor = validated(Actor, data)
         _, created = add_actor(db, actor)
@@ -206,6 +211,7 @@ def _import_fact(record: Record, data: dict, resolver: Resolver, writer: FactWri
     ref = data.pop("ref", None)
     if ref is not None:
         data["superseded_by"] = _by_ref(resolver, data.get("superseded_by"), "superseded_by")
+    resolver.as_entered = ref is not None
     prepared = validate_fact(data, resolver)
     prepared.as_entered = ref is not None
     fact_id, created = writer.add(prepared, record.where())

@@ -26,8 +26,10 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str, original:
     if row:
         stored = dict(zip(_COMPARED, row[1:]))
         differ = [name for name in _COMPARED if stored[name] != values[name]]
-        if differ:
-            raise FactsError(f"source '{source.key}' is already stored with a different {', '.join(differ)}")
+        if differ:  # the source as first added (a full-fidelity file holds it so) is the same source
+            first = first_state(db, get_source(db, source.key))
+            if any(first[name] != values[name] for name in _COMPARED):
+                raise FactsError(f"source '{source.key}' is already stored with a different {', '.join(differ)}")
         return row[0], False
     cursor = db.execute(
         """INSERT INTO sources (key, title, publisher, author, url, published, retrieved, reliability,
@@ -46,6 +48,30 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str, original:
                    "VALUES (?, 1, ?, ?, ?)", [source_id, source.media_type, hashlib.sha256(original).hexdigest(),
                                               original])
     return source_id, True
+
+
+def metadata_changes(db: sqlite_utils.Database, source_id: int) -> list[dict]:
+    """A source's metadata corrections (facts sources edit), oldest first, without its version changes: each
+    source_history row with `old` and `new` of the metadata only."""
+    out = []
+    for h in db.query("SELECT * FROM source_history WHERE source_id = ? ORDER BY id", [source_id]):
+        old = {k: v for k, v in json.loads(h["old"]).items() if k in EDITABLE}
+        new = {k: v for k, v in json.loads(h["new"]).items() if k in EDITABLE}
+        if new:
+            out.append({**h, "old": old, "new": new})
+    return out
+
+
+def first_state(db: sqlite_utils.Database, source: dict) -> dict:
+    """A source as first added: its metadata with every correction undone, and its first text."""
+    first = dict(source)
+    for change in reversed(metadata_changes(db, source["id"])):
+        first.update(change["old"])
+    text = db.execute("SELECT text, sha256, media_type, page_starts FROM source_versions WHERE source_id = ? "
+                      "AND version = 1", [source["id"]]).fetchone()
+    if text:
+        first.update(zip(("text", "sha256", "media_type", "page_starts"), text))
+    return first
 
 
 def same_text(db: sqlite_utils.Database, source: Source) -> str | None:

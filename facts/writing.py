@@ -61,10 +61,12 @@ class Resolver:
         self.create_actors = create_actors
         self.writer = writer  # the facts it holds count as stored before they are written
         self._actors: dict[str, int] = {}
-        self._sources: dict[str, tuple[int, str | None]] = {}
+        self._sources: dict[tuple[str, bool], tuple[int, str | None]] = {}
         self.actors_created = 0
         self.refs: dict[object, int] = {}  # file-local fact refs -> ids, in a full-fidelity import
         self.annotation_refs: dict[object, int] = {}  # and annotation refs, for retractions
+        # A full-fidelity fact is as first entered: its quote is found in its source's first text.
+        self.as_entered = False
 
     def actor(self, name: str) -> int:
         key = name.casefold()
@@ -79,13 +81,19 @@ class Resolver:
         return self._actors[key]
 
     def source(self, key: str) -> tuple[int, str | None]:
-        if key not in self._sources:
+        cached = (key, self.as_entered)
+        if cached not in self._sources:
             row = self.db.execute("SELECT id, text FROM sources WHERE key = ?", [key]).fetchone()
             if row is None:
                 from .sources import get_source
                 get_source(self.db, key)  # raises with suggestions
-            self._sources[key] = (row[0], row[1])
-        return self._sources[key]
+            text = row[1]
+            if self.as_entered:
+                first = self.db.execute("SELECT text FROM source_versions WHERE source_id = ? AND version = 1",
+                                        [row[0]]).fetchone()
+                text = first[0] if first else text
+            self._sources[cached] = (row[0], text)
+        return self._sources[cached]
 
     def fact_exists(self, fact_id: int) -> bool:
         if self.writer is not None and fact_id in self.writer.waiting:
@@ -189,6 +197,20 @@ class FactWriter:
         self._batch: list[tuple[int, PreparedFact, str | None]] = []  # id, fact, where it came from
         self._keys: dict[tuple, int] = {}  # natural key -> index in the batch
 
+    _entered: dict[tuple, int] | None = None
+
+    def _entered_keys(self) -> dict[tuple, int]:
+        """The natural keys edited facts had when first entered (a full-fidelity file names them so), read once."""
+        if self._entered is None:
+            self._entered = {}
+            for (fact_id,) in self.db.execute("SELECT DISTINCT fact_id FROM fact_history WHERE action = 'update'"):
+                row = self.db.conn.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE id = ?",
+                                           [fact_id]).fetchone()
+                if row:
+                    first = entered_values(self.db, fact_id, dict(zip(FACT_COLUMNS, row)))
+                    self._entered[tuple(first[c] for c in NATURAL_KEY)] = fact_id
+        return self._entered
+
     @property
     def waiting(self) -> range:
         """The ids of the facts added and not yet written."""
@@ -202,6 +224,9 @@ class FactWriter:
             _check_unchanged(fact, fact_id, earlier.row)
             return fact_id, False
         existing = self.db.conn.execute(_FIND, key).fetchone()
+        if not existing and fact.as_entered and key in self._entered_keys():
+            existing = self.db.conn.execute(f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE id = ?",
+                                            [self._entered_keys()[key]]).fetchone()
         if existing:
             stored = dict(zip(FACT_COLUMNS, existing[1:]))
             if fact.as_entered:

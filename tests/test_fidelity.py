@@ -46,7 +46,7 @@ def test_round_trip_gives_the_same_collection_back(seed_template, tmp_path):
     exported = tmp_path / "collection.jsonl"
     run(first, "export", "--format", "facts-jsonl", "-o", str(exported))
     lines = [json.loads(line) for line in exported.read_text().splitlines()]
-    assert {line["type"] for line in lines} == {"actor", "source", "fact", "annotation"}
+    assert {line["type"] for line in lines} == {"actor", "source", "fact", "annotation", "link"}
 
     second = tmp_path / "second.db"
     run(second, "init")
@@ -83,3 +83,49 @@ def test_an_annotation_on_an_unknown_ref_is_refused(seed_template, tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(db), "import", str(path)])
     assert result.exit_code == 1 and "bad.jsonl:1: fact: no fact with ref 999" in result.output
     assert snapshot(db) == before
+
+
+LIVED = ("sources", "source_versions", "source_history", "actors", "aliases", "facts", "fact_about", "annotations",
+         "fact_tags", "fact_history", "fact_repeats", "speaks_for", "link_history", "unit_synonyms")
+
+
+def test_every_edit_travels_form_edits_source_versions_metadata_links_and_units(seed_template, tmp_path):
+    """What the form, facts sources update/edit, facts link and facts units change is replayed with its own
+    time and author, so the copy has the same facts, history and links."""
+    from facts.db import open_db
+    from facts.sources import get_source
+    from facts.writing import edit_fact, fact_record
+
+    first = tmp_path / "first.db"
+    copy_db(seed_template, first)
+    db = open_db(first)
+    edit_fact(db, 5, {**fact_record(db, 5), "quantity": "about 12,000", "claim": "Porotnikov: about 12,000"}, "dora")
+    run(first, "rate", "5", "likely", "--reason", "rail counts", author="bob")
+    edit_fact(db, 5, {**fact_record(db, 5), "confidence": 0.7}, "dora")  # an edit after a re-rating
+    text = get_source(db, "odr-2022-02-09")["text"]
+    newer = tmp_path / "odr-v2.txt"
+    newer.write_text(text.replace("Experts are more reserved", "Some experts are more reserved")
+                     .replace("he estimates the number of Russian troops in Belarus at 30,000",
+                              "he estimated the number of Russian troops in Belarus at 30,000"), encoding="utf-8")
+    run(first, "sources", "update", "odr-2022-02-09", str(newer), "--reason", "corrected by the outlet")
+    run(first, "sources", "edit", "blp-joint-exercises", "--reliability", "E", "--reason", "a partisan outlet")
+    run(first, "link", "3", "--repeats", "1", author="erin")
+    run(first, "link", "3", "--repeats", "none", author="erin")
+    run(first, "actors", "link", "Reznikov", "--speaks-for", "Ukraine", "--from", "2021-11")
+    run(first, "units", "same", "troops", "soldiers")
+    exported = tmp_path / "collection.jsonl"
+    run(first, "export", "--format", "facts-jsonl", "-o", str(exported))
+    kinds = {json.loads(line)["type"] for line in exported.read_text().splitlines()}
+    assert {"edit", "source_version", "source_edit", "link", "unit"} <= kinds
+
+    second = tmp_path / "second.db"
+    run(second, "init")
+    run(second, "import", str(exported), author="carol")
+    for table in LIVED:
+        assert rows(second, table) == rows(first, table), table
+    assert open_db(second).execute("SELECT claim, confidence FROM facts WHERE id = 5").fetchone() == (
+        "Porotnikov: about 12,000", 0.7)
+
+    before = snapshot(second)
+    run(second, "import", str(exported), author="carol")  # again: nothing changes
+    assert snapshot(second) == before

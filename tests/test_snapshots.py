@@ -30,11 +30,14 @@ def still_db(tmp_path, monkeypatch):
 
 
 async def settle(pilot):
-    """Idle three times in a row: a worker that a change starts (a suggestion, a count) has started and ended."""
+    """Idle three times in a row: a worker that a change starts (a suggestion, a count) has started and ended;
+    and a form has shown what it may repeat for what is typed in it now."""
     idle = 0
     for _ in range(80):
         await pilot.pause(0.05)
-        idle = idle + 1 if not any(w.is_running for w in pilot.app.workers) else 0
+        form = pilot.app.screen
+        answered = getattr(form, "repeats_answered", 0) == getattr(form, "repeats_asked", 0)
+        idle = idle + 1 if answered and not any(w.is_running for w in pilot.app.workers) else 0
         if idle >= 3:
             break
     await pilot.pause(0.1)

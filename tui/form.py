@@ -325,18 +325,26 @@ class FactForm(Dialog[int]):
         if self.suggest_repeats is None:
             return
         fields = [self.query_one(f"#field-{n}", Input).value for n in ("subject", "quantity", "actor")]
+        self.repeats_asked += 1  # an answer to an earlier question, arriving late, is not shown
         if self.query_one("#field-repeats", Input).value.strip() or not all(f.strip() for f in fields):
-            self._show_repeats([])
+            self._show_repeats([], self.repeats_asked)
         else:
-            self._find_repeats(*fields)
+            self._find_repeats(self.repeats_asked, *fields)
 
-    @background(group="suggest-repeats", exclusive=True)
-    def _find_repeats(self, subject: str, quantity: str, actor: str) -> None:
+    repeats_asked = 0
+
+    @background(group="suggest-repeats")
+    def _find_repeats(self, asked: int, subject: str, quantity: str, actor: str) -> None:
         assert self.suggest_repeats is not None
         found = self.suggest_repeats(subject, quantity, actor)
-        self.app.call_from_thread(self._show_repeats, found)
+        self.app.call_from_thread(self._show_repeats, found, asked)
 
-    def _show_repeats(self, found: list[str]) -> None:
+    repeats_answered = 0  # the last question answered on screen
+
+    def _show_repeats(self, found: list[str], asked: int) -> None:
+        if asked != self.repeats_asked:
+            return
+        self.repeats_answered = asked
         hint = self.query_one("#hint-repeats", Static)
         text = "" if not found else (f"Same subject, value and claimant: {'; '.join(found)}. If this fact "
                                      "relays one, give its id.")

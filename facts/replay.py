@@ -1,0 +1,117 @@
+"""Replaying the changes of a full-fidelity file (facts/fidelity.py) in the order they were made: edits of
+a fact, new versions of a source, links made or removed, units declared the same. Each is made again with
+its own time and author, so the history it leaves is the one it left where it was made; a change already
+there (the same file imported again) is not made twice."""
+
+import sqlite_utils
+
+from .actors import resolve_actor
+from .errors import FieldProblems
+from .models import Source, validated
+from .provenance import declare_units, link_repeats, link_speaker, unlink_speaker
+from .sources import edit_source, get_source, update_source
+from .writing import FACT_COLUMNS
+
+
+def replay_change(db: sqlite_utils.Database, data: dict, refs: dict, annotation_refs: dict) -> None:
+    kind = data["type"]
+    if kind == "unit":
+        declare_units(db, _text(data, "canonical"), [_text(data, "unit")], data.get("added_by") or "",
+                      _text(data, "added_at"))
+    elif kind == "edit":
+        _edit(db, data, refs)
+    elif kind == "source_version":
+        _source_version(db, data)
+    elif kind == "source_edit":
+        _source_edit(db, data)
+    elif kind == "link":
+        _link(db, data, refs)
+    else:  # fact_files.CHANGES names no other
+        raise FieldProblems([("type", f"'{kind}' is not a change")])
+
+
+def _text(data: dict, name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise FieldProblems([(name, "is required")])
+    return value
+
+
+def _fact(refs: dict, ref: object, name: str = "fact") -> int:
+    if ref not in refs:
+        raise FieldProblems([(name, f"no fact with ref {ref!r} earlier in the import")])
+    return refs[ref]
+
+
+def _edit(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
+    fact_id = _fact(refs, data.get("fact"))
+    at, by = _text(data, "at"), data.get("by")
+    changes = data.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise FieldProblems([("changes", "must be a mapping of the fields changed")])
+    values: dict[str, object] = {}
+    for name, value in changes.items():
+        if name == "actor":
+            values["actor_id"] = resolve_actor(db, str(value))
+        elif name == "source":
+            values["source_id"] = get_source(db, str(value))["id"]
+        elif name == "superseded_by":
+            values[name] = None if value is None else _fact(refs, value, "superseded_by")
+        elif name in FACT_COLUMNS:
+            values[name] = value
+        else:
+            raise FieldProblems([(f"changes.{name}", "is not a field of a fact")])
+    if db.execute("SELECT 1 FROM fact_history WHERE fact_id = ? AND changed_at = ?", [fact_id, at]).fetchone():
+        return  # made already: the same file again
+    db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ?, updated_by = ? "
+               "WHERE id = ?", [*values.values(), at, by, fact_id])
+
+
+def _source_version(db: sqlite_utils.Database, data: dict) -> None:
+    key, at = _text(data, "source"), _text(data, "at")
+    checked = validated(Source, {"key": key, "title": "a new version", "text": _text(data, "text"),
+                                 "media_type": data.get("media_type") or "text/plain",
+                                 "page_starts": data.get("page_starts")})
+    source = get_source(db, key)
+    if source["version"] >= int(data.get("version") or 0) and db.execute(
+            "SELECT 1 FROM source_versions WHERE source_id = ? AND stored_at = ?", [source["id"], at]).fetchone():
+        return  # made already
+    assert checked.text is not None
+    update_source(db, key, checked.text, checked.media_type, checked.page_starts, checked.text.encode("utf-8"),
+                  data.get("by") or "", at, data.get("reason"))
+
+
+def _made(db: sqlite_utils.Database, kind: str, subject_id: int, at: str) -> bool:
+    return db.execute("SELECT 1 FROM link_history WHERE kind = ? AND subject_id = ? AND changed_at = ?",
+                      [kind, subject_id, at]).fetchone() is not None
+
+
+def _source_edit(db: sqlite_utils.Database, data: dict) -> None:
+    source, at = get_source(db, _text(data, "source")), _text(data, "at")
+    changes = data.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise FieldProblems([("changes", "must be a mapping of the fields changed")])
+    if db.execute("SELECT 1 FROM source_history WHERE source_id = ? AND changed_at = ?",
+                  [source["id"], at]).fetchone():
+        return  # the same file again
+    edit_source(db, source["key"], changes, data.get("reason") or "not recorded", data.get("by") or "", at)
+
+
+def _link(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
+    at, by = _text(data, "at"), data.get("by") or ""
+    if data.get("kind") == "repeats":
+        fact_id = _fact(refs, data.get("fact"))
+        if _made(db, "repeats", fact_id, at):
+            return  # the same file again
+        repeats = data.get("repeats")
+        link_repeats(db, fact_id, None if repeats is None else _fact(refs, repeats, "repeats"), by, at, replace=True)
+    elif data.get("kind") == "speaks_for":
+        actor, organization = _text(data, "actor"), _text(data, "organization")
+        if _made(db, "speaks_for", resolve_actor(db, actor), at):
+            return
+        if data.get("removed"):
+            unlink_speaker(db, actor, organization, by, at)
+        else:
+            link_speaker(db, actor, organization, data.get("from"), data.get("to"), by, at)
+    else:
+        raise FieldProblems([("kind", "must be repeats or speaks_for")])
