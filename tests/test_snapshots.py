@@ -31,7 +31,10 @@ def still_db(tmp_path, monkeypatch):
 
 async def settle(pilot):
     """Idle three times in a row: a worker that a change starts (a suggestion, a count) has started and ended;
-    and a form has shown what it may repeat for what is typed in it now."""
+    and a form has shown what it may repeat for what is typed in it now. The text cursor stops blinking, so
+    that the screen does not depend on the moment it is taken."""
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False
     idle = 0
     for _ in range(80):
         await pilot.pause(0.05)
