@@ -10,6 +10,7 @@ import sqlite_utils
 from .actors import resolve_actor
 from .dates import parse_point
 from .errors import FactsError
+from .provenance import link_history, origin_of, repeated_fact
 from .vocab import ANCHORINGS, SORTS, STATUSES
 
 # Each sort (vocab.SORTS) as columns of facts_flat, in an order an index serves where one exists;
@@ -164,6 +165,7 @@ class FactDetail:
     source_text: str | None
     annotations: list[dict]
     history: list[dict]
+    links: list[dict] = field(default_factory=list)  # what it repeats, as linked and unlinked (link_history)
 
 
 def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
@@ -172,6 +174,9 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
     if not rows:
         raise FactsError(f"no fact #{fact_id}")
     fact = rows[0]
+    # Where the claim comes from: what it repeats, and the actor it counts as (facts compare groups by it).
+    fact["repeats"] = repeated_fact(db, fact_id)
+    fact["origin_fact"], fact["origin"] = origin_of(db, fact_id)
     text = db.execute("SELECT text FROM sources WHERE id = ?", [fact["source_id"]]).fetchone()[0]
     annotations = list(db.query("SELECT * FROM annotations WHERE fact_id = ? ORDER BY created_at, id", [fact_id]))
     history = []
@@ -181,7 +186,7 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
         row["new"] = json.loads(row["new"]) if row["new"] else None
         row["names"] = _names_in_change(db, row["old"], row["new"] or {})
         history.append(row)
-    return FactDetail(fact, text, annotations, history)
+    return FactDetail(fact, text, annotations, history, link_history(db, "repeats", fact_id))
 
 
 def _names_in_change(db: sqlite_utils.Database, *values: dict) -> dict[str, dict[int, str]]:

@@ -61,6 +61,11 @@ def render_fact(detail: FactDetail) -> Group:
     if f["stated_on"]:
         fields.append(("Stated on", format_partial(f["stated_on"])))
     fields.append(("Claimant", f"{f['claimant']} ({f['claimant_kind']})"))
+    if f.get("repeats"):
+        fields.append(("Repeats", f"fact #{f['repeats']}; the claim comes from fact #{f['origin_fact']} "
+                                  f"({f['origin']})"))
+    elif f.get("origin") and f["origin"] != f["claimant"]:
+        fields.append(("Counts as", f"{f['origin']} (the claimant speaks for it)"))
     if f["about"]:
         fields.append(("About", f["about"]))
     published = f", {format_partial(f['source_published'])}" if f["source_published"] else ""
@@ -107,6 +112,13 @@ def render_fact(detail: FactDetail) -> Group:
     for h in detail.history:
         who = printable_line(h["changed_by"] or "someone")
         parts.append(Text(f"  {format_timestamp(h['changed_at'])}  {who}  {describe_change(h)}"))
+    if detail.links:
+        parts.append(Text(f"Links ({len(detail.links)})", style="bold"))
+    for link in detail.links:
+        who = printable_line(link["changed_by"] or "someone")
+        before = f"fact #{link['old']['repeats']}" if link["old"] else "none"
+        after = f"fact #{link['new']['repeats']}" if link["new"] else "none"
+        parts.append(Text(f"  {format_timestamp(link['changed_at'])}  {who}  repeats {before} → {after}"))
     parts.append(_fields([("Entered", f"{format_timestamp(f['created_at'])} by {f['created_by'] or 'unknown'}")]))
     return Group(*parts)
 

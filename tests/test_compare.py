@@ -306,3 +306,14 @@ def test_a_fact_others_repeat_cannot_be_deleted(db):
         db.execute("DELETE FROM facts WHERE id = ?", [original])
     db.execute("DELETE FROM facts WHERE id = ?", [relay])  # the relay can go, and its link with it
     assert db.execute("SELECT count(*) FROM fact_repeats WHERE fact_id = ?", [relay]).fetchone()[0] == 0
+
+
+def test_facts_show_says_what_a_fact_repeats_and_whom_it_counts_as(seeded_path):
+    shown = run(seeded_path, "show", "1").stdout
+    assert "Repeats     fact #4; the claim comes from fact #4 (NATO)" in shown
+    assert "repeats none → fact #4" in shown  # the link's history
+    assert "Counts as   NATO (the claimant speaks for it)" in run(seeded_path, "show", "4").stdout
+    detail = json.loads(run(seeded_path, "show", "2", "--json").stdout)
+    assert (detail["repeats"], detail["origin_fact"], detail["origin"]) == (4, 4, "NATO")
+    plain = run(seeded_path, "show", "5").stdout
+    assert "Repeats" not in plain and "Counts as   Belarus Security Blog" in plain
