@@ -31,7 +31,7 @@ from .facets import FacetValue, data_version, facet_counts_many
 from .fidelity import write_collection
 from .models import Actor, validated
 from .numbers import parse_quantity
-from .provenance import describe_suggestion, link_speaker, suggest_repeats
+from .provenance import describe_suggestion, link_speaker, suggest_repeats, unlink_speaker
 from .query import FactDetail, Filter, get_fact, order_by
 from .sources import cited_quotes, edit_source, get_source, list_sources
 from .writing import (
@@ -211,7 +211,10 @@ class Collection:
         with self._db() as db, transaction(db):
             checked = validated(Actor, {"name": name, "kind": kind})
             changed = edit_actor(db, actor_id, author, utc_now(), name=checked.name, kind=checked.kind)
-            if speaks_for is not None and link_speaker(db, checked.name, *speaks_for, author, utc_now()):
+            if speaks_for is not None and speaks_for[0].startswith("-"):  # "-NATO": no longer speaks for it
+                unlink_speaker(db, checked.name, speaks_for[0][1:].strip(), author, utc_now())
+                changed.append("speaks for")
+            elif speaks_for is not None and link_speaker(db, checked.name, *speaks_for, author, utc_now()):
                 changed.append("speaks for")
             return changed
 

@@ -746,3 +746,26 @@ def test_an_actor_is_linked_to_the_organisation_it_speaks_for_from_the_actors_sc
     assert db.execute("SELECT o.name, date_start, date_end FROM speaks_for JOIN actors a ON a.id = actor_id "
                       "JOIN actors o ON o.id = organization_id WHERE a.name = 'Oleksiy Reznikov'").fetchall() == [
         ("Ukraine", "2021-11-01", "2023-09-30")]
+
+
+def test_a_speaks_for_link_is_removed_from_the_actor_dialog_with_a_minus(seeded_path):
+    from facts_tui.curate import ActorDialog
+    from facts_tui.screens import ActorsScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, ActorsScreen) and app.screen.actors)
+        screen = app.screen
+        listed = screen.query_one("DataTable")
+        listed.move_cursor(row=next(i for i, a in enumerate(screen.actors) if a["name"] == "Neil Melvin"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ActorDialog))
+        fill(app.screen, speaks_for="-RUSI")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: not next(a for a in screen.actors if a["name"] == "Neil Melvin")["speaks_for"])
+    browse(seeded_path, scenario)
+    db = open_db(seeded_path)
+    assert db.execute("SELECT count(*) FROM speaks_for JOIN actors a ON a.id = actor_id "
+                      "WHERE a.name = 'Neil Melvin'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM link_history WHERE kind = 'speaks_for' AND new IS NULL").fetchone()[0] == 1

@@ -217,8 +217,8 @@ class ActorDialog(Dialog[list[str]]):
                 if a.get("speaks_for"):
                     yield Static(Text(f"now: {printable_line(a['speaks_for'])}"), classes="aliases")
                 with Horizontal(classes="speaks-for"):
-                    yield Input(placeholder="an organisation it speaks for (compare counts its claims as that "
-                                            "organisation's)", id="field-speaks_for",
+                    yield Input(placeholder="an organisation it speaks for; prefix with - to remove a link",
+                                id="field-speaks_for",
                                 suggester=SuggestFromList(self.actor_names, case_sensitive=False)
                                 if self.actor_names else None)
                     yield Input(placeholder="from", id="field-from")
