@@ -49,6 +49,7 @@ CREATE TABLE sources (
     updated_at  TEXT,
     updated_by  TEXT,
     change_reason TEXT CHECK (change_reason IS NULL OR (length(change_reason) <= 10000 AND instr(CAST(change_reason AS BLOB), x'00') = 0)),
+    uid TEXT,  -- its global id, made where it was created: exports and sync match rows by it
     CHECK ((text IS NULL) = (sha256 IS NULL))
 ) STRICT;
 
@@ -72,10 +73,12 @@ CREATE TABLE source_versions (
     page_starts TEXT,
     stored_at   TEXT NOT NULL,
     stored_by   TEXT,
+    uid TEXT,  -- its global id, made where it was created: exports and sync match rows by it
     PRIMARY KEY (source_id, version)
 ) STRICT;
 
-CREATE TRIGGER source_versions_no_update BEFORE UPDATE ON source_versions
+CREATE TRIGGER source_versions_no_update
+BEFORE UPDATE OF source_id, version, text, sha256, media_type, page_starts, stored_at, stored_by ON source_versions
 BEGIN
     SELECT RAISE(ABORT, 'source_versions is append-only: it cannot be changed');
 END;
@@ -141,7 +144,8 @@ CREATE TABLE actors (
     added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     -- Set by whoever corrects the actor (facts actors edit): actor_history records who and when.
     updated_at  TEXT,
-    updated_by  TEXT
+    updated_by  TEXT,
+    uid TEXT  -- its global id, made where it was created: exports and sync match rows by it
 ) STRICT;
 
 -- Every correction of an actor's name, kind or description: old and new values as JSON, kept by a
@@ -189,7 +193,8 @@ CREATE TABLE aliases (
     alias       TEXT PRIMARY KEY COLLATE NOCASE
                 CHECK (length(trim(alias)) > 0 AND alias = trim(alias) AND length(alias) <= 200
                        AND alias NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(alias AS BLOB), x'00') = 0),
-    actor_id    INTEGER NOT NULL REFERENCES actors(id)
+    actor_id    INTEGER NOT NULL REFERENCES actors(id),
+    uid TEXT  -- its global id, made where it was created: exports and sync match rows by it
 ) STRICT;
 CREATE INDEX aliases_actor ON aliases(actor_id);
 
@@ -255,6 +260,7 @@ CREATE TABLE facts (
     -- How the quote was found again in a new version of its source: exact, context (its stored prefix and
     -- suffix), fuzzy; orphan when it was not (the offsets are then empty and the quote kept).
     anchored_by    TEXT CHECK (anchored_by IS NULL OR anchored_by IN ('exact', 'context', 'fuzzy', 'orphan')),
+    uid TEXT,  -- its global id, made where it was created: exports and sync match rows by it
     CHECK (
         (qualifier IS NULL AND value IS NULL AND low IS NULL AND high IS NULL AND unit IS NULL AND as_stated IS NULL)
         OR (qualifier = 'exact' AND value IS NOT NULL AND low = value AND high = value)
@@ -368,6 +374,7 @@ CREATE TABLE annotations (
     author        TEXT NOT NULL CHECK (length(trim(author)) > 0 AND length(author) <= 200
                          AND author NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(author AS BLOB), x'00') = 0),
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    uid TEXT,  -- its global id, made where it was created: exports and sync match rows by it
     CHECK (
         (kind IN ('note', 'flag') AND body IS NOT NULL AND tag IS NULL AND confidence IS NULL AND status IS NULL AND superseded_by IS NULL)
         OR (kind IN ('tag', 'untag') AND tag IS NOT NULL AND confidence IS NULL AND status IS NULL AND superseded_by IS NULL)
@@ -398,7 +405,9 @@ BEGIN
         WHERE new.retracts IS NOT NULL AND EXISTS (SELECT 1 FROM annotations WHERE retracts = new.retracts);
 END;
 
-CREATE TRIGGER annotations_no_update BEFORE UPDATE ON annotations
+CREATE TRIGGER annotations_no_update
+BEFORE UPDATE OF id, fact_id, kind, body, tag, confidence, status, superseded_by, retracts, author, created_at
+ON annotations
 BEGIN
     SELECT RAISE(ABORT, 'annotations are append-only: they cannot be changed');
 END;
@@ -758,7 +767,8 @@ SELECT
     f.updated_by,
     f.actor_id,
     f.source_id,
-    f.anchored_by
+    f.anchored_by,
+    f.uid
 FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
@@ -869,6 +879,62 @@ FROM annotations an
 JOIN facts f ON f.id = an.fact_id
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
+
+-- Every record's global id is unique, made when a row comes without one, and never changes.
+CREATE UNIQUE INDEX sources_uid ON sources(uid);
+CREATE TRIGGER sources_uid_made AFTER INSERT ON sources WHEN new.uid IS NULL
+BEGIN
+    UPDATE sources SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER sources_uid_kept BEFORE UPDATE OF uid ON sources WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'sources.uid: a global id never changes');
+END;
+CREATE UNIQUE INDEX source_versions_uid ON source_versions(uid);
+CREATE TRIGGER source_versions_uid_made AFTER INSERT ON source_versions WHEN new.uid IS NULL
+BEGIN
+    UPDATE source_versions SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER source_versions_uid_kept BEFORE UPDATE OF uid ON source_versions WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'source_versions.uid: a global id never changes');
+END;
+CREATE UNIQUE INDEX actors_uid ON actors(uid);
+CREATE TRIGGER actors_uid_made AFTER INSERT ON actors WHEN new.uid IS NULL
+BEGIN
+    UPDATE actors SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER actors_uid_kept BEFORE UPDATE OF uid ON actors WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'actors.uid: a global id never changes');
+END;
+CREATE UNIQUE INDEX aliases_uid ON aliases(uid);
+CREATE TRIGGER aliases_uid_made AFTER INSERT ON aliases WHEN new.uid IS NULL
+BEGIN
+    UPDATE aliases SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER aliases_uid_kept BEFORE UPDATE OF uid ON aliases WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'aliases.uid: a global id never changes');
+END;
+CREATE UNIQUE INDEX facts_uid ON facts(uid);
+CREATE TRIGGER facts_uid_made AFTER INSERT ON facts WHEN new.uid IS NULL
+BEGIN
+    UPDATE facts SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER facts_uid_kept BEFORE UPDATE OF uid ON facts WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'facts.uid: a global id never changes');
+END;
+CREATE UNIQUE INDEX annotations_uid ON annotations(uid);
+CREATE TRIGGER annotations_uid_made AFTER INSERT ON annotations WHEN new.uid IS NULL
+BEGIN
+    UPDATE annotations SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER annotations_uid_kept BEFORE UPDATE OF uid ON annotations WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+BEGIN
+    SELECT RAISE(ABORT, 'annotations.uid: a global id never changes');
+END;
 
 -- Each schema version this file has had: made at one, upgraded to the next (with the copy kept).
 CREATE TABLE schema_log (

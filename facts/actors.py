@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
-from .db import inserted_id, utc_now
+from .db import inserted_id, new_uid, utc_now
 from .errors import FactsError, SimilarActor, UnknownActor
 
 if TYPE_CHECKING:  # the models (pydantic) load only for commands that validate: facts list starts faster
@@ -120,27 +120,31 @@ def add_actor(db: sqlite_utils.Database, actor: Actor, allow_similar: bool = Tru
             owner = _alias_owner(db, alias)
             if owner is not None:
                 raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
-        cursor = db.execute("INSERT INTO actors (name, kind, description, added_at) VALUES (?, ?, ?, ?)",
-                            [actor.name, actor.kind, actor.description, actor.added_at or utc_now()])
+        cursor = db.execute("INSERT INTO actors (name, kind, description, added_at, uid) VALUES (?, ?, ?, ?, ?)",
+                            [actor.name, actor.kind, actor.description, actor.added_at or utc_now(),
+                             actor.uid or new_uid()])
         actor_id, created = inserted_id(cursor), True
     else:
         actor_id, created = existing, False
         kind = db.execute("SELECT kind FROM actors WHERE id = ?", [actor_id]).fetchone()[0]
         if kind != actor.kind and "kind" in actor.model_fields_set:
             raise FactsError(f"actor {actor.name} is already stored as a {kind}, not a {actor.kind}")
+    if created and actor.name in actor.alias_uids:  # the name's own alias row (a trigger made it) keeps its id
+        db.execute("DELETE FROM aliases WHERE alias = ? AND actor_id = ?", [actor.name, actor_id])
+        add_alias(db, actor_id, actor.name, actor.alias_uids[actor.name])
     for alias in actor.aliases:
-        add_alias(db, actor_id, alias)
+        add_alias(db, actor_id, alias, actor.alias_uids.get(alias))
     return actor_id, created
 
 
-def add_alias(db: sqlite_utils.Database, actor_id: int, alias: str) -> bool:
-    """Give an actor another spelling; True if it was new."""
+def add_alias(db: sqlite_utils.Database, actor_id: int, alias: str, uid: str | None = None) -> bool:
+    """Give an actor another spelling (with its global id, if it has one already); True if it was new."""
     owner = _alias_owner(db, alias)
     if owner == actor_id:
         return False
     if owner is not None:
         raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
-    db.execute("INSERT INTO aliases (alias, actor_id) VALUES (?, ?)", [alias, actor_id])
+    db.execute("INSERT INTO aliases (alias, actor_id, uid) VALUES (?, ?, ?)", [alias, actor_id, uid or new_uid()])
     return True
 
 

@@ -42,8 +42,9 @@ def insert_annotation(db: sqlite_utils.Database, annotation: Annotation) -> tupl
     if annotation.kind == "untag" and not db.execute(
             "SELECT 1 FROM fact_tags WHERE fact_id = ? AND tag = ?", [annotation.fact_id, annotation.tag]).fetchone():
         raise FactsError(f"fact #{annotation.fact_id} has no tag '{annotation.tag}'")
-    cursor = db.execute(f"INSERT INTO annotations ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                        values)
+    uid = annotation.uid or db_module.new_uid()
+    cursor = db.execute(f"INSERT INTO annotations ({', '.join(_COLUMNS)}, uid) "
+                        f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?)", [*values, uid])
     return inserted_id(cursor), True
 
 

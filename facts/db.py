@@ -3,6 +3,7 @@
 import datetime as dt
 import getpass
 import os
+import secrets
 import sqlite3
 import sys
 import threading
@@ -47,6 +48,12 @@ def inserted_id(cursor: sqlite3.Cursor) -> int:
 
 _clock = threading.Lock()
 _last_time = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def new_uid() -> str:
+    """A record's global id: 32 hex digits, the milliseconds since 1970 then random ones, so that ids made
+    one after another go in at the end of their index (a million facts imported stay fast)."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 def utc_now() -> str:

@@ -28,8 +28,11 @@ def write_collection(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
     for actor in db.query("SELECT * FROM actors ORDER BY id"):
         aliases = [a for (a,) in db.execute("SELECT alias FROM aliases WHERE actor_id = ? AND alias <> ? "
                                             "ORDER BY rowid", [actor["id"], actor["name"]])]
+        alias_uids = dict(db.execute("SELECT alias, uid FROM aliases WHERE actor_id = ? ORDER BY rowid",
+                                     [actor["id"]]).fetchall())
         _line(out, {"type": "actor", "name": actor["name"], "kind": actor["kind"], "aliases": aliases,
-                    "description": actor["description"], "added_at": actor["added_at"]})
+                    "description": actor["description"], "added_at": actor["added_at"], "uid": actor["uid"],
+                    "alias_uids": alias_uids})
         counts["actor"] += 1
     for u in db.query("SELECT * FROM unit_synonyms ORDER BY rowid"):
         _line(out, {"type": "unit", "unit": u["unit"], "canonical": u["canonical"], "added_at": u["added_at"],
@@ -39,11 +42,11 @@ def write_collection(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
         _line(out, {"type": "source", **{k: s[k] for k in ("key", "title", "publisher", "author", "url", "published",
                                                            "retrieved", "reliability", "description", "added_at",
                                                            "added_by", "language", "archive_url", "text",
-                                                           "media_type")},
+                                                           "media_type", "uid")},
                     "page_starts": json.loads(s["page_starts"]) if s["page_starts"] else None})
         counts["source"] += 1
     columns = ", ".join(f"f.{c}" for c in FACT_COLUMNS)
-    sql = (f"SELECT f.id, {columns}, f.created_at, f.created_by, a.name AS actor, s.key AS source "
+    sql = (f"SELECT f.id, {columns}, f.created_at, f.created_by, f.uid, a.name AS actor, s.key AS source "
            "FROM facts f JOIN actors a ON a.id = f.actor_id JOIN sources s ON s.id = f.source_id ORDER BY f.id")
     for row in db.query(sql):
         f = entered_values(db, row["id"], {c: row[c] for c in FACT_COLUMNS})
@@ -58,7 +61,8 @@ def write_collection(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
             "stated_on": f["stated_on"], "actor": row["actor"], "about": about, "source": row["source"],
             "quote": f["quote"], "quote_start": f["quote_start"], "confidence": f["confidence"],
             "credibility": f["credibility"], "status": f["status"], "status_reason": f["status_reason"],
-            "superseded_by": f["superseded_by"], "created_at": row["created_at"], "created_by": row["created_by"]})
+            "superseded_by": f["superseded_by"], "created_at": row["created_at"], "created_by": row["created_by"],
+            "uid": row["uid"]})
         counts["fact"] += 1
     for _, _, record in sorted(_changes(db), key=lambda c: (c[0], c[1])):
         _line(out, record)
@@ -77,7 +81,7 @@ def _changes(db: sqlite_utils.Database) -> Iterator[tuple[str, tuple, dict]]:
             "type": "annotation", "ref": a["id"], "fact": a["fact_id"], "kind": a["kind"], "body": a["body"],
             "tag": a["tag"], "confidence": a["confidence"], "status": a["status"],
             "superseded_by": a["superseded_by"], "retracts": a["retracts"], "author": a["author"],
-            "created_at": a["created_at"]}
+            "created_at": a["created_at"], "uid": a["uid"]}
     names = dict(db.execute("SELECT id, name FROM actors").fetchall())
     keys = dict(db.execute("SELECT id, key FROM sources").fetchall())
     # A change an annotation or a new version of a source made is made again by replaying them.
@@ -99,7 +103,8 @@ def _changes(db: sqlite_utils.Database) -> Iterator[tuple[str, tuple, dict]]:
                 changes[column] = value
         yield h["changed_at"], (_RANK["edit"], h["id"]), {
             "type": "edit", "fact": h["fact_id"], "at": h["changed_at"], "by": h["changed_by"], "changes": changes}
-    for v in db.query("""SELECT s.key, v.version, v.stored_at, v.stored_by, s.id AS source_id FROM source_versions v
+    for v in db.query("""SELECT s.key, v.version, v.stored_at, v.stored_by, v.uid, s.id AS source_id
+                         FROM source_versions v
                          JOIN sources s ON s.id = v.source_id ORDER BY v.stored_at, v.source_id, v.version"""):
         later = db.execute("SELECT text, media_type, page_starts FROM source_versions WHERE source_id = ? AND "
                            "version = ?", [v["source_id"], v["version"] + 1]).fetchone() or db.execute(
@@ -109,7 +114,8 @@ def _changes(db: sqlite_utils.Database) -> Iterator[tuple[str, tuple, dict]]:
         yield v["stored_at"], (_RANK["source_version"], v["source_id"]), {
             "type": "source_version", "source": v["key"], "version": v["version"] + 1, "text": later[0],
             "media_type": later[1], "page_starts": json.loads(later[2]) if later[2] else None,
-            "at": v["stored_at"], "by": v["stored_by"], "reason": reason[0] if reason else None}
+            "at": v["stored_at"], "by": v["stored_by"], "reason": reason[0] if reason else None,
+            "kept_uid": v["uid"]}
     for source_id, key in keys.items():
         for change in metadata_changes(db, source_id):
             yield change["changed_at"], (_RANK["source_edit"], change["id"]), {

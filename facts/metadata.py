@@ -35,6 +35,7 @@ _FACT_COLUMNS = {
     "updated_at": "When it last changed (UTC)",
     "updated_by": "Who changed it last",
     "anchored_by": "How the quote was found in a new version of its source: exact, context, fuzzy, or orphan",
+    "uid": "Its global id, made where it was created: exports and sync match it across databases",
 }
 
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
@@ -77,6 +78,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "updated_at": "When its metadata or text last changed (UTC)",
         "updated_by": "Who last changed it",
         "change_reason": "Why it last changed",
+        "uid": "Its global id, made where it was created: exports and sync match it across databases",
     }),
     "source_originals": ("The bytes each version of a source was read from (a saved page, a PDF, a text).", {
         "source_id": "The source (sources.id)",
@@ -94,6 +96,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "page_starts": "A PDF: where each page's text started",
         "stored_at": "When it was replaced by a newer version (UTC)",
         "stored_by": "Who stored the newer version",
+        "uid": "Its global id, made where it was created: exports and sync match it across databases",
     }),
     "source_history": ("Every change of a source's metadata or version: old and new values, who, when, why.", {
         "id": "The change's number",
@@ -112,6 +115,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "added_at": "When it was added (UTC)",
         "updated_at": "When its name, kind or description was last corrected (UTC)",
         "updated_by": "Who last corrected it",
+        "uid": "Its global id, made where it was created: exports and sync match it across databases",
     }),
     "actor_history": ("Every correction of an actor: old and new values of what changed.", {
         "id": "The change's number",
@@ -124,6 +128,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "aliases": ("Every spelling that names an actor (case-insensitive; the canonical name too).", {
         "alias": "A spelling",
         "actor_id": "The actor it names (actors.id)",
+        "uid": "Its global id, made where it was created: exports and sync match it across databases",
     }),
     "fact_repeats": ("Facts that relay another fact (an outlet repeating a claim already recorded).", {
         "fact_id": "The fact that repeats (facts.id)",
@@ -181,6 +186,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "retracts": "The annotation a retraction withdraws (annotations.id)",
         "author": "Who wrote it",
         "created_at": "When (UTC)",
+        "uid": "Its global id, made where it was created: exports and sync match it across databases",
     }),
     "fact_tags": ("Current tags, kept from tag and untag annotations.", {
         "fact_id": "The fact (facts.id)",

@@ -16,8 +16,7 @@ from .errors import FactsError
 
 
 def _nothing_to_move(conn: sqlite3.Connection) -> None:
-    """No data changes shape: schema 2 adds schema_log; schema 5 gives facts_flat the quote's PDF page (views
-    are replaced after every step)."""
+    """Schema 2 adds schema_log only: no data changes shape."""
 
 
 def _actors_keep_who_corrected_them(conn: sqlite3.Connection) -> None:
@@ -58,12 +57,27 @@ def _sources_keep_versions_and_originals(conn: sqlite3.Connection) -> None:
                  "SELECT id, 1, 'text/plain', sha256, CAST(text AS BLOB) FROM sources WHERE text IS NOT NULL")
 
 
+def _records_get_global_ids(conn: sqlite3.Connection) -> None:
+    """Schema 5: every record gets a global id (uid), made here for the rows there are. The triggers of
+    the tables it touches go first (the upgrade puts the target's back): an append-only table refuses
+    updates, and the facts' checks need not run for an id."""
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    touched = [t for t in ("sources", "source_versions", "actors", "aliases", "facts", "annotations") if t in tables]
+    marks = ", ".join("?" * len(touched))
+    for (trigger,) in conn.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+                                   touched).fetchall():
+        conn.execute(f'DROP TRIGGER "{trigger}"')
+    for table in touched:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT")
+        conn.execute(f"UPDATE {table} SET uid = lower(hex(randomblob(16)))")
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
     2: _actors_keep_who_corrected_them,
     3: _sources_keep_versions_and_originals,
-    4: _nothing_to_move,
+    4: _records_get_global_ids,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

@@ -161,6 +161,10 @@ class DateSpan(Model):
         return self
 
 
+# A record's global id, as facts makes one (32 hex digits) or another program gave it.
+Uid = Annotated[str, Field(pattern=r"^[0-9A-Za-z-]{8,64}$")]
+
+
 class Source(Model):
     key: Annotated[str, BeforeValidator(_lower), Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
     title: Annotated[str, _line(500)]
@@ -178,6 +182,7 @@ class Source(Model):
     page_starts: list[Annotated[int, Field(ge=0)]] | None = None  # a PDF: where each page's text starts
     added_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
     added_by: Name | None = None
+    uid: Uid | None = None
 
     @property
     def sha256(self) -> str | None:
@@ -199,6 +204,8 @@ class Actor(Model):
     description: Note | None = None
     speaks_for: list[SpeaksFor] = Field(default_factory=list)
     added_at: Timestamp | None = None
+    uid: Uid | None = None
+    alias_uids: dict[Name, Uid] = Field(default_factory=dict)  # each alias's global id, by alias
 
     @field_validator("speaks_for", mode="before")
     @classmethod
@@ -256,6 +263,7 @@ class FactIn(Model):
     superseded_by: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
     # The fact this one relays: its id (a file-local ref in a full-fidelity file), or its source and quote.
     repeats: Annotated[int | FactPointer, BeforeValidator(_fact_pointer)] | None = None
+    uid: Uid | None = None
     tags: list[Tag] = Field(default_factory=list)
     note: Note | None = None
     created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
@@ -315,6 +323,7 @@ class Annotation(Model):
     retracts: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] | None = None
     author: Name
     created_at: Timestamp | None = None  # kept by a full-fidelity export; otherwise now
+    uid: Uid | None = None
 
     @model_validator(mode="after")
     def _kind_rules(self) -> "Annotation":

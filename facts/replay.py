@@ -77,8 +77,9 @@ def _source_version(db: sqlite_utils.Database, data: dict) -> None:
             "SELECT 1 FROM source_versions WHERE source_id = ? AND stored_at = ?", [source["id"], at]).fetchone():
         return  # made already
     assert checked.text is not None
+    kept = data.get("kept_uid")
     update_source(db, key, checked.text, checked.media_type, checked.page_starts, checked.text.encode("utf-8"),
-                  data.get("by") or "", at, data.get("reason"))
+                  data.get("by") or "", at, data.get("reason"), kept if isinstance(kept, str) else None)
 
 
 def _made(db: sqlite_utils.Database, kind: str, subject_id: int, at: str) -> bool:

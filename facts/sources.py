@@ -7,7 +7,7 @@ import json
 import sqlite_utils
 from rapidfuzz import process
 
-from .db import inserted_id, utc_now
+from .db import inserted_id, new_uid, utc_now
 from .display import plural
 from .errors import FactsError, FieldProblems
 from .models import Source, validated
@@ -34,12 +34,12 @@ def add_source(db: sqlite_utils.Database, source: Source, author: str, original:
     cursor = db.execute(
         """INSERT INTO sources (key, title, publisher, author, url, published, retrieved, reliability,
                                 description, text, sha256, added_by, added_at, media_type, language, archive_url,
-                                page_starts)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                page_starts, uid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [source.key, source.title, source.publisher, source.author, source.url, source.published,
          values["retrieved"], source.reliability, source.description, source.text, source.sha256,
          source.added_by or author, source.added_at or utc_now(), source.media_type, source.language,
-         source.archive_url, json.dumps(source.page_starts) if source.page_starts else None])
+         source.archive_url, json.dumps(source.page_starts) if source.page_starts else None, source.uid or new_uid()])
     source_id = inserted_id(cursor)
     if original is None and source.text is not None:
         original = source.text.encode("utf-8")
@@ -132,7 +132,8 @@ def remove_source(db: sqlite_utils.Database, key: str) -> None:
 
 
 def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: str, page_starts: list[int] | None,
-                  original: bytes, author: str, now: str, reason: str | None = None) -> tuple[int, dict[int, str]]:
+                  original: bytes, author: str, now: str, reason: str | None = None,
+                  kept_uid: str | None = None) -> tuple[int, dict[int, str]]:
     """Store a new version of a source's text; the old one is kept (source_versions). Every fact quoting it
     is anchored again (quotes.reanchor: exact, context, fuzzy) or marked an orphan, each change in its
     history. Returns (the new version, fact id -> how its quote was found: exact, context, fuzzy, orphan).
@@ -143,9 +144,9 @@ def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: st
         raise FactsError(f"source '{source['key']}' already has this very text (version {source['version']})")
     version = source["version"] + 1
     db.execute("INSERT INTO source_versions (source_id, version, text, sha256, media_type, page_starts, stored_at, "
-               "stored_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               "stored_by, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [source["id"], source["version"], source["text"], source["sha256"], source["media_type"],
-                source["page_starts"], now, author])
+                source["page_starts"], now, author, kept_uid or new_uid()])
     db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ?, updated_at = ?, "
                "updated_by = ?, change_reason = ? WHERE id = ?",
                [text, sha256, media_type, json.dumps(page_starts) if page_starts else None, version, now, author,

@@ -30,12 +30,12 @@ FACT_COLUMNS = (
 # Together these name one claim: importing it again adds nothing (schema.sql: facts_natural_key).
 NATURAL_KEY = ("source_id", "actor_id", "subject", "claim", "date_start", "date_end")
 
-_INSERT = (f"INSERT INTO facts (id, {', '.join(FACT_COLUMNS)}, created_by, created_at) "
-           f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, ?, ?)")
+_INSERT = (f"INSERT INTO facts (id, {', '.join(FACT_COLUMNS)}, created_by, created_at, uid) "
+           f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, ?, ?, ?)")
 _FIND = (f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
          + " AND ".join(f"{c} = ?" for c in NATURAL_KEY))
 _ABOUT = "INSERT INTO fact_about (fact_id, actor_id) VALUES (?, ?)"
-_ANNOTATE = "INSERT INTO annotations (fact_id, kind, tag, body, author, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+_ANNOTATE = "INSERT INTO annotations (fact_id, kind, tag, body, author, created_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?)"
 BATCH = 1000  # facts written per executemany
 
 
@@ -51,6 +51,7 @@ class PreparedFact:
     # annotations. Importing it again compares with those, not with the values of today.
     as_entered: bool = False
     repeats: int | FactPointer | None = None  # linked once the fact is written (facts.provenance)
+    uid: str | None = None  # its global id, when the record carries one
 
 
 class Resolver:
@@ -169,7 +170,7 @@ def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
         "status_reason": fact.status_reason, "superseded_by": fact.superseded_by,
     }
     return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note, fact.created_at,
-                        fact.created_by, repeats=fact.repeats)
+                        fact.created_by, repeats=fact.repeats, uid=fact.uid)
 
 
 def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
@@ -263,7 +264,7 @@ class FactWriter:
         error = None
         try:
             conn.executemany(_INSERT, [(fact_id, *(f.row[c] for c in FACT_COLUMNS), f.created_by or self.author,
-                                        f.created_at or now) for fact_id, f, _ in batch])
+                                        f.created_at or now, f.uid or db_module.new_uid()) for fact_id, f, _ in batch])
         except sqlite3.IntegrityError as e:
             # The rows before the refused one stay written (a savepoint per batch would cost more than it saves).
             last = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
@@ -276,9 +277,9 @@ class FactWriter:
 
 def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str) -> list[tuple]:
     """The tag and note annotations a new fact comes with."""
-    rows: list[tuple] = [(fact_id, "tag", tag, None, author, now) for tag in fact.tags]
+    rows: list[tuple] = [(fact_id, "tag", tag, None, author, now, db_module.new_uid()) for tag in fact.tags]
     if fact.note:
-        rows.append((fact_id, "note", None, fact.note, author, now))
+        rows.append((fact_id, "note", None, fact.note, author, now, db_module.new_uid()))
     return rows
 
 

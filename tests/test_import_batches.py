@@ -41,9 +41,11 @@ def fact(claim: str, **fields) -> dict:
 
 
 def rows(path, table: str) -> list:
+    """Every row, but its global id: each import makes its own."""
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+        columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[1] != "uid"]
+        return conn.execute(f"SELECT rowid, {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
     finally:
         conn.close()
 

@@ -48,7 +48,7 @@ def user_tables(path: Path) -> list[str]:
 def schema_of(path: Path) -> set[tuple]:
     """Everything by its SQL, but the tables an upgrade adds columns to by their columns (an added column
     reads otherwise in sqlite_master than the same table made new)."""
-    altered = ("actors", "sources", "facts")
+    altered = ("actors", "sources", "facts", "aliases", "annotations", "source_versions")
     conn = sqlite3.connect(path)
     try:
         shape = set(conn.execute(f"SELECT type, name, tbl_name, sql FROM sqlite_master "
@@ -239,3 +239,16 @@ def test_a_new_database_records_the_version_it_was_made_at(tmp_path):
     db = open_db(tmp_path / "new.db", create=True)
     assert db.execute("SELECT version, from_version, backup FROM schema_log").fetchall() == \
         [(SCHEMA_VERSION, None, None)]
+
+
+UID_TABLES = ("sources", "source_versions", "actors", "aliases", "facts", "annotations")
+
+
+def test_an_upgrade_gives_every_record_a_global_id(old):
+    path, _ = old
+    db = open_db(path)
+    for table in UID_TABLES:
+        rows, ids = db.execute(f"SELECT count(*), count(DISTINCT uid) FROM {table}").fetchone()
+        assert rows == ids and db.execute(f"SELECT count(*) FROM {table} WHERE uid IS NULL").fetchone()[0] == 0, table
+    uids = [u for t in UID_TABLES for (u,) in db.execute(f"SELECT uid FROM {t}")]
+    assert len(set(uids)) == len(uids)

@@ -240,3 +240,20 @@ def test_a_retraction_in_the_shell_undoes_a_re_rating_and_a_tag(seeded):
                                "SELECT 6, 'retraction', id, 'ann' FROM annotations "
                                "WHERE kind = 'note' AND fact_id = 5;")
     assert wrong_fact.returncode != 0 and "no such annotation on this fact" in wrong_fact.stderr
+
+
+def test_every_record_gets_a_global_id_that_never_changes(tmp_path):
+    """Written by facts or typed in the sqlite3 shell, a record has a uid; nobody changes it afterwards."""
+    import sqlite3
+    from facts.importer import import_seed_collection
+    db = open_db(tmp_path / "facts.db", create=True)
+    import_seed_collection(db, "analyst")
+    db.execute("INSERT INTO actors (name) VALUES ('Typed In The Shell')")
+    db.execute("INSERT INTO annotations (fact_id, kind, body, author) VALUES (1, 'note', 'typed', 'shell')")
+    for table in ("sources", "actors", "aliases", "facts", "annotations"):
+        missing = db.execute(f"SELECT count(*) FROM {table} WHERE uid IS NULL OR length(uid) <> 32").fetchone()[0]
+        assert missing == 0, table
+    with pytest.raises(sqlite3.IntegrityError, match="a global id never changes"):
+        db.execute("UPDATE facts SET uid = 'someoneelse0000000000000000000000' WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE annotations SET body = 'changed' WHERE id = 1")
