@@ -245,6 +245,7 @@ def test_a_retraction_in_the_shell_undoes_a_re_rating_and_a_tag(seeded):
 def test_every_record_gets_a_global_id_that_never_changes(tmp_path):
     """Written by facts or typed in the sqlite3 shell, a record has a uid; nobody changes it afterwards."""
     import sqlite3
+
     from facts.importer import import_seed_collection
     db = open_db(tmp_path / "facts.db", create=True)
     import_seed_collection(db, "analyst")
