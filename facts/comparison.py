@@ -26,31 +26,13 @@ SPAN_RATIO = 31
 ONE_SIDED = ("at_least", "at_most")
 
 
-@dataclass
-class Claim:
-    """One fact as compare reads it."""
+class Figure:
+    """How a claim's or an origin's figure reads: its lowest and highest readings and its central value."""
 
-    id: int
-    claimant: str
-    origin: str  # the origin actor's name
-    origin_fact: int  # the fact it repeats, followed to the end; its own id when it repeats none
-    source: str
-    reliability: str | None
-    confidence: float
     value: float | None
     low: float | None
     high: float | None
     qualifier: str
-    unit: str | None
-    date_start: str
-    date_end: str
-    date_precision: str
-    stated: str | None  # when it was said: stated_on, else the source's publication date
-    status: str
-
-    @property
-    def days(self) -> int:
-        return (dt.date.fromisoformat(self.date_end) - dt.date.fromisoformat(self.date_start)).days + 1
 
     @property
     def lower(self) -> float | None:
@@ -76,7 +58,30 @@ class Claim:
 
 
 @dataclass
-class Origin:
+class Claim(Figure):
+    """One fact as compare reads it."""
+
+    id: int
+    claimant: str
+    origin: str  # the origin actor's name
+    origin_fact: int  # the fact it repeats, followed to the end; its own id when it repeats none
+    source: str
+    reliability: str | None
+    confidence: float
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    date_start: str
+    date_end: str
+    date_precision: str
+    stated: str | None  # when it was said: stated_on, else the source's publication date
+    status: str
+
+
+@dataclass
+class Origin(Figure):
     """One independent claim in a period, with every fact that reports it."""
 
     origin: str  # the origin actor's name
@@ -92,22 +97,6 @@ class Origin:
     confidence: float
     weight: float  # confidence times the reliability's weight
     differing: list[int] = field(default_factory=list)  # its facts whose figures differ from its own
-
-    @property
-    def lower(self) -> float | None:
-        return None if self.qualifier == "at_most" else (self.low if self.low is not None else self.value)
-
-    @property
-    def upper(self) -> float | None:
-        return None if self.qualifier == "at_least" else (self.high if self.high is not None else self.value)
-
-    @property
-    def central(self) -> float | None:
-        if self.qualifier in ONE_SIDED:
-            return None
-        if self.value is not None:
-            return self.value
-        return (self.low + self.high) / 2 if self.low is not None and self.high is not None else None
 
 
 @dataclass
@@ -212,19 +201,14 @@ def _subject_rows(db: sqlite_utils.Database, subject: str) -> list[dict]:
 
 
 def _origins(db: sqlite_utils.Database, fact_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """fact id -> (its origin fact, the name of the actor the origin counts as)."""
-    marks = ", ".join("?" * len(fact_ids))
-    rows = db.execute(f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({marks})",
-                      fact_ids).fetchall() if len(fact_ids) <= 900 else _origins_in_batches(db, fact_ids)
-    return {fact_id: (origin_fact, origin) for fact_id, origin_fact, origin in rows}
-
-
-def _origins_in_batches(db: sqlite_utils.Database, fact_ids: list[int]) -> list[tuple]:
-    out: list[tuple] = []
+    """fact id -> (its origin fact, the name of the actor the origin counts as), read 900 ids at a time."""
+    out: dict[int, tuple[int, str]] = {}
     for i in range(0, len(fact_ids), 900):
         batch = fact_ids[i:i + 900]
-        out += db.execute(f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN "
-                          f"({', '.join('?' * len(batch))})", batch).fetchall()
+        marks = ", ".join("?" * len(batch))
+        for fact_id, origin_fact, origin in db.execute(
+                f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({marks})", batch):
+            out[fact_id] = (origin_fact, origin)
     return out
 
 

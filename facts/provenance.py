@@ -7,7 +7,7 @@ import sqlite_utils
 
 from .actors import resolve_actor
 from .dates import parse_point
-from .display import format_number, printable_line
+from .display import printable_line
 from .errors import FactsError, FieldProblems
 from .models import FactPointer
 
@@ -210,7 +210,3 @@ def unit_synonyms(db: sqlite_utils.Database) -> list[dict]:
         """SELECT u.canonical, u.unit, u.added_at, u.added_by,
                   (SELECT count(*) FROM facts WHERE facts.unit = u.unit COLLATE NOCASE) AS facts
            FROM unit_synonyms u ORDER BY u.canonical COLLATE NOCASE, u.unit COLLATE NOCASE""")]
-
-
-def describe_value(value: float | None) -> str:
-    return format_number(value) if value is not None else "–"

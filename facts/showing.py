@@ -195,9 +195,8 @@ def render_comparison(comparison: Comparison) -> Group:
         gives = dict(period.estimate.contributions)
         for o in period.origins:
             who = Text(printable_line(o.origin))
-            voices = [n for n in o.claimants if n != o.origin]
-            if voices:
-                who.append(f" ({printable_line(', '.join(voices))})", style="dim")
+            if voices := origin_voices(o):
+                who.append(f" ({voices})", style="dim")
             figure = format_origin_figure(o)
             facts = " ".join(f"#{f}" for f in o.facts)
             if o.differing:
@@ -226,6 +225,11 @@ def comparison_notes(c: Comparison) -> list[Text]:
         notes.append(f"{plural(len(c.unnumbered), 'claim')} with no figure: "
                      f"{' '.join(f'#{x.id}' for x in c.unnumbered)}.")
     return [Text(printable_line(n), style="dim") for n in notes]
+
+
+def origin_voices(o: Origin) -> str:
+    """Who voiced an origin besides itself ('Jens Stoltenberg' for NATO), printable; '' when nobody."""
+    return printable_line(", ".join(n for n in o.claimants if n != o.origin))
 
 
 def format_origin_figure(o: Origin) -> str:

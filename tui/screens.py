@@ -29,7 +29,7 @@ from facts.display import (
 )
 from facts.extract import Candidate, Sentence
 from facts.extract import sentences as split_sentences
-from facts.showing import comparison_notes, format_origin_figure, quote_in_context
+from facts.showing import comparison_notes, format_origin_figure, origin_voices, quote_in_context
 
 from .curate import ActorDialog, SourceDialog, SpeaksFor
 from .form import FormStart, start_from_draft
@@ -105,9 +105,8 @@ class CompareScreen(Screen):
                 key = f"{p}:{o}"
                 self.rows[key] = (p, o)
                 who = printable_line(origin.origin)
-                voices = [n for n in origin.claimants if n != origin.origin]
-                if voices:
-                    who += f" ({printable_line(', '.join(voices))})"
+                if voices := origin_voices(origin):
+                    who += f" ({voices})"
                 table.add_row(_cell(period_name(period) if o == 0 else ""), _cell(who),
                               _cell(format_origin_figure(origin)), _cell(plural(origin.reports, "source")),
                               _cell(origin.reliability), _cell(" ".join(f"#{f}" for f in origin.facts)),
