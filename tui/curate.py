@@ -292,6 +292,10 @@ class SourceDialog(Dialog[list[str]]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
+    def on_mount(self) -> None:
+        for typed in self.query(Input):
+            typed.cursor_position = 0  # a long title reads from its start, as the fact form's fields do
+
     def changes(self) -> dict[str, object]:
         """The fields the person changed: what they typed, None for one they emptied."""
         out: dict[str, object] = {}

@@ -82,9 +82,13 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("period", 12), ("origin", 26), ("figure", 22), ("reports", 9), ("rel.", 4),
-                             ("facts", 14), ("counts as", 30)):
+        # The last column takes what the screen has left (the highlighted row's contribution is also said in
+        # full under the table, for a narrow screen).
+        widths = (("period", 10), ("origin", 28), ("figure", 22), ("reports", 9), ("rel.", 4), ("facts", 9))
+        for label, width in widths:
             table.add_column(label, width=width)
+        used = sum(width + 2 for _, width in widths) + 3  # each cell's padding, the last's, the scrollbar
+        table.add_column("counts as", width=max(20, self.app.size.width - used))
         self._load()
 
     @background(exclusive=True)
