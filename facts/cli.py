@@ -290,14 +290,22 @@ def sources_list(ctx, fmt):
     from .display import format_source_kind
     from .output import write_rows
     from .sources import list_sources
-    write_rows(list_sources(_db(ctx)), fmt, columns=[
-        ("key", "left", lambda r: r["key"], False), ("title", "left", lambda r: r["title"], True),
+    sources = list_sources(_db(ctx))
+    columns: list = [
+        ("key", "left", lambda r: r["key"], True), ("title", "left", lambda r: r["title"], True),
         ("publisher", "left", lambda r: r["publisher"], True), ("published", "left", lambda r: r["published"], False),
-        ("kind", "left", lambda r: format_source_kind(r["media_type"], r["pages"] or 0), False),
+        ("kind", "left", lambda r: format_source_kind(r["media_type"], r["pages"] or 0), True),
         ("rel.", "left", lambda r: r["reliability"], False),
         ("ver.", "right", lambda r: r["versions"], False),
         ("facts", "right", lambda r: r["facts"], False),
-        ("orphans", "right", lambda r: r["orphans"] or "", False)])
+        ("orphans", "right", lambda r: r["orphans"] or "", False)]
+    # The table leaves out columns that say nothing here (every source at version 1, no orphans), so that
+    # the titles keep their room on an 80-column terminal.
+    if all(s["versions"] == 1 for s in sources):
+        columns = [c for c in columns if c[0] != "ver."]
+    if not any(s["orphans"] for s in sources):
+        columns = [c for c in columns if c[0] != "orphans"]
+    write_rows(sources, fmt, columns=columns)
 
 
 # --- actors ----------------------------------------------------------------------
