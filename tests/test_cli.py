@@ -164,6 +164,7 @@ def test_sources_add_and_list(db, tmp_path):
         "A test document", "Test Press", "A. Writer", "https://example.org/doc", "2023-03", "B", len(DOC), 0)
     table = ok(run(db, "sources", "list")).stdout
     assert "test-doc" in table and "odr-2022-02-09" in table and "Test Press" in table
+    assert "ver." not in table and "orphans" not in table  # every source at version 1, no orphans: no column
 
     stored = sqlite3.connect(db).execute("SELECT text, sha256 FROM sources WHERE key = 'test-doc'").fetchone()
     assert stored == (DOC, hashlib.sha256(DOC.encode()).hexdigest())

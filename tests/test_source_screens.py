@@ -156,4 +156,6 @@ def test_facts_show_list_and_exports_give_the_pdf_page(path):
     listed = run(path, "list", "--where", "source:memo").stdout
     assert "active, orphan" in listed
     sources = run(path, "sources", "list", "--csv").stdout
-    assert "PDF, 2 pages" in run(path, "sources", "list").stdout and "orphans" in sources
+    table = run(path, "sources", "list").stdout
+    assert "PDF, 2 pages" in table and "orphans" in sources
+    assert "ver." in table.splitlines()[0] and "orphans" in table.splitlines()[0]  # memo: 2 versions, an orphan
