@@ -222,9 +222,16 @@ def sources_update(ctx, key, file_or_url, reason):
 @click.pass_context
 def sources_versions(ctx, key, fmt):
     """List the versions of a source's text."""
+    from .display import format_source_kind, format_timestamp
     from .output import write_rows
     from .sources import source_versions
-    write_rows(source_versions(_db(ctx), key), fmt)
+    write_rows(source_versions(_db(ctx), key), fmt, columns=[
+        ("version", "right", lambda r: r["version"], False),
+        ("kind", "left", lambda r: format_source_kind(r["media_type"]).split(",")[0], False),
+        ("characters", "right", lambda r: f"{r['characters']:,}", False),
+        ("sha256", "left", lambda r: r["sha256"][:12] if r["sha256"] else "", False),
+        ("replaced", "left", lambda r: format_timestamp(r["replaced_at"]) or "current", False),
+        ("by", "left", lambda r: r["replaced_by"] or "", True)])
 
 
 @sources.command("edit")

@@ -262,6 +262,9 @@ def test_a_new_version_anchors_every_quote_it_can_and_keeps_the_orphans(seeded_p
     assert json.loads(history[0])["anchored_by"] == "fuzzy"
     versions = json.loads(run(seeded_path, "sources", "versions", "memo", "--json").stdout)
     assert [v["version"] for v in versions] == [1, 2] and versions[0]["replaced_by"] == "librarian"
+    table = run(seeded_path, "sources", "versions", "memo").stdout.splitlines()
+    assert table[2].split("│")[4].strip()[:4].isdigit() and "librarian" in table[2]  # when it was replaced, by whom
+    assert "current" in table[3] and versions[1]["sha256"][:12] in table[3]
     # The orphan is found by a filter term and shown as one.
     orphans = json.loads(run(seeded_path, "list", "--where", "anchor:orphan", "--json").stdout)
     assert [f["id"] for f in orphans] == [ids["follow"]] and orphans[0]["anchored_by"] == "orphan"
