@@ -8,6 +8,10 @@
 -- (date(x) alone lets '2022-02-30' through). Allowed values are listed in facts/vocab.py too
 -- (tests/test_schema.py keeps both lists equal).
 
+-- While facts sync writes what another analyst did (the records and the changes, each as it was made), the
+-- triggers that would make those changes a second time stand aside: it holds a row only then.
+CREATE TABLE sync_applying (one INTEGER PRIMARY KEY CHECK (one = 1)) STRICT;
+
 -- A source document: the article, statement or report a fact was read in.
 CREATE TABLE sources (
     id          INTEGER PRIMARY KEY,
@@ -91,11 +95,15 @@ CREATE TABLE source_history (
     changed_by TEXT,
     reason     TEXT,
     old        TEXT NOT NULL CHECK (json_valid(old)),
-    new        TEXT NOT NULL CHECK (json_valid(new))
+    new        TEXT NOT NULL CHECK (json_valid(new)),
+    uid        TEXT,  -- the change's global id
+    -- The changes it was made on, as the one who made it had them (their uids, space-separated; the
+    -- record's own uid for its first change): two changes on one parent were made apart.
+    parents    TEXT
 ) STRICT;
 CREATE INDEX source_history_source ON source_history(source_id, id);
 
-CREATE TRIGGER source_history_no_update BEFORE UPDATE ON source_history
+CREATE TRIGGER source_history_no_update BEFORE UPDATE OF id, source_id, changed_at, changed_by, reason, old, new ON source_history
 BEGIN
     SELECT RAISE(ABORT, 'source_history is append-only: it cannot be changed');
 END;
@@ -106,10 +114,10 @@ BEGIN
 END;
 
 CREATE TRIGGER sources_history_update AFTER UPDATE ON sources
-WHEN old.title IS NOT new.title OR old.publisher IS NOT new.publisher OR old.author IS NOT new.author
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (old.title IS NOT new.title OR old.publisher IS NOT new.publisher OR old.author IS NOT new.author
   OR old.url IS NOT new.url OR old.published IS NOT new.published OR old.retrieved IS NOT new.retrieved
   OR old.reliability IS NOT new.reliability OR old.description IS NOT new.description
-  OR old.archive_url IS NOT new.archive_url OR old.language IS NOT new.language OR old.version IS NOT new.version
+  OR old.archive_url IS NOT new.archive_url OR old.language IS NOT new.language OR old.version IS NOT new.version)
 BEGIN
     INSERT INTO source_history (source_id, changed_at, changed_by, reason, old, new)
     SELECT old.id,
@@ -156,11 +164,15 @@ CREATE TABLE actor_history (
     changed_at TEXT NOT NULL,
     changed_by TEXT,
     old        TEXT NOT NULL CHECK (json_valid(old)),
-    new        TEXT NOT NULL CHECK (json_valid(new))
+    new        TEXT NOT NULL CHECK (json_valid(new)),
+    uid        TEXT,  -- the change's global id
+    -- The changes it was made on, as the one who made it had them (their uids, space-separated; the
+    -- record's own uid for its first change): two changes on one parent were made apart.
+    parents    TEXT
 ) STRICT;
 CREATE INDEX actor_history_actor ON actor_history(actor_id, id);
 
-CREATE TRIGGER actor_history_no_update BEFORE UPDATE ON actor_history
+CREATE TRIGGER actor_history_no_update BEFORE UPDATE OF id, actor_id, changed_at, changed_by, old, new ON actor_history
 BEGIN
     SELECT RAISE(ABORT, 'actor_history is append-only: it cannot be changed');
 END;
@@ -171,7 +183,7 @@ BEGIN
 END;
 
 CREATE TRIGGER actors_history_update AFTER UPDATE OF name, kind, description ON actors
-WHEN old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.description IS NOT new.description
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (old.name IS NOT new.name OR old.kind IS NOT new.kind OR old.description IS NOT new.description)
 BEGIN
     INSERT INTO actor_history (actor_id, changed_at, changed_by, old, new)
     SELECT old.id,
@@ -199,6 +211,7 @@ CREATE TABLE aliases (
 CREATE INDEX aliases_actor ON aliases(actor_id);
 
 CREATE TRIGGER actors_name_is_alias AFTER INSERT ON actors
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     INSERT INTO aliases (alias, actor_id) VALUES (new.name, new.id);
 END;
@@ -283,8 +296,9 @@ CREATE TABLE facts (
     CHECK (status = 'active' OR status_reason IS NOT NULL)
 ) STRICT;
 
--- Re-importing the same claim adds nothing.
-CREATE UNIQUE INDEX facts_natural_key ON facts(source_id, actor_id, subject, claim, date_start, date_end);
+-- Re-importing the same claim adds nothing (the import looks it up here). Two analysts may enter one claim
+-- apart: facts sync keeps both and lists them as likely duplicates.
+CREATE INDEX facts_natural_key ON facts(source_id, actor_id, subject, claim, date_start, date_end);
 CREATE INDEX facts_subject ON facts(subject);
 CREATE INDEX facts_actor ON facts(actor_id);
 CREATE INDEX facts_date ON facts(date_start, date_end);
@@ -297,6 +311,8 @@ CREATE INDEX facts_id ON facts(id);
 
 -- References checked without PRAGMA foreign_keys; a quote checked against
 -- the stored text of its source.
+-- (While facts sync writes a fact as first entered, its quote may point into a text since replaced: the
+-- changes that follow anchor it again, and the update check holds them to the text.)
 CREATE TRIGGER facts_check_insert BEFORE INSERT ON facts
 BEGIN
     SELECT RAISE(ABORT, 'facts.actor_id: no such actor')
@@ -307,10 +323,12 @@ BEGIN
         WHERE new.superseded_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM facts WHERE id = new.superseded_by);
     SELECT RAISE(ABORT, 'facts.quote: a quote from a source with stored text needs quote_start')
         WHERE new.quote IS NOT NULL AND new.quote_start IS NULL AND new.anchored_by IS NOT 'orphan'
-          AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL;
+          AND (SELECT text FROM sources WHERE id = new.source_id) IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM sync_applying);
     SELECT RAISE(ABORT, 'facts.quote: the quote does not occur in the source text at quote_start')
         WHERE new.quote_start IS NOT NULL
-          AND substr((SELECT text FROM sources WHERE id = new.source_id), new.quote_start + 1, length(new.quote)) IS NOT new.quote;
+          AND substr((SELECT text FROM sources WHERE id = new.source_id), new.quote_start + 1, length(new.quote)) IS NOT new.quote
+          AND NOT EXISTS (SELECT 1 FROM sync_applying);
 END;
 
 CREATE TRIGGER facts_check_update BEFORE UPDATE ON facts
@@ -401,8 +419,10 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM annotations WHERE id = new.retracts AND fact_id = new.fact_id);
     SELECT RAISE(ABORT, 'annotations.retracts: a retraction cannot be retracted')
         WHERE new.retracts IS NOT NULL AND (SELECT kind FROM annotations WHERE id = new.retracts) = 'retraction';
+    -- (two analysts may retract one annotation apart: facts sync keeps both retractions)
     SELECT RAISE(ABORT, 'annotations.retracts: that annotation is already retracted')
-        WHERE new.retracts IS NOT NULL AND EXISTS (SELECT 1 FROM annotations WHERE retracts = new.retracts);
+        WHERE new.retracts IS NOT NULL AND EXISTS (SELECT 1 FROM annotations WHERE retracts = new.retracts)
+          AND NOT EXISTS (SELECT 1 FROM sync_applying);
 END;
 
 CREATE TRIGGER annotations_no_update
@@ -455,11 +475,15 @@ CREATE TABLE link_history (
     changed_at TEXT NOT NULL,
     changed_by TEXT,
     old        TEXT CHECK (old IS NULL OR json_valid(old)),
-    new        TEXT CHECK (new IS NULL OR json_valid(new))
+    new        TEXT CHECK (new IS NULL OR json_valid(new)),
+    uid        TEXT,  -- the change's global id
+    -- The changes it was made on, as the one who made it had them (their uids, space-separated; the
+    -- record's own uid for its first change): two changes on one parent were made apart.
+    parents    TEXT
 ) STRICT;
 CREATE INDEX link_history_subject ON link_history(kind, subject_id, id);
 
-CREATE TRIGGER link_history_no_update BEFORE UPDATE ON link_history
+CREATE TRIGGER link_history_no_update BEFORE UPDATE OF id, kind, subject_id, changed_at, changed_by, old, new ON link_history
 BEGIN
     SELECT RAISE(ABORT, 'link_history is append-only: it cannot be changed');
 END;
@@ -493,12 +517,14 @@ BEGIN
 END;
 
 CREATE TRIGGER fact_repeats_history_insert AFTER INSERT ON fact_repeats
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
     VALUES ('repeats', new.fact_id, new.linked_at, new.linked_by, NULL, json_object('repeats', new.repeats));
 END;
 
-CREATE TRIGGER fact_repeats_history_update AFTER UPDATE ON fact_repeats WHEN new.repeats IS NOT old.repeats
+CREATE TRIGGER fact_repeats_history_update AFTER UPDATE ON fact_repeats
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.repeats IS NOT old.repeats)
 BEGIN
     INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
     VALUES ('repeats', new.fact_id, new.linked_at, new.linked_by, json_object('repeats', old.repeats),
@@ -515,6 +541,7 @@ BEGIN
 END;
 
 CREATE TRIGGER speaks_for_history_insert AFTER INSERT ON speaks_for
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new)
     VALUES ('speaks_for', new.actor_id, new.linked_at, new.linked_by, NULL,
@@ -549,33 +576,38 @@ CREATE TABLE fact_tags (
 ) STRICT;
 CREATE INDEX fact_tags_tag ON fact_tags(tag);
 
-CREATE TRIGGER annotations_tag AFTER INSERT ON annotations WHEN new.kind = 'tag'
+CREATE TRIGGER annotations_tag AFTER INSERT ON annotations
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'tag')
 BEGIN
     INSERT OR IGNORE INTO fact_tags (fact_id, tag) VALUES (new.fact_id, new.tag);
 END;
 
-CREATE TRIGGER annotations_untag AFTER INSERT ON annotations WHEN new.kind = 'untag'
+CREATE TRIGGER annotations_untag AFTER INSERT ON annotations
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'untag')
 BEGIN
     DELETE FROM fact_tags WHERE fact_id = new.fact_id AND tag = new.tag;
 END;
 
-CREATE TRIGGER annotations_rate AFTER INSERT ON annotations WHEN new.kind = 'rate'
+CREATE TRIGGER annotations_rate AFTER INSERT ON annotations
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'rate')
 BEGIN
     UPDATE facts SET confidence = new.confidence, updated_at = new.created_at, updated_by = new.author
-    WHERE id = new.fact_id;
+    WHERE id = new.fact_id AND confidence IS NOT new.confidence;  -- a change only when it changes something
 END;
 
-CREATE TRIGGER annotations_status AFTER INSERT ON annotations WHEN new.kind = 'status'
+CREATE TRIGGER annotations_status AFTER INSERT ON annotations
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'status')
 BEGIN
     UPDATE facts SET status = new.status, status_reason = new.body, superseded_by = new.superseded_by,
                      updated_at = new.created_at, updated_by = new.author
-    WHERE id = new.fact_id;
+    WHERE id = new.fact_id AND (status IS NOT new.status OR status_reason IS NOT new.body
+                                OR superseded_by IS NOT new.superseded_by);
 END;
 
 -- Undoing what a retracted annotation did: a tag comes off (or back), a re-rating or a status change
 -- is reversed to the values its change replaced (read from fact_history).
 CREATE TRIGGER annotations_retract_tag AFTER INSERT ON annotations
-WHEN new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('tag', 'untag')
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('tag', 'untag'))
 BEGIN
     DELETE FROM fact_tags WHERE (SELECT kind FROM annotations WHERE id = new.retracts) = 'tag'
         AND fact_id = new.fact_id AND tag = (SELECT tag FROM annotations WHERE id = new.retracts);
@@ -584,7 +616,7 @@ BEGIN
 END;
 
 CREATE TRIGGER annotations_retract_change AFTER INSERT ON annotations
-WHEN new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('rate', 'status')
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('rate', 'status'))
 BEGIN
     UPDATE facts SET
         confidence = CASE WHEN json_type(h.old, '$.confidence') IS NULL THEN confidence
@@ -610,11 +642,15 @@ CREATE TABLE fact_history (
     changed_at TEXT NOT NULL,
     changed_by TEXT,
     old        TEXT NOT NULL CHECK (json_valid(old)),
-    new        TEXT CHECK (new IS NULL OR json_valid(new))
+    new        TEXT CHECK (new IS NULL OR json_valid(new)),
+    uid        TEXT,  -- the change's global id
+    -- The changes it was made on, as the one who made it had them (their uids, space-separated; the
+    -- record's own uid for its first change): two changes on one parent were made apart.
+    parents    TEXT
 ) STRICT;
 CREATE INDEX fact_history_fact ON fact_history(fact_id, id);
 
-CREATE TRIGGER fact_history_no_update BEFORE UPDATE ON fact_history
+CREATE TRIGGER fact_history_no_update BEFORE UPDATE OF id, fact_id, action, changed_at, changed_by, old, new ON fact_history
 BEGIN
     SELECT RAISE(ABORT, 'fact_history is append-only: it cannot be changed');
 END;
@@ -624,7 +660,10 @@ BEGIN
     SELECT RAISE(ABORT, 'fact_history is append-only: it cannot be deleted');
 END;
 
+-- A change records every column of each group it touched (vocab.FIELD_GROUPS: a quantity, a date span,
+-- a quote with its source, a status with its reason), so that a change alone says a whole group's value.
 CREATE TRIGGER facts_history_update AFTER UPDATE ON facts
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new)
     SELECT old.id, 'update',
@@ -637,29 +676,29 @@ BEGIN
         FROM (
                       SELECT 'claim' AS name, old.claim AS o, new.claim AS n WHERE old.claim IS NOT new.claim
             UNION ALL SELECT 'subject', old.subject, new.subject WHERE old.subject IS NOT new.subject
-            UNION ALL SELECT 'value', old.value, new.value WHERE old.value IS NOT new.value
-            UNION ALL SELECT 'low', old.low, new.low WHERE old.low IS NOT new.low
-            UNION ALL SELECT 'high', old.high, new.high WHERE old.high IS NOT new.high
-            UNION ALL SELECT 'unit', old.unit, new.unit WHERE old.unit IS NOT new.unit
-            UNION ALL SELECT 'qualifier', old.qualifier, new.qualifier WHERE old.qualifier IS NOT new.qualifier
-            UNION ALL SELECT 'as_stated', old.as_stated, new.as_stated WHERE old.as_stated IS NOT new.as_stated
-            UNION ALL SELECT 'date_start', old.date_start, new.date_start WHERE old.date_start IS NOT new.date_start
-            UNION ALL SELECT 'date_end', old.date_end, new.date_end WHERE old.date_end IS NOT new.date_end
-            UNION ALL SELECT 'date_precision', old.date_precision, new.date_precision WHERE old.date_precision IS NOT new.date_precision
+            UNION ALL SELECT 'value', old.value, new.value WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'low', old.low, new.low WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'high', old.high, new.high WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'unit', old.unit, new.unit WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'qualifier', old.qualifier, new.qualifier WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'as_stated', old.as_stated, new.as_stated WHERE old.value IS NOT new.value OR old.low IS NOT new.low OR old.high IS NOT new.high OR old.unit IS NOT new.unit OR old.qualifier IS NOT new.qualifier OR old.as_stated IS NOT new.as_stated
+            UNION ALL SELECT 'date_start', old.date_start, new.date_start WHERE old.date_start IS NOT new.date_start OR old.date_end IS NOT new.date_end OR old.date_precision IS NOT new.date_precision
+            UNION ALL SELECT 'date_end', old.date_end, new.date_end WHERE old.date_start IS NOT new.date_start OR old.date_end IS NOT new.date_end OR old.date_precision IS NOT new.date_precision
+            UNION ALL SELECT 'date_precision', old.date_precision, new.date_precision WHERE old.date_start IS NOT new.date_start OR old.date_end IS NOT new.date_end OR old.date_precision IS NOT new.date_precision
             UNION ALL SELECT 'stated_on', old.stated_on, new.stated_on WHERE old.stated_on IS NOT new.stated_on
             UNION ALL SELECT 'actor_id', old.actor_id, new.actor_id WHERE old.actor_id IS NOT new.actor_id
-            UNION ALL SELECT 'source_id', old.source_id, new.source_id WHERE old.source_id IS NOT new.source_id
-            UNION ALL SELECT 'quote', old.quote, new.quote WHERE old.quote IS NOT new.quote
-            UNION ALL SELECT 'quote_start', old.quote_start, new.quote_start WHERE old.quote_start IS NOT new.quote_start
-            UNION ALL SELECT 'quote_end', old.quote_end, new.quote_end WHERE old.quote_end IS NOT new.quote_end
-            UNION ALL SELECT 'quote_prefix', old.quote_prefix, new.quote_prefix WHERE old.quote_prefix IS NOT new.quote_prefix
-            UNION ALL SELECT 'quote_suffix', old.quote_suffix, new.quote_suffix WHERE old.quote_suffix IS NOT new.quote_suffix
-            UNION ALL SELECT 'anchored_by', old.anchored_by, new.anchored_by WHERE old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'source_id', old.source_id, new.source_id WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'quote', old.quote, new.quote WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'quote_start', old.quote_start, new.quote_start WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'quote_end', old.quote_end, new.quote_end WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'quote_prefix', old.quote_prefix, new.quote_prefix WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'quote_suffix', old.quote_suffix, new.quote_suffix WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
+            UNION ALL SELECT 'anchored_by', old.anchored_by, new.anchored_by WHERE old.source_id IS NOT new.source_id OR old.quote IS NOT new.quote OR old.quote_start IS NOT new.quote_start OR old.quote_end IS NOT new.quote_end OR old.quote_prefix IS NOT new.quote_prefix OR old.quote_suffix IS NOT new.quote_suffix OR old.anchored_by IS NOT new.anchored_by
             UNION ALL SELECT 'confidence', old.confidence, new.confidence WHERE old.confidence IS NOT new.confidence
             UNION ALL SELECT 'credibility', old.credibility, new.credibility WHERE old.credibility IS NOT new.credibility
-            UNION ALL SELECT 'status', old.status, new.status WHERE old.status IS NOT new.status
-            UNION ALL SELECT 'status_reason', old.status_reason, new.status_reason WHERE old.status_reason IS NOT new.status_reason
-            UNION ALL SELECT 'superseded_by', old.superseded_by, new.superseded_by WHERE old.superseded_by IS NOT new.superseded_by
+            UNION ALL SELECT 'status', old.status, new.status WHERE old.status IS NOT new.status OR old.status_reason IS NOT new.status_reason OR old.superseded_by IS NOT new.superseded_by
+            UNION ALL SELECT 'status_reason', old.status_reason, new.status_reason WHERE old.status IS NOT new.status OR old.status_reason IS NOT new.status_reason OR old.superseded_by IS NOT new.superseded_by
+            UNION ALL SELECT 'superseded_by', old.superseded_by, new.superseded_by WHERE old.status IS NOT new.status OR old.status_reason IS NOT new.status_reason OR old.superseded_by IS NOT new.superseded_by
         )
     )
     WHERE changed > 0;
@@ -679,6 +718,7 @@ BEGIN
 END;
 
 CREATE TRIGGER facts_history_delete AFTER DELETE ON facts
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new)
     VALUES (old.id, 'delete', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL,
@@ -690,7 +730,7 @@ BEGIN
                         'quote_prefix', old.quote_prefix, 'quote_suffix', old.quote_suffix,
                         'confidence', old.confidence, 'credibility', old.credibility, 'status', old.status,
                         'status_reason', old.status_reason, 'superseded_by', old.superseded_by,
-                        'created_at', old.created_at, 'created_by', old.created_by),
+                        'created_at', old.created_at, 'created_by', old.created_by, 'uid', old.uid),
             NULL);
 END;
 
@@ -886,7 +926,9 @@ CREATE TRIGGER sources_uid_made AFTER INSERT ON sources WHEN new.uid IS NULL
 BEGIN
     UPDATE sources SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
 END;
-CREATE TRIGGER sources_uid_kept BEFORE UPDATE OF uid ON sources WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+-- (facts sync gives the smaller uid to a record added twice apart)
+CREATE TRIGGER sources_uid_kept BEFORE UPDATE OF uid ON sources
+WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid AND NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     SELECT RAISE(ABORT, 'sources.uid: a global id never changes');
 END;
@@ -904,7 +946,9 @@ CREATE TRIGGER actors_uid_made AFTER INSERT ON actors WHEN new.uid IS NULL
 BEGIN
     UPDATE actors SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
 END;
-CREATE TRIGGER actors_uid_kept BEFORE UPDATE OF uid ON actors WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+-- (facts sync gives the smaller uid to a record added twice apart)
+CREATE TRIGGER actors_uid_kept BEFORE UPDATE OF uid ON actors
+WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid AND NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     SELECT RAISE(ABORT, 'actors.uid: a global id never changes');
 END;
@@ -913,7 +957,9 @@ CREATE TRIGGER aliases_uid_made AFTER INSERT ON aliases WHEN new.uid IS NULL
 BEGIN
     UPDATE aliases SET uid = lower(hex(randomblob(16))) WHERE rowid = new.rowid;
 END;
-CREATE TRIGGER aliases_uid_kept BEFORE UPDATE OF uid ON aliases WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid
+-- (facts sync gives the smaller uid to a record added twice apart)
+CREATE TRIGGER aliases_uid_kept BEFORE UPDATE OF uid ON aliases
+WHEN old.uid IS NOT NULL AND new.uid IS NOT old.uid AND NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     SELECT RAISE(ABORT, 'aliases.uid: a global id never changes');
 END;
@@ -936,6 +982,134 @@ BEGIN
     SELECT RAISE(ABORT, 'annotations.uid: a global id never changes');
 END;
 
+-- A change's global id and its parents (the changes of the same record no other change was made on yet),
+-- made when a change comes without them (a change another analyst made comes with its own).
+CREATE UNIQUE INDEX fact_history_uid ON fact_history(uid);
+CREATE TRIGGER fact_history_uid_made AFTER INSERT ON fact_history WHEN new.uid IS NULL
+BEGIN
+    UPDATE fact_history SET uid = lower(hex(randomblob(16))),
+        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+                               SELECT h.uid FROM fact_history h WHERE h.fact_id = new.fact_id AND h.id <> new.id AND h.uid IS NOT NULL
+                                   AND NOT EXISTS (SELECT 1 FROM fact_history c WHERE c.fact_id = new.fact_id
+                                                   AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
+                               ORDER BY h.uid)),
+                           coalesce((SELECT uid FROM facts WHERE id = new.fact_id), json_extract(new.old, '$.uid')), '')
+    WHERE id = new.id;
+END;
+CREATE TRIGGER fact_history_uid_kept BEFORE UPDATE OF uid, parents ON fact_history WHEN old.uid IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'fact_history: a change keeps its global id and parents');
+END;
+CREATE UNIQUE INDEX actor_history_uid ON actor_history(uid);
+CREATE TRIGGER actor_history_uid_made AFTER INSERT ON actor_history WHEN new.uid IS NULL
+BEGIN
+    UPDATE actor_history SET uid = lower(hex(randomblob(16))),
+        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+                               SELECT h.uid FROM actor_history h WHERE h.actor_id = new.actor_id AND h.id <> new.id AND h.uid IS NOT NULL
+                                   AND NOT EXISTS (SELECT 1 FROM actor_history c WHERE c.actor_id = new.actor_id
+                                                   AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
+                               ORDER BY h.uid)),
+                           (SELECT uid FROM actors WHERE id = new.actor_id), '')
+    WHERE id = new.id;
+END;
+CREATE TRIGGER actor_history_uid_kept BEFORE UPDATE OF uid, parents ON actor_history WHEN old.uid IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'actor_history: a change keeps its global id and parents');
+END;
+CREATE UNIQUE INDEX source_history_uid ON source_history(uid);
+CREATE TRIGGER source_history_uid_made AFTER INSERT ON source_history WHEN new.uid IS NULL
+BEGIN
+    UPDATE source_history SET uid = lower(hex(randomblob(16))),
+        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+                               SELECT h.uid FROM source_history h WHERE h.source_id = new.source_id AND h.id <> new.id AND h.uid IS NOT NULL
+                                   AND NOT EXISTS (SELECT 1 FROM source_history c WHERE c.source_id = new.source_id
+                                                   AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
+                               ORDER BY h.uid)),
+                           (SELECT uid FROM sources WHERE id = new.source_id), '')
+    WHERE id = new.id;
+END;
+CREATE TRIGGER source_history_uid_kept BEFORE UPDATE OF uid, parents ON source_history WHEN old.uid IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'source_history: a change keeps its global id and parents');
+END;
+CREATE UNIQUE INDEX link_history_uid ON link_history(uid);
+CREATE TRIGGER link_history_uid_made AFTER INSERT ON link_history WHEN new.uid IS NULL
+BEGIN
+    UPDATE link_history SET uid = lower(hex(randomblob(16))),
+        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+                               SELECT h.uid FROM link_history h WHERE h.kind = new.kind AND h.subject_id = new.subject_id AND h.id <> new.id AND h.uid IS NOT NULL
+                                   AND NOT EXISTS (SELECT 1 FROM link_history c WHERE c.kind = new.kind AND c.subject_id = new.subject_id
+                                                   AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
+                               ORDER BY h.uid)),
+                           CASE new.kind WHEN 'repeats' THEN (SELECT uid FROM facts WHERE id = new.subject_id) ELSE (SELECT uid FROM actors WHERE id = new.subject_id) END, '')
+    WHERE id = new.id;
+END;
+CREATE TRIGGER link_history_uid_kept BEFORE UPDATE OF uid, parents ON link_history WHEN old.uid IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'link_history: a change keeps its global id and parents');
+END;
+
+-- Two records found to be one: an actor merged into another (facts actors merge), or the same actor, alias
+-- or source added apart by two analysts (facts sync keeps the smaller uid). A record that names the one that
+-- went is read as the one it became: all the records merged with each other become the one that never went
+-- (the smallest uid of those, or of them all when each went into another, as two analysts merging two
+-- actors into each other would make).
+CREATE TABLE merged_uids (
+    uid       TEXT NOT NULL,
+    into_uid  TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('actor', 'alias', 'source')),
+    -- When and by whom (an analyst's merge); empty when facts sync found two records to be one.
+    merged_at TEXT,
+    merged_by TEXT,
+    -- The record as it was, as JSON: what an actor was called and its kind, an alias's actor.
+    record    TEXT CHECK (record IS NULL OR json_valid(record)),
+    PRIMARY KEY (uid, into_uid),
+    CHECK (into_uid <> uid)
+) STRICT;
+
+-- A record two analysts gave another meaning apart, set aside by facts sync until someone decides: an alias
+-- naming another actor, a unit declared the same as another, a source key holding another text (that source
+-- stays, under its key with its uid's first digits added). The one kept is the smaller uid's.
+CREATE TABLE set_aside (
+    uid     TEXT PRIMARY KEY,
+    kind    TEXT NOT NULL CHECK (kind IN ('alias', 'unit', 'source')),
+    -- The alias, the unit, the source key it clashed on.
+    subject TEXT NOT NULL,
+    -- The record as JSON: an alias's actor (uid), a unit with its canonical unit, a source's key set aside.
+    record  TEXT NOT NULL CHECK (json_valid(record))
+) STRICT;
+CREATE INDEX set_aside_subject ON set_aside(kind, subject);
+
+-- What analysts' work apart left to decide, listed by facts conflicts: two changes of one field of a fact
+-- or an actor made on the same parent ('field'), an alias given to two actors ('alias'), an actor added
+-- twice with two kinds ('actor'), a unit declared the same as two others ('unit'), one source key for two
+-- texts ('source'), one claim entered twice ('duplicate'). facts sync keeps it from the records and changes
+-- alone, so every database that has seen the same work lists the same.
+CREATE TABLE conflicts (
+    id      INTEGER PRIMARY KEY,
+    kind    TEXT NOT NULL CHECK (kind IN ('field', 'alias', 'actor', 'unit', 'source', 'duplicate')),
+    -- The uid of the fact, actor or source it is about; the alias or unit itself for those.
+    subject TEXT NOT NULL,
+    -- For a field: its name (a group of columns, vocab.FIELD_GROUPS); else ''.
+    field   TEXT NOT NULL DEFAULT '',
+    -- Each side as JSON: its value, who made it and when, and the uid of the change or record.
+    sides   TEXT NOT NULL CHECK (json_valid(sides)),
+    UNIQUE (kind, subject, field)
+) STRICT;
+
+-- A decision on a conflict that is not a change of a fact or an actor: which actor an alias names, which
+-- unit a synonym means, which text keeps a source key, that two facts are not the same claim. Made by facts
+-- resolve and synced like a change.
+CREATE TABLE decisions (
+    uid        TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('alias', 'unit', 'source', 'duplicate')),
+    subject    TEXT NOT NULL,
+    -- What was decided, as JSON: the uid of the side taken, or 'distinct' for two facts that are not one.
+    take       TEXT NOT NULL CHECK (json_valid(take)),
+    decided_at TEXT NOT NULL,
+    decided_by TEXT
+) STRICT;
+
 -- Each schema version this file has had: made at one, upgraded to the next (with the copy kept).
 CREATE TABLE schema_log (
     id           INTEGER PRIMARY KEY,
@@ -945,4 +1119,4 @@ CREATE TABLE schema_log (
     backup       TEXT
 ) STRICT;
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

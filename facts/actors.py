@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 
@@ -210,6 +211,19 @@ def merge_actors(db: sqlite_utils.Database, keep: str, merge: str, author: str, 
     keep_id, merge_id = resolve_actor(db, keep), resolve_actor(db, merge)
     if keep_id == merge_id:
         raise FactsError(f"'{keep}' and '{merge}' are already the same actor ({actor_name(db, keep_id)})")
+    went = db.execute("SELECT uid, name, kind, description FROM actors WHERE id = ?", [merge_id]).fetchone()
+    kept = db.execute("SELECT uid FROM actors WHERE id = ?", [keep_id]).fetchone()[0]
+    # Recorded so that the merge syncs: elsewhere too, what named the actor that went names the one kept.
+    db.execute("INSERT INTO merged_uids (uid, into_uid, kind, merged_at, merged_by, record) "
+               "VALUES (?, ?, 'actor', ?, ?, ?)",
+               [went[0], kept, now, author, json.dumps({"name": went[1], "kind": went[2], "description": went[3]},
+                                                       ensure_ascii=False)])
+    return merge_actor_ids(db, keep_id, merge_id, author, now)
+
+
+def merge_actor_ids(db: sqlite_utils.Database, keep_id: int, merge_id: int, author: str, now: str) -> tuple[int, int]:
+    """Move every fact, alias and link of actor `merge_id` to `keep_id` and delete it (merge_actors, and facts
+    sync doing a merge made elsewhere)."""
     moved = db.execute("UPDATE facts SET actor_id = ?, updated_at = ?, updated_by = ? WHERE actor_id = ?",
                        [keep_id, now, author, merge_id]).rowcount
     # A fact about both keeps one row; the others move.

@@ -843,7 +843,7 @@ def query(ctx, sql, params, fmt):
               help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
 @click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
 @click.option("--csv", "as_csv", is_flag=True, help="Datasette's streamed CSV.")
-@click.option("--format", "fmt", type=click.Choice(["datasette", "facts-jsonl"]), default="datasette",
+@click.option("--format", "fmt", type=click.Choice(["datasette", "facts-jsonl", "facts-dir"]), default="datasette",
               show_default=True, help="facts-jsonl: every actor, source, fact and annotation, for facts import.")
 @click.option("-o", "--output", "path", help="Write to this file (whole or not at all) instead of stdout.")
 @click.option("--metadata", "metadata_path", help="Write Datasette's metadata.json for the database to this file.")
@@ -872,6 +872,15 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
     database = Path(ctx.obj["db"]).stem
     meta = lambda: build_metadata(db, database, title=title, license=license_, license_url=license_url,  # noqa: E731
                                   source=source_, source_url=source_url)
+    if fmt == "facts-dir":
+        folder = name or path
+        if not folder or (name and path) or flt != build_filter():
+            raise FactsError("--format facts-dir writes the whole collection into a folder: give the folder and "
+                             "no filters (facts export --format facts-dir DIR)")
+        from .fact_dir import write_dir
+        counts = write_dir(db, folder)
+        say(f"Wrote {folder}: " + ", ".join(f"{n} {kind}s" for kind, n in sorted(counts.items())), err=True)
+        return
     if fmt == "facts-jsonl":
         if name or flt != build_filter():
             raise FactsError("--format facts-jsonl writes the whole collection: give no table and no filters")
@@ -894,6 +903,111 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
     with output(path) as out:
         export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, parallel=True,
                database=database)
+
+
+# --- working as a team ----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.pass_context
+def sync(ctx, sources):
+    """Take other analysts' work into this database: their database files, facts-dir folders (facts export
+    --format facts-dir) or log files, or folders of them. Every record and change not seen yet is added with
+    its own author and time; the result does not depend on the order. What was changed apart and cannot
+    both stand is listed by facts conflicts."""
+    import sqlite3
+
+    from .db import transaction, utc_now
+    from .sync import sync_work
+    from .sync_source import read_source
+    db = _db(ctx)
+    works = [(source, read_source(source)) for source in sources]
+    added: dict[str, int] = {}
+    conflicts = 0
+    with transaction(db):
+        for source, work in works:
+            try:
+                result = sync_work(db, work, _author(), utc_now())
+            except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, AttributeError) as e:
+                detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+                raise FactsError(f"{source}: refused, nothing was synced (a record or change the database does not "
+                                 f"accept: {detail})") from None
+            for kind, n in result.added.items():
+                added[kind] = added.get(kind, 0) + n
+            conflicts = result.conflicts
+    told = ", ".join(_count(n, kind.rstrip("s")) for kind, n in sorted(added.items())) or "nothing new"
+    say(f"Synced {len(sources)} source{'s' if len(sources) != 1 else ''}: {told}")
+    if conflicts:
+        say(f"{_count(conflicts, 'conflict')} to decide: facts conflicts")
+
+
+@cli.command()
+@output_options
+@click.pass_context
+def conflicts(ctx, fmt):
+    """List what analysts did apart that cannot both stand: each side with its value, author and time."""
+    from .conflicts import list_conflicts
+    from .db import open_db
+    from .output import write_rows
+    db = open_db(ctx.obj["db"], readonly=True)
+    found = list_conflicts(db)
+    if fmt == "table":
+        if not found:
+            say("No conflicts.")
+            return
+        from .output import console
+        from .showing import render_conflicts
+        console().print(render_conflicts(found, lambda c, side: _side_value(db, c.field, side.value)))
+        say("Settle one with: facts resolve N --take mine|theirs|SIDE")
+        return
+    write_rows(({"conflict": c.id, "kind": c.kind, "about": c.about, "field": c.field or None, "side": number,
+                 "value": _side_value(db, c.field, side.value), "by": side.by, "at": side.at}
+                for c in found for number, side in enumerate(c.sides, 1)), fmt)
+
+
+def _side_value(db, field_name: str, value) -> str:
+    """A side's value in words: names for the uids it holds, a confidence with its word."""
+    import json
+
+    from .display import format_confidence, format_number
+    if isinstance(value, dict) and field_name == "confidence" and isinstance(value.get("confidence"), (int, float)):
+        return format_confidence(float(value["confidence"]))
+    if isinstance(value, dict) and field_name == "quantity" and value.get("qualifier"):
+        number = value.get("value")
+        shown = format_number(float(number)) if isinstance(number, (int, float)) else ""
+        return " ".join(str(p) for p in (value["qualifier"], shown, value.get("unit") or "") if p)
+    if isinstance(value, dict):
+        shown = {k: v for k, v in value.items() if v is not None}
+        for name, table, column in (("actor_id", "actors", "name"), ("source_id", "sources", "key"),
+                                    ("superseded_by", "facts", "id")):
+            if isinstance(shown.get(name), str):
+                row = db.execute(f"SELECT {column} FROM {table} WHERE uid = ?", [shown[name]]).fetchone()
+                shown[name] = row[0] if row else shown[name]
+        if isinstance(shown.get("about"), list):
+            shown["about"] = [(db.execute("SELECT name FROM actors WHERE uid = ?", [u]).fetchone() or [u])[0]
+                              for u in shown["about"]]
+        return json.dumps(shown, ensure_ascii=False) if len(shown) != 1 else str(next(iter(shown.values())))
+    if isinstance(value, str) and len(value) == 32:
+        row = db.execute("SELECT name FROM actors WHERE uid = ?", [value]).fetchone()
+        return row[0] if row else value
+    return "" if value is None else str(value)
+
+
+@cli.command()
+@click.argument("conflict", type=int)
+@click.option("--take", required=True, help="mine (the side you made), theirs (the other of two), a side's number "
+                                           "as facts conflicts lists it, a value (one-word fields), or both (a "
+                                           "likely duplicate that is two claims).")
+@click.pass_context
+def resolve(ctx, conflict, take):
+    """Settle conflict CONFLICT. The decision is a change that syncs, so the whole team gets it."""
+    from .conflicts import resolve_conflict
+    from .db import transaction, utc_now
+    db = _db(ctx)
+    with transaction(db):
+        done = resolve_conflict(db, conflict, take, _author(), utc_now())
+    say(f"Resolved #{conflict}: {done}")
 
 
 @cli.command()

@@ -19,7 +19,7 @@ import sqlite_utils
 from . import migrations
 from .errors import BUSY_SECONDS, FactsError, environment_fault
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = BUSY_SECONDS * 1000
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -81,8 +81,10 @@ def current_author() -> str:
         return "unknown"
 
 
-def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = False) -> sqlite_utils.Database:
-    """Open a facts database; create it (with the schema) only when asked."""
+def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = False,
+            quiet: bool = False) -> sqlite_utils.Database:
+    """Open a facts database; create it (with the schema) only when asked. `quiet`: an upgrade says nothing
+    (a copy made to be read)."""
     path = Path(path)
     if str(path) != ":memory:" and not path.exists():
         if not create:
@@ -133,7 +135,7 @@ def open_db(path: str | os.PathLike, *, create: bool = False, readonly: bool = F
             conn.close()
             open_db(path).conn.close()
             return open_db(path, readonly=True)
-        _upgrade(conn, path, version)
+        _upgrade(conn, path, version, quiet)
     else:
         try:
             migrations.check_tables(conn, path, schema_sql())
@@ -150,14 +152,14 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
 
 
-def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _upgrade(conn: sqlite3.Connection, path: Path, version: int, quiet: bool = False) -> None:
     """Migrate in place, saying so once on stderr: the user should know a backup was written."""
     try:
         backup = migrations.upgrade(conn, path, version, SCHEMA_VERSION, schema_sql(), utc_now())
     except FactsError:
         conn.close()
         raise
-    if backup is not None:
+    if backup is not None and not quiet:
         sys.stderr.write(f"Upgraded {path} from schema {version} to {SCHEMA_VERSION}; "
                          f"the file as it was is kept in {backup}\n")
 
@@ -198,3 +200,17 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+@contextmanager
+def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
+    """A part of the caller's transaction that can fail alone: undone on an error, which is raised on."""
+    conn = db.conn
+    conn.execute("SAVEPOINT part")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO part")
+        conn.execute("RELEASE part")
+        raise
+    conn.execute("RELEASE part")

@@ -52,6 +52,8 @@ def write_collection(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
         f = entered_values(db, row["id"], {c: row[c] for c in FACT_COLUMNS})
         about = [n for (n,) in db.execute("SELECT a.name FROM fact_about fa JOIN actors a ON a.id = fa.actor_id "
                                           "WHERE fa.fact_id = ? ORDER BY a.name", [row["id"]])]
+        if "about" in f:  # as first entered
+            about = sorted(n for (i, n) in db.execute("SELECT id, name FROM actors") if i in f["about"])
         quantity = None
         if f["qualifier"]:
             quantity = {k: f[k] for k in ("value", "low", "high", "qualifier", "as_stated") if f[k] is not None}
@@ -99,6 +101,8 @@ def _changes(db: sqlite_utils.Database) -> Iterator[tuple[str, tuple, dict]]:
                 changes["actor"] = names.get(value, value)
             elif column == "source_id":
                 changes["source"] = keys.get(value, value)
+            elif column == "about":
+                changes["about"] = sorted(names.get(a, a) for a in value)
             else:
                 changes[column] = value
         yield h["changed_at"], (_RANK["edit"], h["id"]), {

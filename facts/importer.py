@@ -106,14 +106,15 @@ class _Problems:
 def _indexes_built_at_the_end(db: sqlite_utils.Database, incoming: int) -> Iterator[None]:
     """A large import into a database no larger than it drops the secondary indexes of facts and the
     trigger that feeds its full-text index, inside the import's transaction, and builds them once at
-    the end (sorted, and an FTS rebuild): about twice as fast as keeping them row by row. The unique
-    natural key stays, for the duplicate check. If the import fails, the rollback restores them."""
+    the end (sorted, and an FTS rebuild): about twice as fast as keeping them row by row. The natural key
+    and the uids stay, for the duplicate checks. If the import fails, the rollback restores them."""
     if incoming < BULK or db.execute("SELECT count(*) FROM facts").fetchone()[0] > incoming:
         yield
         return
     deferred = db.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'facts' AND sql IS NOT NULL AND "
-        "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') OR (type = 'trigger' AND name = 'facts_fts_insert'))"
+        "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'facts_natural_key') "
+        "OR (type = 'trigger' AND name = 'facts_fts_insert'))"
     ).fetchall()
     for kind, name, _ in deferred:
         db.execute(f'DROP {kind.upper()} "{name}"')

@@ -106,6 +106,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "reason": "Why, as the person said",
         "old": "The changed fields before, as a JSON object",
         "new": "The changed fields after, as a JSON object",
+        "uid": "The change's global id: sync matches it across databases",
+        "parents": "The changes it was made on (uids, space-separated; the record's uid for its first change)",
     }),
     "actors": ("Claimants and those claims are about.", {
         "id": "The actor's number",
@@ -124,6 +126,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "changed_by": "Who (when the writer said)",
         "old": "The changed fields (name, kind, description) before, as a JSON object",
         "new": "The changed fields after, as a JSON object",
+        "uid": "The change's global id: sync matches it across databases",
+        "parents": "The changes it was made on (uids, space-separated; the record's uid for its first change)",
     }),
     "aliases": ("Every spelling that names an actor (case-insensitive; the canonical name too).", {
         "alias": "A spelling",
@@ -153,6 +157,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "changed_by": "Who",
         "old": "The link before, as a JSON object (empty when it was made)",
         "new": "The link after, as a JSON object (empty when it was removed)",
+        "uid": "The change's global id: sync matches it across databases",
+        "parents": "The changes it was made on (uids, space-separated; the record's uid for its first change)",
     }),
     "unit_synonyms": ("Units declared the same as another, read as that one by facts compare.", {
         "unit": "A unit as written (soldiers)",
@@ -200,6 +206,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "changed_by": "Who (when the writer said)",
         "old": "The changed columns before, as a JSON object",
         "new": "The changed columns after, as a JSON object (none for a delete)",
+        "uid": "The change's global id: sync matches it across databases",
+        "parents": "The changes it was made on (uids, space-separated; the record's uid for its first change)",
     }),
     "candidate_decisions": ("What a person decided about a candidate facts extract proposed.", {
         "id": "The decision's number",
@@ -212,6 +220,38 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "fact_id": "The fact made from an accepted candidate (facts.id)",
         "author": "Who decided",
         "decided_at": "When (UTC)",
+    }),
+    "sync_applying": ("Holds a row only while facts sync writes another analyst's work.", {
+        "one": "Always 1",
+    }),
+    "merged_uids": ("Two records found to be one: an actor merged into another, or a record added twice apart.", {
+        "uid": "The record that went",
+        "into_uid": "The record it became",
+        "kind": "actor, alias or source",
+        "merged_at": "When (UTC); empty when sync found two records to be one",
+        "merged_by": "Who",
+        "record": "The record as it was, as JSON",
+    }),
+    "set_aside": ("A record given another meaning apart (an alias, a unit, a source key), set aside until decided.", {
+        "uid": "The record's global id",
+        "kind": "alias, unit or source",
+        "subject": "The alias, unit or source key it clashed on",
+        "record": "The record as JSON",
+    }),
+    "conflicts": ("What analysts' work apart left to decide (facts conflicts), kept by facts sync.", {
+        "id": "The conflict's number here (facts resolve takes it)",
+        "kind": "field, alias, actor, unit, source or duplicate",
+        "subject": "The uid of the fact, actor or source; the alias or unit itself",
+        "field": "For a field: which (a group of columns)",
+        "sides": "Each side as JSON: value, who, when, the uid of the change",
+    }),
+    "decisions": ("Decisions on conflicts that change no fact or actor: an alias, a unit, a source key, a duplicate.", {
+        "uid": "The decision's global id",
+        "kind": "alias, unit, source or duplicate",
+        "subject": "What it decides about",
+        "take": "What was decided, as JSON",
+        "decided_at": "When (UTC)",
+        "decided_by": "Who",
     }),
     "schema_log": ("Each schema version this file has had: made at one, upgraded to the next.", {
         "id": "The entry's number",

@@ -72,12 +72,40 @@ def _records_get_global_ids(conn: sqlite3.Connection) -> None:
         conn.execute(f"UPDATE {table} SET uid = lower(hex(randomblob(16)))")
 
 
+def _changes_become_events(conn: sqlite3.Connection) -> None:
+    """Schema 6: every change gets a global id and its parent (the change before it on the same record; the
+    record itself for the first), so that changes made apart can be told from changes made one on another.
+    Two analysts may now enter one claim apart, so the natural key is an index, not a constraint."""
+    histories = {"fact_history": ("fact_id", "(SELECT uid FROM facts WHERE id = t.fact_id)"),
+                 "actor_history": ("actor_id", "(SELECT uid FROM actors WHERE id = t.actor_id)"),
+                 "source_history": ("source_id", "(SELECT uid FROM sources WHERE id = t.source_id)"),
+                 "link_history": ("kind, subject_id",
+                                  "CASE t.kind WHEN 'repeats' THEN (SELECT uid FROM facts WHERE id = t.subject_id) "
+                                  "ELSE (SELECT uid FROM actors WHERE id = t.subject_id) END")}
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table, (record, record_uid) in histories.items():
+        if table not in tables:
+            continue
+        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                                       [table]).fetchall():
+            conn.execute(f'DROP TRIGGER "{trigger}"')
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT")
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN parents TEXT")
+        conn.execute(f"UPDATE {table} SET uid = lower(hex(randomblob(16)))")
+        same = " AND ".join(f"p.{c} = t.{c}" for c in record.split(", "))
+        conn.execute(f"""UPDATE {table} AS t SET parents = coalesce(
+                             (SELECT p.uid FROM {table} p WHERE {same} AND p.id < t.id ORDER BY p.id DESC LIMIT 1),
+                             {record_uid}, '')""")
+    conn.execute("DROP INDEX IF EXISTS facts_natural_key")
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
     2: _actors_keep_who_corrected_them,
     3: _sources_keep_versions_and_originals,
     4: _records_get_global_ids,
+    5: _changes_become_events,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

@@ -184,6 +184,11 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
         row = dict(row)
         row["old"] = json.loads(row["old"])
         row["new"] = json.loads(row["new"]) if row["new"] else None
+        if row["new"] is not None:  # a change records its columns' whole group; a reader wants what changed
+            changed = [k for k in row["new"] if row["old"].get(k) != row["new"][k]]
+            row["kept"] = not changed  # a conflict settled on the value shown: nothing changed, a side was taken
+            if changed:
+                row["old"], row["new"] = {k: row["old"].get(k) for k in changed}, {k: row["new"][k] for k in changed}
         row["names"] = _names_in_change(db, row["old"], row["new"] or {})
         history.append(row)
     return FactDetail(fact, text, annotations, history, link_history(db, "repeats", fact_id))
@@ -195,8 +200,10 @@ def _names_in_change(db: sqlite_utils.Database, *values: dict) -> dict[str, dict
     for column, sql in (("actor_id", "SELECT id, name FROM actors WHERE id = ?"),
                         ("source_id", "SELECT id, key FROM sources WHERE id = ?")):
         for v in values:
-            if isinstance(v.get(column), int):
-                found = db.execute(sql, [v[column]]).fetchone()
-                if found:
-                    names.setdefault(column, {})[found[0]] = found[1]
+            ids = v.get(column), *(v.get("about") or [] if column == "actor_id" else [])
+            for i in ids:
+                if isinstance(i, int):
+                    found = db.execute(sql, [i]).fetchone()
+                    if found:
+                        names.setdefault(column, {})[found[0]] = found[1]
     return names

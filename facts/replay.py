@@ -10,7 +10,7 @@ from .errors import FieldProblems
 from .models import Source, validated
 from .provenance import declare_units, link_repeats, link_speaker, unlink_speaker
 from .sources import edit_source, get_source, update_source
-from .writing import FACT_COLUMNS
+from .writing import FACT_COLUMNS, set_about
 
 
 def replay_change(db: sqlite_utils.Database, data: dict, refs: dict, annotation_refs: dict) -> None:
@@ -50,11 +50,16 @@ def _edit(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
     if not isinstance(changes, dict) or not changes:
         raise FieldProblems([("changes", "must be a mapping of the fields changed")])
     values: dict[str, object] = {}
+    about: list[int] | None = None
     for name, value in changes.items():
         if name == "actor":
             values["actor_id"] = resolve_actor(db, str(value))
         elif name == "source":
             values["source_id"] = get_source(db, str(value))["id"]
+        elif name == "about":
+            if not isinstance(value, list):
+                raise FieldProblems([("changes.about", "must be a list of actors")])
+            about = [resolve_actor(db, str(a)) for a in value]
         elif name == "superseded_by":
             values[name] = None if value is None else _fact(refs, value, "superseded_by")
         elif name in FACT_COLUMNS:
@@ -63,8 +68,11 @@ def _edit(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
             raise FieldProblems([(f"changes.{name}", "is not a field of a fact")])
     if db.execute("SELECT 1 FROM fact_history WHERE fact_id = ? AND changed_at = ?", [fact_id, at]).fetchone():
         return  # made already: the same file again
-    db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ?, updated_by = ? "
-               "WHERE id = ?", [*values.values(), at, by, fact_id])
+    if about is not None:
+        set_about(db, fact_id, about, by or "", at)
+    if values:
+        db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ?, updated_by = ? "
+                   "WHERE id = ?", [*values.values(), at, by, fact_id])
 
 
 def _source_version(db: sqlite_utils.Database, data: dict) -> None:

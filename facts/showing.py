@@ -148,6 +148,9 @@ def describe_change(h: dict) -> str:
     """A history row in words: 'confidence 0.50 roughly even chance → 0.68 likely; claimant NATO → …'."""
     if h["action"] == "delete":
         return "deleted"
+    if h.get("kept"):
+        return "kept " + "; ".join(f"{_CHANGED.get(name, name)} {_value(h, name, h['new'].get(name))}"
+                                   for name in h["new"] if h["new"].get(name) is not None) + " (a conflict settled)"
     return "; ".join(f"{_CHANGED.get(name, name)} {_value(h, name, h['old'].get(name))} → "
                      f"{_value(h, name, h['new'].get(name))}" for name in h["new"])
 
@@ -167,6 +170,9 @@ def _value(h: dict, column: str, v: object) -> str:
         return format_confidence(float(v))
     if column in ("actor_id", "source_id") and isinstance(v, int):
         return printable_line(h.get("names", {}).get(column, {}).get(v, f"#{v}"))
+    if column == "about" and isinstance(v, list):
+        names = h.get("names", {}).get("actor_id", {})
+        return printable_line(", ".join(names.get(a, f"#{a}") for a in v) or "no one")
     if column == "superseded_by":
         return f"fact #{v}"
     if isinstance(v, float):
@@ -236,3 +242,19 @@ def format_origin_figure(o: Origin) -> str:
     """'≈10,000', '≤30,000 (a bound)'."""
     figure = quantity_text(o)
     return figure + " (a bound)" if o.central is None else figure
+
+
+def render_conflicts(conflicts: list, value_text) -> Group:
+    """Each conflict with its sides for reading (`facts conflicts`): '#1 fact #2: confidence changed apart', then
+    one line a side with its number, value, author and time."""
+    from .conflicts import KIND_NAMES
+    parts: list = []
+    for c in conflicts:
+        what = f"{c.field} {KIND_NAMES[c.kind]}" if c.kind == "field" else KIND_NAMES[c.kind]
+        parts.append(Text(printable_line(f"#{c.id} {c.about}: {what}"), style="bold"))
+        table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+        for number, side in enumerate(c.sides, 1):
+            when = side.at.replace("T", " ")[:16] if side.at else ""
+            table.add_row(f"  {number}", printable_line(value_text(c, side)), printable_line(side.by or ""), when)
+        parts.append(table)
+    return Group(*parts)

@@ -28,6 +28,34 @@ ExportShape = Literal["objects", "arrays", "array", "nl", "csv"]
 # What facts can be ordered by, in `facts list --sort` and the browser.
 Sort = Literal["id", "date", "claimant", "subject", "value", "unit", "confidence", "source", "status", "annotations"]
 
+# A fact's columns in the groups a change sets together: a quantity, a date span, a quote with its source,
+# a status with its reason. A change of one column records its whole group (schema.sql's history trigger),
+# and facts sync tells two changes made apart of one group as a conflict.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "claim": ("claim",), "subject": ("subject",),
+    "quantity": ("value", "low", "high", "unit", "qualifier", "as_stated"),
+    "date": ("date_start", "date_end", "date_precision"), "stated_on": ("stated_on",), "claimant": ("actor_id",),
+    "quote": ("source_id", "quote", "quote_start", "quote_end", "quote_prefix", "quote_suffix", "anchored_by"),
+    "confidence": ("confidence",), "credibility": ("credibility",),
+    "status": ("status", "status_reason", "superseded_by"),
+}
+# An actor's and a source's fields change one at a time.
+ACTOR_FIELDS = ("name", "kind", "description")
+SOURCE_FIELDS = ("title", "publisher", "author", "url", "published", "retrieved", "reliability", "description",
+                 "archive_url", "language")
+# What facts conflicts lists (schema.sql's conflicts.kind).
+ConflictKind = Literal["field", "alias", "actor", "unit", "source", "duplicate"]
+CONFLICT_KINDS: tuple[str, ...] = get_args(ConflictKind)
+# What two records found to be one can be (schema.sql's merged_uids.kind).
+MergedKind = Literal["actor", "alias", "source"]
+MERGED_KINDS: tuple[str, ...] = get_args(MergedKind)
+# What facts sync sets aside when two analysts gave it two meanings (schema.sql's set_aside.kind).
+SetAsideKind = Literal["alias", "unit", "source"]
+SET_ASIDE_KINDS: tuple[str, ...] = get_args(SetAsideKind)
+# The conflicts a decision settles (the others are settled by a change of the fact or actor).
+DecisionKind = Literal["alias", "unit", "source", "duplicate"]
+DECISION_KINDS: tuple[str, ...] = get_args(DecisionKind)
+
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 STATUSES: tuple[str, ...] = get_args(Status)

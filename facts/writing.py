@@ -374,24 +374,39 @@ def edit_fact(db: sqlite_utils.Database, fact_id: int, data: dict, author: str) 
                                                  [fact_id]).fetchone()))
         changed = [c for c in _EDITABLE if current[c] != prepared.row[c]]
         if changed:
+            key = [prepared.row[c] for c in NATURAL_KEY]
+            if db.execute(_FIND.replace(" FROM facts WHERE ", " FROM facts WHERE id <> ? AND "),
+                          [fact_id, *key]).fetchone():
+                raise FieldProblems([("claim", "another fact already says this (same source, claimant, subject, "
+                                               "claim and dates)")])
             try:
                 db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ? "
                            "WHERE id = ?", [prepared.row[c] for c in changed] + [db_module.utc_now(), author, fact_id])
             except sqlite3.IntegrityError as e:
-                if "UNIQUE" in str(e):
-                    raise FieldProblems([("claim", "another fact already says this (same source, claimant, subject, "
-                                                   "claim and dates)")]) from None
                 raise FieldProblems([("record", f"refused by the database: {e}")]) from None
         about = sorted(set(prepared.about))
         stored = sorted(r[0] for r in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))
         if about != stored:
-            db.execute("DELETE FROM fact_about WHERE fact_id = ?", [fact_id])
-            db.conn.executemany(_ABOUT, [(fact_id, a) for a in about])
+            set_about(db, fact_id, about, author, db_module.utc_now())
             changed.append("about")
         repeats = resolve_pointer(db, prepared.repeats) if prepared.repeats is not None else None
         if link_repeats(db, fact_id, repeats, author, db_module.utc_now(), replace=True):
             changed.append("repeats")
         return changed
+
+
+def set_about(db: sqlite_utils.Database, fact_id: int, about: list[int], author: str, now: str) -> None:
+    """Change the actors a fact is about. No column holds them, so the change is written to the history here
+    (a trigger gives it its uid and parents). Runs inside the caller's transaction."""
+    stored = sorted(a for (a,) in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))
+    about = sorted(set(about))
+    if about == stored:
+        return
+    db.execute("DELETE FROM fact_about WHERE fact_id = ?", [fact_id])
+    db.conn.executemany(_ABOUT, [(fact_id, a) for a in about])
+    db.execute("UPDATE facts SET updated_at = ?, updated_by = ? WHERE id = ?", [now, author, fact_id])
+    db.execute("INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new) VALUES (?, 'update', ?, "
+               "?, ?, ?)", [fact_id, now, author, json.dumps({"about": stored}), json.dumps({"about": about})])
 
 
 def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> int:
@@ -416,6 +431,10 @@ def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> in
         return fact_id
     values = {k: v for k, v in json.loads(old).items() if k in FACT_COLUMNS}
     with transaction(db):
+        if "about" in json.loads(old):
+            set_about(db, fact_id, json.loads(old)["about"], author, db_module.utc_now())
+        if not values:
+            return fact_id
         try:
             db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ?, updated_by = ? "
                        "WHERE id = ?", list(values.values()) + [db_module.utc_now(), author, fact_id])

@@ -14,8 +14,8 @@ from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
 from facts.writing import edit_fact, fact_record
 
-OLD_VERSIONS = (1, 2, 3, 4)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
-FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62}  # schema 4's adds facts quoting a PDF and a source of two versions
+OLD_VERSIONS = (1, 2, 3, 4, 5)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
+FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62, 5: 62}  # schema 4's adds facts quoting a PDF and a source of two versions
 
 
 def columns_of(path: Path, tables: list[str]) -> dict[str, list[str]]:
@@ -48,7 +48,8 @@ def user_tables(path: Path) -> list[str]:
 def schema_of(path: Path) -> set[tuple]:
     """Everything by its SQL, but the tables an upgrade adds columns to by their columns (an added column
     reads otherwise in sqlite_master than the same table made new)."""
-    altered = ("actors", "sources", "facts", "aliases", "annotations", "source_versions")
+    altered = ("actors", "sources", "facts", "aliases", "annotations", "source_versions", "fact_history",
+               "actor_history", "source_history", "link_history")
     conn = sqlite3.connect(path)
     try:
         shape = set(conn.execute(f"SELECT type, name, tbl_name, sql FROM sqlite_master "
@@ -92,7 +93,7 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
 
     db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     after = rows_of_every_table(path, columns)
     if "schema_log" in after:  # the upgrade adds its own line to the log
         after["schema_log"] = after["schema_log"][:-1]
@@ -252,3 +253,29 @@ def test_an_upgrade_gives_every_record_a_global_id(old):
         assert rows == ids and db.execute(f"SELECT count(*) FROM {table} WHERE uid IS NULL").fetchone()[0] == 0, table
     uids = [u for t in UID_TABLES for (u,) in db.execute(f"SELECT uid FROM {t}")]
     assert len(set(uids)) == len(uids)
+
+
+HISTORIES = {"fact_history": ("fact_id", "facts"), "actor_history": ("actor_id", "actors"),
+             "source_history": ("source_id", "sources")}
+
+
+def test_an_upgrade_makes_every_change_an_event_on_its_parent(old):
+    """Each change gets a uid, and its parent is the change before it on the same record (the record's own uid
+    for the first): the history the file had reads as one line of changes per record."""
+    path, _ = old
+    db = open_db(path)
+    for table, (record, records) in HISTORIES.items():
+        rows = db.execute(f"SELECT id, {record}, uid, parents FROM {table} ORDER BY id").fetchall()
+        assert all(uid and len(uid) == 32 for _, _, uid, _ in rows), table
+        last: dict[int, str] = {}
+        for _, record_id, uid, parents in rows:
+            first = db.execute(f"SELECT uid FROM {records} WHERE id = ?", [record_id]).fetchone()
+            assert parents == last.get(record_id, first[0] if first else ""), (table, record_id)
+            last[record_id] = uid
+    assert db.execute("SELECT count(*) FROM fact_history").fetchone()[0] >= 1
+    # a change made after the upgrade is made on the last one
+    heads = db.execute("SELECT group_concat(uid, ' ') FROM fact_history WHERE fact_id = 2 AND id = "
+                       "(SELECT max(id) FROM fact_history WHERE fact_id = 2)").fetchone()[0]
+    edit_fact(db, 2, {**fact_record(db, 2), "claim": "A claim said again"}, "editor")
+    expected = heads or db.execute("SELECT uid FROM facts WHERE id = 2").fetchone()[0]
+    assert db.execute("SELECT parents FROM fact_history ORDER BY id DESC LIMIT 1").fetchone()[0] == expected

@@ -51,7 +51,8 @@ def test_schema_and_models_allow_the_same_values(column, values):
 
 def test_kinds_agree():
     assert allowed_in_schema("kind") == {vocab.ACTOR_KINDS, vocab.ANNOTATION_KINDS, vocab.CANDIDATE_KINDS,
-                                         vocab.LINK_KINDS}
+                                         vocab.LINK_KINDS, vocab.CONFLICT_KINDS, vocab.MERGED_KINDS,
+                                         vocab.SET_ASIDE_KINDS, vocab.DECISION_KINDS}
     assert allowed_in_schema("decision") == {vocab.DECISIONS}
 
 
@@ -187,11 +188,14 @@ def test_deleted_fact_is_kept_whole_in_history(seeded):
     assert action == "delete" and json.loads(old)["claim"] == "Doomed claim."
 
 
-def test_natural_key_refuses_the_same_claim_twice(seeded):
+def test_the_same_claim_entered_twice_apart_is_kept_twice_with_its_own_uid(seeded):
+    """Two analysts may type one claim apart: the database keeps both (facts sync lists them as likely
+    duplicates); importing it again adds nothing (tests/test_import.py)."""
     conn = sqlite3.connect(seeded)
     conn.execute(row())
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        conn.execute(row())
+    conn.execute(row())
+    uids = conn.execute("SELECT uid FROM facts WHERE subject = 'Shell subject'").fetchall()
+    assert len(uids) == len(set(uids)) == 2
 
 
 def test_schema_version_and_wal(tmp_path):

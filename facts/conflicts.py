@@ -1,0 +1,223 @@
+"""Conflicts left by work done apart, listed (`facts conflicts`, the browser's conflicts screen) and resolved
+(`facts resolve`). A resolution is itself a change or a decision that syncs, so the team converges on it:
+a fact's field gets a change made on every side it settles; an actor's kind a correction; an alias, a unit, a
+source key or a likely duplicate a decision."""
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .annotations import insert_annotation
+from .db import new_uid
+from .errors import FactsError
+from .events import parents_of
+from .models import Annotation, validated
+from .sync import FACT_GROUPS, _applying, _localize, _Uids, _units_again, conflicts_of, materialize_fact
+
+# How each kind of conflict is named on screen.
+KIND_NAMES = {"field": "changed apart", "alias": "names two actors", "actor": "added twice with two kinds",
+              "unit": "declared the same as two units", "source": "holds two texts",
+              "duplicate": "likely the same claim entered twice"}
+
+
+@dataclass
+class Side:
+    uid: str
+    value: object
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass
+class Conflict:
+    id: int
+    kind: str
+    subject: str
+    field: str
+    sides: list[Side]
+    about: str  # what it is about, in words: 'fact #12', 'alias "Hajun"'
+
+
+def list_conflicts(db: sqlite_utils.Database) -> list[Conflict]:
+    out = []
+    for cid, kind, subject, field_name, sides in db.execute(
+            "SELECT id, kind, subject, field, sides FROM conflicts ORDER BY id").fetchall():
+        out.append(Conflict(cid, kind, subject, field_name, [Side(**s) for s in json.loads(sides)],
+                            _about(db, kind, subject)))
+    return out
+
+
+def get_conflict(db: sqlite_utils.Database, conflict_id: int) -> Conflict:
+    for c in list_conflicts(db):
+        if c.id == conflict_id:
+            return c
+    raise FactsError(f"no conflict #{conflict_id} (facts conflicts lists them)")
+
+
+def _about(db: sqlite_utils.Database, kind: str, subject: str) -> str:
+    if kind == "field":
+        row = db.execute("SELECT id FROM facts WHERE uid = ?", [subject]).fetchone()
+        return f"fact #{row[0]}" if row else "a fact"
+    if kind == "duplicate":
+        ids = [db.execute("SELECT id FROM facts WHERE uid = ?", [u]).fetchone() for u in subject.split()]
+        return " and ".join(f"fact #{i[0]}" for i in ids if i)
+    if kind == "actor":
+        row = db.execute("SELECT name FROM actors WHERE uid = ?", [subject]).fetchone()
+        return f"actor {row[0]}" if row else "an actor"
+    return {"alias": "alias", "unit": "unit", "source": "source key"}[kind] + f" '{subject}'"
+
+
+def fact_ids_in_conflict(db: sqlite_utils.Database) -> set[int]:
+    """The facts with a field changed apart, or entered twice."""
+    uids = set()
+    for (subject,) in db.execute("SELECT subject FROM conflicts WHERE kind IN ('field', 'duplicate')"):
+        uids.update(subject.split())
+    return {i for (i,) in db.execute(f"SELECT id FROM facts WHERE uid IN ({', '.join('?' * len(uids))})",
+                                     sorted(uids))} if uids else set()
+
+
+def _chosen(conflict: Conflict, take: str, author: str) -> Side | None:
+    """The side `take` names: mine (the side this author made), theirs (the other of two), or its number."""
+    sides = conflict.sides
+    if take.isdigit():
+        if not 1 <= int(take) <= len(sides):
+            raise FactsError(f"conflict #{conflict.id} has sides 1 to {len(sides)}")
+        return sides[int(take) - 1]
+    if take in ("mine", "theirs"):
+        mine = [s for s in sides if s.by == author]
+        if len(mine) != 1 or (take == "theirs" and len(sides) != 2):
+            raise FactsError(f"conflict #{conflict.id}: cannot tell which side is {take} (sides by "
+                             f"{', '.join(s.by or 'someone' for s in sides)}); give a side's number")
+        return mine[0] if take == "mine" else next(s for s in sides if s is not mine[0])
+    return None
+
+
+def resolve_conflict(db: sqlite_utils.Database, conflict_id: int, take: str, author: str, now: str) -> str:
+    """Settle a conflict by a change or a decision that syncs like any other. Returns what was done, in words.
+    Runs inside the caller's transaction."""
+    conflict = get_conflict(db, conflict_id)
+    side = _chosen(conflict, take, author)
+    if conflict.kind == "field":
+        return _resolve_field(db, conflict, side, take, author, now)
+    if side is None and not (conflict.kind == "duplicate" and take == "both"):
+        raise FactsError(f"conflict #{conflict.id}: take mine, theirs or a side's number"
+                         + (" (or both, if they are two claims)" if conflict.kind == "duplicate" else ""))
+    if conflict.kind == "actor":
+        assert side is not None
+        row = db.execute("SELECT id, kind FROM actors WHERE uid = ?", [conflict.subject]).fetchone()
+        db.execute("UPDATE actors SET kind = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                   [side.value, now, author, row[0]])
+        if row[1] == side.value:  # no column changed, so the trigger wrote nothing: the decision is written here
+            db.execute("INSERT INTO actor_history (actor_id, changed_at, changed_by, old, new) VALUES (?, ?, ?, ?, ?)",
+                       [row[0], now, author, json.dumps({"kind": row[1]}), json.dumps({"kind": side.value})])
+        conflicts_of(db, set())
+        return f"{conflict.about} is a {side.value}"
+    if conflict.kind == "duplicate" and side is not None:
+        kept = db.execute("SELECT id FROM facts WHERE uid = ?", [side.uid]).fetchone()[0]
+        for other in conflict.sides:
+            if other.uid != side.uid:
+                gone = db.execute("SELECT id FROM facts WHERE uid = ?", [other.uid]).fetchone()[0]
+                insert_annotation(db, validated(Annotation, {
+                    "fact_id": gone, "kind": "status", "status": "superseded", "superseded_by": kept,
+                    "body": f"the same claim as fact #{kept}, entered twice", "author": author, "created_at": now}))
+        conflicts_of(db, set())
+        return f"kept fact #{kept}; the other is marked superseded by it"
+    db.execute("INSERT INTO decisions (uid, kind, subject, take, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?)",
+               [new_uid(), conflict.kind, conflict.subject, json.dumps("distinct" if side is None else side.uid),
+                now, author])
+    apply_decisions(db)
+    conflicts_of(db, set())
+    if side is None:
+        return f"{conflict.about}: kept as two claims"
+    return f"{conflict.about}: kept {side.value}"
+
+
+def _resolve_field(db: sqlite_utils.Database, conflict: Conflict, side: Side | None, take: str, author: str,
+                   now: str) -> str:
+    fact_id = db.execute("SELECT id FROM facts WHERE uid = ?", [conflict.subject]).fetchone()[0]
+    names = FACT_GROUPS[conflict.field]
+    uids = _Uids(db)
+    if side is not None:
+        value = side.value
+    elif len(names) == 1 and conflict.field in ("claim", "subject", "stated_on", "confidence", "credibility"):
+        value = {names[0]: _typed(conflict.field, take)}
+    else:
+        raise FactsError(f"conflict #{conflict.id}: take mine, theirs or a side's number (a {conflict.field} is "
+                         "set as a whole; change it in the form afterwards if neither is right)")
+    chosen = _localize(dict(value), uids) if isinstance(value, dict) else {}
+    current = dict(zip(names, db.execute(f"SELECT {', '.join(n for n in names if n != 'about')} FROM facts "
+                                         "WHERE id = ?", [fact_id]).fetchone() or ())) if "about" not in names else {
+        "about": sorted(a for (a,) in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))}
+    heads = _heads(db, fact_id)
+    db.execute("INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new, uid, parents) "
+               "VALUES (?, 'update', ?, ?, ?, ?, ?, ?)",
+               [fact_id, now, author, json.dumps(current), json.dumps(chosen), new_uid(), " ".join(sorted(heads))])
+    with _applying(db):
+        materialize_fact(db, fact_id)
+    conflicts_of(db, {fact_id})
+    return f"fact #{fact_id}: {conflict.field} settled"
+
+
+def _typed(field_name: str, text: str) -> object:
+    if field_name == "confidence":
+        from .confidence import parse_confidence
+        return parse_confidence(text)
+    if field_name == "credibility":
+        if not (text.isdigit() and 1 <= int(text) <= 6):
+            raise FactsError("credibility: a number from 1 (confirmed) to 6 (cannot be judged)")
+        return int(text)
+    if not text.strip():
+        raise FactsError(f"{field_name}: must not be empty")
+    return text.strip()
+
+
+def _heads(db: sqlite_utils.Database, fact_id: int) -> set[str]:
+    rows = db.execute("SELECT uid, parents FROM fact_history WHERE fact_id = ?", [fact_id]).fetchall()
+    below = set().union(*(parents_of(p) for _, p in rows)) if rows else set()
+    heads = {u for u, _ in rows if u not in below}
+    return heads or {db.execute("SELECT uid FROM facts WHERE id = ?", [fact_id]).fetchone()[0]}
+
+
+def apply_decisions(db: sqlite_utils.Database) -> None:
+    """Make the live records what the latest decision on each alias and source key chose (units are taken
+    again with the decided ones first). Runs inside the caller's transaction."""
+    latest: dict[tuple[str, str], str] = {}
+    for kind, subject, take in db.execute("SELECT kind, subject, take FROM decisions ORDER BY decided_at, uid"):
+        latest[(kind, subject)] = json.loads(take)
+    with _applying(db):
+        for (kind, subject), take in sorted(latest.items()):
+            if kind == "alias":
+                _swap_alias(db, subject, take)
+            elif kind == "source":
+                _swap_source(db, subject, take)
+        _units_again(db, [], [])
+
+
+def _swap_alias(db: sqlite_utils.Database, subject: str, take: str) -> None:
+    aside = db.execute("SELECT record FROM set_aside WHERE uid = ? AND kind = 'alias'", [take]).fetchone()
+    live = db.execute("SELECT a.alias, a.uid, ac.uid FROM aliases a JOIN actors ac ON ac.id = a.actor_id "
+                      "WHERE a.alias = ?", [subject]).fetchone()
+    if aside is None or live is None or live[1] == take:
+        return
+    owner = db.execute("SELECT id FROM actors WHERE uid = ?", [json.loads(aside[0])["actor"]]).fetchone()
+    if owner is None:
+        return
+    db.execute("DELETE FROM set_aside WHERE uid = ?", [take])
+    db.execute("INSERT OR REPLACE INTO set_aside (uid, kind, subject, record) VALUES (?, 'alias', ?, ?)",
+               [live[1], subject, json.dumps({"actor": live[2]})])
+    db.execute("UPDATE aliases SET actor_id = ?, uid = ? WHERE alias = ?", [owner[0], take, live[0]])
+
+
+def _swap_source(db: sqlite_utils.Database, key: str, take: str) -> None:
+    live = db.execute("SELECT id, uid FROM sources WHERE key = ?", [key]).fetchone()
+    chosen = db.execute("SELECT id, key FROM sources WHERE uid = ?", [take]).fetchone()
+    if live is None or chosen is None or live[1] == take:
+        return
+    aside = f"{key[:90]}-{live[1][:8]}"
+    db.execute("UPDATE sources SET key = ? WHERE id = ?", [aside + ".", live[0]])
+    db.execute("UPDATE sources SET key = ? WHERE id = ?", [key, chosen[0]])
+    db.execute("UPDATE sources SET key = ? WHERE id = ?", [aside, live[0]])
+    db.execute("DELETE FROM set_aside WHERE uid = ?", [take])
+    db.execute("INSERT OR REPLACE INTO set_aside (uid, kind, subject, record) VALUES (?, 'source', ?, ?)",
+               [live[1], key, json.dumps({"key": aside})])

@@ -1,0 +1,156 @@
+"""A collection as a folder that git merges: `facts export --format facts-dir DIR`, read back by `facts sync DIR`.
+
+Each record and change is one JSON line, written once and never rewritten: records as first made (a fact
+with the values it was entered with, an actor as added, a source with its first text), then every change
+with its uid and parents, every annotation, version, merge and decision. Lines go to the file of who made
+them (`log/<author>.jsonl`), in time order, so two analysts' exports touch different files or add lines to
+the same file, and the folder's .gitattributes asks git to keep both sides' lines (merge=union). A line
+read twice, or two versions of a line, count once: sync matches them by uid.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import FactsError
+from .events import Event, first_values, in_order, parents_of
+from .sync import FACT_FIELDS, Work, read_work
+from .vocab import ACTOR_FIELDS, SOURCE_FIELDS
+
+FORMAT = {"format": "facts-dir", "version": 1}
+MARKER = "facts-dir.json"
+GITATTRIBUTES = "# Two analysts' lines are both kept when git merges (facts sync matches them by uid).\n" \
+                "*.jsonl merge=union\n"
+# The record kinds of a line, and where a Work keeps them.
+KINDS = {"actor": "actors", "alias": "aliases", "merge": "merged", "set_aside": "set_aside", "decision": "decisions",
+         "unit": "units", "source": "sources", "version": "versions", "fact": "facts", "annotation": "annotations",
+         "change": "events"}
+_WHO = {"actor": None, "alias": None, "merge": "merged_by", "set_aside": None, "decision": "decided_by",
+        "unit": "added_by", "source": "added_by", "version": "by", "fact": "created_by", "annotation": "author",
+        "change": "by"}
+_WHEN = {"actor": "added_at", "merge": "merged_at", "decision": "decided_at", "unit": "added_at",
+         "source": "added_at", "version": "at", "fact": "created_at", "annotation": "created_at", "change": "at"}
+MAX_LINE = 20_000_000  # a source's text is at most 5,000,000 characters
+
+
+def _as_first_made(work: Work) -> None:
+    """Records as first made: the values each change found (so a line never changes when a record does)."""
+    by_record: dict[tuple[str, str], list[Event]] = {}
+    for e in work.events.values():
+        if e["table"] in ("fact", "actor", "source") and e["action"] == "update":
+            by_record.setdefault((e["table"], e["record"]), []).append(
+                Event(e["uid"], parents_of(e["parents"]), e["at"], e["by"], e["old"] or {}, e["new"] or {}))
+    for kind, records, fields in (("fact", work.facts, (*FACT_FIELDS, "about")), ("actor", work.actors, ACTOR_FIELDS),
+                                  ("source", work.sources, SOURCE_FIELDS)):
+        for uid, record in records.items():
+            events = by_record.get((kind, uid))
+            first = first_values({f: record.get(f) for f in fields}, in_order(events)) if events else {}
+            record.update(first)
+            for stamp in ("updated_at", "updated_by", "change_reason", "version"):
+                record.pop(stamp, None)
+
+
+def _author_file(record: dict, kind: str) -> str:
+    who = _WHO[kind]
+    name = (record.get(who) if who else None) or "shared"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip(".-")[:80] or "shared"
+    return safe
+
+
+def write_dir(db: sqlite_utils.Database, folder: str | os.PathLike) -> dict[str, int]:
+    """Write the collection into `folder` (made if missing; an existing facts-dir is brought up to date)."""
+    root = Path(folder)
+    if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
+        raise FactsError(f"{root}: not empty and not a facts-dir; give a new or empty folder")
+    work = read_work(db)
+    _as_first_made(work)
+    files: dict[str, list[tuple[str, str, str]]] = {}
+    counts: dict[str, int] = {}
+    for kind, attr in KINDS.items():
+        for key, record in getattr(work, attr).items():
+            line = json.dumps({"type": kind, **record}, ensure_ascii=False, sort_keys=True)
+            when = record.get(_WHEN.get(kind, "")) or ""
+            files.setdefault(_author_file(record, kind), []).append((when, f"{kind}:{key}", line))
+            counts[kind] = counts.get(kind, 0) + 1
+    (root / "log").mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text(json.dumps(FORMAT) + "\n", encoding="utf-8")
+    (root / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
+    for name, lines in files.items():
+        path = root / "log" / f"{name}.jsonl"
+        text = "".join(line + "\n" for _, _, line in sorted(lines))
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)  # whole or not at all
+    return counts
+
+
+def is_dir(path: Path) -> bool:
+    return path.is_dir() and (path / MARKER).is_file()
+
+
+def read_dir(folder: str | os.PathLike) -> Work:
+    """A facts-dir's records and changes. A line that is not one is refused with where it is."""
+    root = Path(folder)
+    try:
+        marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise FactsError(f"{root}: not a facts-dir ({MARKER} is missing or unreadable)") from None
+    if not isinstance(marker, dict) or marker.get("format") != "facts-dir":
+        raise FactsError(f"{root}/{MARKER}: not a facts-dir marker")
+    if marker.get("version") != FORMAT["version"]:
+        raise FactsError(f"{root}: facts-dir version {marker.get('version')!r}; this facts reads version 1")
+    work = Work()
+    for path in sorted((root / "log").glob("*.jsonl")):
+        read_log(path, work)
+    return work
+
+
+def read_log(path: Path, work: Work) -> None:
+    """Add one log file's lines to `work`; of two lines for one record, the same one is kept everywhere."""
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                if len(line) > MAX_LINE:
+                    raise FactsError(f"{path}:{number}: a line longer than any record")
+                _take(work, _line(path, number, line))
+    except UnicodeDecodeError:
+        raise FactsError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise FactsError(f"{path}: cannot be read ({e.strerror})") from None
+
+
+def _line(path: Path, number: int, line: str) -> tuple[str, dict]:
+    try:
+        record = json.loads(line)
+    except ValueError as e:
+        raise FactsError(f"{path}:{number}: not a JSON line ({e.msg})") from None
+    if not isinstance(record, dict) or record.get("type") not in KINDS:
+        raise FactsError(f"{path}:{number}: not a facts-dir record (its type must be one of {', '.join(KINDS)})")
+    kind = record.pop("type")
+    key = _key(kind, record)
+    if not isinstance(key, str) or not key:
+        raise FactsError(f"{path}:{number}: a {kind} without its uid")
+    return kind, record | {"_key": key}
+
+
+def _key(kind: str, record: dict) -> object:
+    if kind == "merge":
+        return f"{record.get('uid')} {record.get('into_uid')}" if record.get("uid") and record.get("into_uid") else None
+    if kind == "unit":
+        unit = record.get("unit")
+        return unit.casefold() if isinstance(unit, str) else None
+    return record.get("uid")
+
+
+def _take(work: Work, item: tuple[str, dict]) -> None:
+    kind, record = item
+    key = record.pop("_key")
+    table = getattr(work, KINDS[kind])
+    if key in table and json.dumps(table[key], sort_keys=True) <= json.dumps(record, sort_keys=True):
+        return
+    table[key] = record
