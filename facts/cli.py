@@ -975,8 +975,8 @@ def _side_value(db, field_name: str, value) -> str:
         return format_confidence(float(value["confidence"]))
     if isinstance(value, dict) and field_name == "quantity" and value.get("qualifier"):
         number = value.get("value")
-        shown = format_number(float(number)) if isinstance(number, (int, float)) else ""
-        return " ".join(str(p) for p in (value["qualifier"], shown, value.get("unit") or "") if p)
+        figure = format_number(float(number)) if isinstance(number, (int, float)) else ""
+        return " ".join(str(p) for p in (value["qualifier"], figure, value.get("unit") or "") if p)
     if isinstance(value, dict):
         shown = {k: v for k, v in value.items() if v is not None}
         for name, table, column in (("actor_id", "actors", "name"), ("source_id", "sources", "key"),

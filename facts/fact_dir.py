@@ -127,8 +127,10 @@ def read_log(path: Path, work: Work) -> None:
 def _line(path: Path, number: int, line: str) -> tuple[str, dict]:
     try:
         record = json.loads(line)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise FactsError(f"{path}:{number}: not a JSON line ({e.msg})") from None
+    except ValueError:  # a number too long to read
+        raise FactsError(f"{path}:{number}: not a JSON line") from None
     if not isinstance(record, dict) or record.get("type") not in KINDS:
         raise FactsError(f"{path}:{number}: not a facts-dir record (its type must be one of {', '.join(KINDS)})")
     kind = record.pop("type")
