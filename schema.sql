@@ -983,18 +983,29 @@ BEGIN
 END;
 
 -- A change's global id and its parents (the changes of the same record no other change was made on yet),
--- made when a change comes without them (a change another analyst made comes with its own).
+-- made when a change comes without them (a change another analyst made comes with its own). A change
+-- made again from a full-fidelity file (facts import) takes the ones it was exported with, left for it in
+-- pending_change by the import.
+CREATE TABLE pending_change (
+    tbl     TEXT NOT NULL,
+    record  INTEGER NOT NULL,
+    uid     TEXT NOT NULL,
+    parents TEXT NOT NULL,
+    PRIMARY KEY (tbl, record)
+) STRICT;
 CREATE UNIQUE INDEX fact_history_uid ON fact_history(uid);
 CREATE TRIGGER fact_history_uid_made AFTER INSERT ON fact_history WHEN new.uid IS NULL
 BEGIN
-    UPDATE fact_history SET uid = lower(hex(randomblob(16))),
-        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+    UPDATE fact_history SET uid = coalesce((SELECT uid FROM pending_change WHERE tbl = 'fact_history' AND record = new.fact_id), lower(hex(randomblob(16)))),
+        parents = coalesce((SELECT parents FROM pending_change WHERE tbl = 'fact_history' AND record = new.fact_id),
+                           (SELECT group_concat(uid, ' ') FROM (
                                SELECT h.uid FROM fact_history h WHERE h.fact_id = new.fact_id AND h.id <> new.id AND h.uid IS NOT NULL
                                    AND NOT EXISTS (SELECT 1 FROM fact_history c WHERE c.fact_id = new.fact_id
                                                    AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
                                ORDER BY h.uid)),
                            coalesce((SELECT uid FROM facts WHERE id = new.fact_id), json_extract(new.old, '$.uid')), '')
     WHERE id = new.id;
+    DELETE FROM pending_change WHERE tbl = 'fact_history' AND record = new.fact_id;
 END;
 CREATE TRIGGER fact_history_uid_kept BEFORE UPDATE OF uid, parents ON fact_history WHEN old.uid IS NOT NULL
 BEGIN
@@ -1003,14 +1014,16 @@ END;
 CREATE UNIQUE INDEX actor_history_uid ON actor_history(uid);
 CREATE TRIGGER actor_history_uid_made AFTER INSERT ON actor_history WHEN new.uid IS NULL
 BEGIN
-    UPDATE actor_history SET uid = lower(hex(randomblob(16))),
-        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+    UPDATE actor_history SET uid = coalesce((SELECT uid FROM pending_change WHERE tbl = 'actor_history' AND record = new.actor_id), lower(hex(randomblob(16)))),
+        parents = coalesce((SELECT parents FROM pending_change WHERE tbl = 'actor_history' AND record = new.actor_id),
+                           (SELECT group_concat(uid, ' ') FROM (
                                SELECT h.uid FROM actor_history h WHERE h.actor_id = new.actor_id AND h.id <> new.id AND h.uid IS NOT NULL
                                    AND NOT EXISTS (SELECT 1 FROM actor_history c WHERE c.actor_id = new.actor_id
                                                    AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
                                ORDER BY h.uid)),
                            (SELECT uid FROM actors WHERE id = new.actor_id), '')
     WHERE id = new.id;
+    DELETE FROM pending_change WHERE tbl = 'actor_history' AND record = new.actor_id;
 END;
 CREATE TRIGGER actor_history_uid_kept BEFORE UPDATE OF uid, parents ON actor_history WHEN old.uid IS NOT NULL
 BEGIN
@@ -1019,14 +1032,16 @@ END;
 CREATE UNIQUE INDEX source_history_uid ON source_history(uid);
 CREATE TRIGGER source_history_uid_made AFTER INSERT ON source_history WHEN new.uid IS NULL
 BEGIN
-    UPDATE source_history SET uid = lower(hex(randomblob(16))),
-        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+    UPDATE source_history SET uid = coalesce((SELECT uid FROM pending_change WHERE tbl = 'source_history' AND record = new.source_id), lower(hex(randomblob(16)))),
+        parents = coalesce((SELECT parents FROM pending_change WHERE tbl = 'source_history' AND record = new.source_id),
+                           (SELECT group_concat(uid, ' ') FROM (
                                SELECT h.uid FROM source_history h WHERE h.source_id = new.source_id AND h.id <> new.id AND h.uid IS NOT NULL
                                    AND NOT EXISTS (SELECT 1 FROM source_history c WHERE c.source_id = new.source_id
                                                    AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
                                ORDER BY h.uid)),
                            (SELECT uid FROM sources WHERE id = new.source_id), '')
     WHERE id = new.id;
+    DELETE FROM pending_change WHERE tbl = 'source_history' AND record = new.source_id;
 END;
 CREATE TRIGGER source_history_uid_kept BEFORE UPDATE OF uid, parents ON source_history WHEN old.uid IS NOT NULL
 BEGIN
@@ -1035,14 +1050,16 @@ END;
 CREATE UNIQUE INDEX link_history_uid ON link_history(uid);
 CREATE TRIGGER link_history_uid_made AFTER INSERT ON link_history WHEN new.uid IS NULL
 BEGIN
-    UPDATE link_history SET uid = lower(hex(randomblob(16))),
-        parents = coalesce((SELECT group_concat(uid, ' ') FROM (
+    UPDATE link_history SET uid = coalesce((SELECT uid FROM pending_change WHERE tbl = 'link_history' AND record = new.subject_id), lower(hex(randomblob(16)))),
+        parents = coalesce((SELECT parents FROM pending_change WHERE tbl = 'link_history' AND record = new.subject_id),
+                           (SELECT group_concat(uid, ' ') FROM (
                                SELECT h.uid FROM link_history h WHERE h.kind = new.kind AND h.subject_id = new.subject_id AND h.id <> new.id AND h.uid IS NOT NULL
                                    AND NOT EXISTS (SELECT 1 FROM link_history c WHERE c.kind = new.kind AND c.subject_id = new.subject_id
                                                    AND instr(' ' || c.parents || ' ', ' ' || h.uid || ' ') > 0)
                                ORDER BY h.uid)),
                            CASE new.kind WHEN 'repeats' THEN (SELECT uid FROM facts WHERE id = new.subject_id) ELSE (SELECT uid FROM actors WHERE id = new.subject_id) END, '')
     WHERE id = new.id;
+    DELETE FROM pending_change WHERE tbl = 'link_history' AND record = new.subject_id;
 END;
 CREATE TRIGGER link_history_uid_kept BEFORE UPDATE OF uid, parents ON link_history WHEN old.uid IS NOT NULL
 BEGIN

@@ -680,8 +680,12 @@ def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
     All or nothing: one bad record writes nothing, and every bad record is
     named as FILE:LINE: field: reason. Importing the same facts again adds nothing.
     """
+    from .fact_dir import is_log
     from .fact_files import read_files
     from .importer import import_records
+    if any(is_log(f) for f in files):
+        _import_logs(ctx, files, dry_run)
+        return
     records = read_files(files, fmt)
     db = _db(ctx)
     with _progress(len(records), "Importing") as advance:
@@ -692,6 +696,57 @@ def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
                f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"
                + (f", {_count(result.annotations_added, 'annotation')}" if result.annotations_added else "")
                + (" — dry run, nothing written" if dry_run else ""))
+
+
+def _import_logs(ctx, files, dry_run: bool) -> None:
+    """Full-fidelity files go in as a sync: every record and change with its uid, so the collection comes back
+    as it was, and what is already here stays."""
+    from .fact_dir import is_log
+    from .sync_source import read_source
+    if not all(is_log(f) for f in files):
+        raise FactsError("import full-fidelity files (facts export --format facts-jsonl) by themselves")
+    db = _db(ctx)
+    added = _sync_all(db, [(f, read_source(f)) for f in files], dry_run)[0]
+    wanted = ("facts", "actors", "sources", "annotations", "changes")
+    say(f"{'Would add' if dry_run else 'Added'} "
+        + ", ".join(_count(added.get(k, 0), k[:-1]) for k in wanted)
+        + (" — dry run, nothing written" if dry_run else ""))
+
+
+class _NothingWritten(Exception):
+    pass
+
+
+def _sync_all(db, works: list, dry_run: bool = False) -> tuple[dict[str, int], int]:
+    """Take each work into `db` in one transaction: (what was added, conflicts listed)."""
+    import sqlite3
+
+    from .db import transaction, utc_now
+    from .sync import sync_work
+    added: dict[str, int] = {}
+    conflicts = 0
+    try:
+        with transaction(db):
+            for source, work in works:
+                try:
+                    result = sync_work(db, work, _author(), utc_now())
+                except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, AttributeError) as e:
+                    detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+                    raise FactsError(f"{source}: refused, nothing was written (a record or change the database "
+                                     f"does not accept: {detail})") from None
+                for kind, n in result.added.items():
+                    added[kind] = added.get(kind, 0) + n
+                conflicts = result.conflicts
+            if dry_run:
+                raise _NothingWritten
+    except _NothingWritten:
+        pass
+    return added, conflicts
+
+
+def _told(counts: dict[str, int]) -> str:
+    """'58 facts, 40 actors, 166 annotations, 10 changes': what a collection or a sync holds."""
+    return ", ".join(_count(n, kind) for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n) or "nothing"
 
 
 def _count(n: int, noun: str) -> str:
@@ -879,15 +934,15 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
                              "no filters (facts export --format facts-dir DIR)")
         from .fact_dir import write_dir
         counts = write_dir(db, folder)
-        say(f"Wrote {folder}: " + ", ".join(f"{n} {kind}s" for kind, n in sorted(counts.items())), err=True)
+        say(f"Wrote {folder}: {_told(counts)}", err=True)
         return
     if fmt == "facts-jsonl":
         if name or flt != build_filter():
             raise FactsError("--format facts-jsonl writes the whole collection: give no table and no filters")
-        from .fidelity import write_collection
+        from .fact_dir import write_log
         with output(path) as out:
-            counts = write_collection(db, out)
-        say(", ".join(f"{n} {kind}s" for kind, n in counts.items()), err=True)
+            counts = write_log(db, out)
+        say(_told(counts), err=True)
         return
     if metadata_path or site:
         if name or path:
@@ -916,27 +971,10 @@ def sync(ctx, sources):
     --format facts-dir) or log files, or folders of them. Every record and change not seen yet is added with
     its own author and time; the result does not depend on the order. What was changed apart and cannot
     both stand is listed by facts conflicts."""
-    import sqlite3
-
-    from .db import transaction, utc_now
-    from .sync import sync_work
     from .sync_source import read_source
     db = _db(ctx)
-    works = [(source, read_source(source)) for source in sources]
-    added: dict[str, int] = {}
-    conflicts = 0
-    with transaction(db):
-        for source, work in works:
-            try:
-                result = sync_work(db, work, _author(), utc_now())
-            except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, AttributeError) as e:
-                detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-                raise FactsError(f"{source}: refused, nothing was synced (a record or change the database does not "
-                                 f"accept: {detail})") from None
-            for kind, n in result.added.items():
-                added[kind] = added.get(kind, 0) + n
-            conflicts = result.conflicts
-    told = ", ".join(_count(n, kind.rstrip("s")) for kind, n in sorted(added.items())) or "nothing new"
+    added, conflicts = _sync_all(db, [(source, read_source(source)) for source in sources])
+    told = ", ".join(_count(n, kind[:-1]) for kind, n in sorted(added.items(), key=lambda kv: -kv[1])) or "nothing new"
     say(f"Synced {len(sources)} source{'s' if len(sources) != 1 else ''}: {told}")
     if conflicts:
         say(f"{_count(conflicts, 'conflict')} to decide: facts conflicts")

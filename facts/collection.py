@@ -28,7 +28,7 @@ from .errors import DuplicateFact, FactsError
 from .export import export, output
 from .extract import Candidate
 from .facets import FacetValue, data_version, facet_counts_many
-from .fidelity import write_collection
+from .fact_dir import write_log
 from .models import Actor, validated
 from .numbers import parse_quantity
 from .provenance import describe_suggestion, link_speaker, suggest_repeats, unlink_speaker
@@ -167,7 +167,7 @@ class Collection:
         """What the table shows, written as facts export would (facts-jsonl: the whole collection)."""
         with self._db() as db, output(path) as out:
             if shape == "facts-jsonl":
-                return write_collection(db, out)["fact"]
+                return write_log(db, out).get("fact", 0)
             return export(db, "facts_flat", out, shape=shape, flt=query.filter)
 
     def record(self, fact_id: int) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from .annotations import insert_annotation
-from .db import new_uid
+from .db import change_json, new_uid
 from .errors import FactsError
 from .events import parents_of
 from .models import Annotation, validated
@@ -110,7 +110,7 @@ def resolve_conflict(db: sqlite_utils.Database, conflict_id: int, take: str, aut
                    [side.value, now, author, row[0]])
         if row[1] == side.value:  # no column changed, so the trigger wrote nothing: the decision is written here
             db.execute("INSERT INTO actor_history (actor_id, changed_at, changed_by, old, new) VALUES (?, ?, ?, ?, ?)",
-                       [row[0], now, author, json.dumps({"kind": row[1]}), json.dumps({"kind": side.value})])
+                       [row[0], now, author, change_json({"kind": row[1]}), change_json({"kind": side.value})])
         conflicts_of(db, set())
         return f"{conflict.about} is a {side.value}"
     if conflict.kind == "duplicate" and side is not None:
@@ -152,7 +152,7 @@ def _resolve_field(db: sqlite_utils.Database, conflict: Conflict, side: Side | N
     heads = _heads(db, fact_id)
     db.execute("INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new, uid, parents) "
                "VALUES (?, 'update', ?, ?, ?, ?, ?, ?)",
-               [fact_id, now, author, json.dumps(current), json.dumps(chosen), new_uid(), " ".join(sorted(heads))])
+               [fact_id, now, author, change_json(current), change_json(chosen), new_uid(), " ".join(sorted(heads))])
     with _applying(db):
         materialize_fact(db, fact_id)
     conflicts_of(db, {fact_id})

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import getpass
+import json
 import os
 import secrets
 import sqlite3
@@ -54,6 +55,12 @@ def new_uid() -> str:
     """A record's global id: 32 hex digits, the milliseconds since 1970 then random ones, so that ids made
     one after another go in at the end of their index (a million facts imported stay fast)."""
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
+def change_json(values: dict) -> str:
+    """A change's old or new values as SQLite's JSON functions write them (the history triggers do), so every
+    change reads alike, and one copied from another database reads as it was made."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 def utc_now() -> str:

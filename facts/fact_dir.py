@@ -1,4 +1,6 @@
-"""A collection as a folder that git merges: `facts export --format facts-dir DIR`, read back by `facts sync DIR`.
+"""A collection as records and changes: a folder that git merges (`facts export --format facts-dir DIR`, read
+back by `facts sync DIR`), or one file (`facts export --format facts-jsonl`, the full-fidelity export, read
+back by `facts import` or `facts sync`).
 
 Each record and change is one JSON line, written once and never rewritten: records as first made (a fact
 with the values it was entered with, an actor as added, a source with its first text), then every change
@@ -12,6 +14,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import IO
 
 import sqlite_utils
 
@@ -21,6 +24,8 @@ from .sync import FACT_FIELDS, Work, read_work
 from .vocab import ACTOR_FIELDS, SOURCE_FIELDS
 
 FORMAT = {"format": "facts-dir", "version": 1}
+# The first line of a full-fidelity file: the same lines as a facts-dir's, in one file.
+HEADER = {"type": "collection", "format": "facts-log", "version": 1}
 MARKER = "facts-dir.json"
 GITATTRIBUTES = "# Two analysts' lines are both kept when git merges (facts sync matches them by uid).\n" \
                 "*.jsonl merge=union\n"
@@ -60,31 +65,61 @@ def _author_file(record: dict, kind: str) -> str:
     return safe
 
 
-def write_dir(db: sqlite_utils.Database, folder: str | os.PathLike) -> dict[str, int]:
-    """Write the collection into `folder` (made if missing; an existing facts-dir is brought up to date)."""
-    root = Path(folder)
-    if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
-        raise FactsError(f"{root}: not empty and not a facts-dir; give a new or empty folder")
+def _lines(db: sqlite_utils.Database, ids: bool) -> tuple[list[tuple[str, str, str, str]], dict[str, int]]:
+    """Every record and change as (the file of who made it, when, its key, its JSON line); with their local
+    ids or not (a facts-dir leaves them out: another analyst's copy numbers the same records otherwise)."""
     work = read_work(db)
     _as_first_made(work)
-    files: dict[str, list[tuple[str, str, str]]] = {}
+    lines = []
     counts: dict[str, int] = {}
     for kind, attr in KINDS.items():
         for key, record in getattr(work, attr).items():
-            line = json.dumps({"type": kind, **record}, ensure_ascii=False, sort_keys=True)
+            fields = record if ids else {k: v for k, v in record.items() if k != "id"}
+            line = json.dumps({"type": kind, **fields}, ensure_ascii=False)  # a change keeps its fields in order
             when = record.get(_WHEN.get(kind, "")) or ""
-            files.setdefault(_author_file(record, kind), []).append((when, f"{kind}:{key}", line))
+            lines.append((_author_file(record, kind), when, f"{kind}:{key}", line))
             counts[kind] = counts.get(kind, 0) + 1
+    return lines, counts
+
+
+def write_log(db: sqlite_utils.Database, out: IO[str]) -> dict[str, int]:
+    """The whole collection as one file, in time order: the full-fidelity export."""
+    lines, counts = _lines(db, ids=True)
+    out.write(json.dumps(HEADER) + "\n")
+    for _, _, _, line in sorted(lines, key=lambda item: item[1:3]):
+        out.write(line + "\n")
+    return counts
+
+
+def write_dir(db: sqlite_utils.Database, folder: str | os.PathLike) -> dict[str, int]:
+    """Write the collection into `folder` (made if missing; an existing facts-dir is brought up to date)."""
+    root = Path(folder)
+    if root.exists() and (not root.is_dir() or (any(root.iterdir()) and not (root / MARKER).exists())):
+        raise FactsError(f"{root}: not empty and not a facts-dir; give a new or empty folder")
+    lines, counts = _lines(db, ids=False)
+    files: dict[str, list[tuple[str, str, str]]] = {}
+    for name, when, key, line in lines:
+        files.setdefault(name, []).append((when, key, line))
     (root / "log").mkdir(parents=True, exist_ok=True)
     (root / MARKER).write_text(json.dumps(FORMAT) + "\n", encoding="utf-8")
     (root / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
-    for name, lines in files.items():
+    for name, rows in files.items():
         path = root / "log" / f"{name}.jsonl"
-        text = "".join(line + "\n" for _, _, line in sorted(lines))
+        text = "".join(line + "\n" for _, _, line in sorted(rows))
         temporary = path.with_name(path.name + ".part")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)  # whole or not at all
     return counts
+
+
+def is_log(path: str | os.PathLike) -> bool:
+    """Whether a file is a full-fidelity export (its first line the header)."""
+    try:
+        with Path(path).open(encoding="utf-8") as f:
+            first = f.readline(1000)
+        return json.loads(first).get("type") == HEADER["type"]
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+        return False
 
 
 def is_dir(path: Path) -> bool:
@@ -113,7 +148,7 @@ def read_log(path: Path, work: Work) -> None:
     try:
         with path.open(encoding="utf-8", newline="") as f:
             for number, line in enumerate(f, 1):
-                if not line.strip():
+                if not line.strip() or (number == 1 and is_log(path)):
                     continue
                 if len(line) > MAX_LINE:
                     raise FactsError(f"{path}:{number}: a line longer than any record")

@@ -21,7 +21,7 @@ from .fact_files import CHANGES, HeldFile, Record, Records, read_files, seed_fil
 from .files import read_file
 from .models import Actor, Annotation, FactPointer, Source, SpeaksFor, validated
 from .provenance import link_repeats, link_speaker, resolve_pointer
-from .replay import replay_change
+from .replay import expect_change, replay_change
 from .sources import add_source
 from .writing import FactWriter, Resolver, validate_fact
 
@@ -200,7 +200,13 @@ def _import_annotation(db: sqlite_utils.Database, data: dict, author: str, resol
         if data["retracts"] not in resolver.annotation_refs:
             raise FieldProblems([("retracts", f"no annotation with ref {data['retracts']!r} earlier in the import")])
         data["retracts"] = resolver.annotation_refs[data["retracts"]]
-    annotation_id, created = insert_annotation(db, _annotation(data, resolver, author))
+    change = data.pop("change", None)
+    annotation = _annotation(data, resolver, author)
+    try:
+        expect_change(db, "fact_history", annotation.fact_id, change)
+        annotation_id, created = insert_annotation(db, annotation)
+    finally:
+        db.execute("DELETE FROM pending_change")
     if ref is not None:
         resolver.annotation_refs[ref] = annotation_id
     result.annotations_added += created

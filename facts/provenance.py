@@ -7,6 +7,7 @@ import sqlite_utils
 
 from .actors import resolve_actor
 from .dates import parse_point
+from .db import change_json
 from .display import printable_line
 from .errors import FactsError, FieldProblems
 from .models import FactPointer
@@ -49,7 +50,7 @@ def link_repeats(db: sqlite_utils.Database, fact_id: int, repeats: int | None, a
         return False
     if repeats is None:
         db.execute("INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new) "
-                   "VALUES ('repeats', ?, ?, ?, ?, NULL)", [fact_id, now, author, json.dumps({"repeats": current})])
+                   "VALUES ('repeats', ?, ?, ?, ?, NULL)", [fact_id, now, author, change_json({"repeats": current})])
         db.execute("DELETE FROM fact_repeats WHERE fact_id = ?", [fact_id])
         return True
     if repeats == fact_id:
@@ -145,7 +146,7 @@ def unlink_speaker(db: sqlite_utils.Database, actor: str, organization: str, aut
     for link_id, start, end in rows:
         db.execute("INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new) "
                    "VALUES ('speaks_for', ?, ?, ?, ?, NULL)",
-                   [actor_id, now, author, json.dumps({"organization_id": org_id, "date_start": start,
+                   [actor_id, now, author, change_json({"organization_id": org_id, "date_start": start,
                                                        "date_end": end})])
         db.execute("DELETE FROM speaks_for WHERE id = ?", [link_id])
     return len(rows)

@@ -3,6 +3,8 @@ a fact, new versions of a source, links made or removed, units declared the same
 its own time and author, so the history it leaves is the one it left where it was made; a change already
 there (the same file imported again) is not made twice."""
 
+import re
+
 import sqlite_utils
 
 from .actors import resolve_actor
@@ -12,8 +14,36 @@ from .provenance import declare_units, link_repeats, link_speaker, unlink_speake
 from .sources import edit_source, get_source, update_source
 from .writing import FACT_COLUMNS, set_about
 
+_UID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def expect_change(db: sqlite_utils.Database, table: str, record_id: int, change: object) -> None:
+    """Leave the uid and parents a change was exported with for the history row it is about to make."""
+    if change is None:
+        return
+    if not isinstance(change, dict) or not _is_uid(change.get("uid")) or not isinstance(change.get("parents"), str) \
+            or not all(_is_uid(p) for p in change["parents"].split()):
+        raise FieldProblems([("uid", "a change's uid and parents are 32 hex digits each")])
+    db.execute("INSERT OR REPLACE INTO pending_change (tbl, record, uid, parents) VALUES (?, ?, ?, ?)",
+               [table, record_id, change["uid"], change["parents"]])
+
+
+def _is_uid(value: object) -> bool:
+    return isinstance(value, str) and bool(_UID.match(value))
+
+
+def _own(data: dict) -> dict | None:
+    return {"uid": data["uid"], "parents": data.get("parents") or ""} if data.get("uid") is not None else None
+
 
 def replay_change(db: sqlite_utils.Database, data: dict, refs: dict, annotation_refs: dict) -> None:
+    try:
+        _replay(db, data, refs)
+    finally:
+        db.execute("DELETE FROM pending_change")  # what a change that made nothing left is not another's
+
+
+def _replay(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
     kind = data["type"]
     if kind == "unit":
         declare_units(db, _text(data, "canonical"), [_text(data, "unit")], data.get("added_by") or "",
@@ -21,7 +51,7 @@ def replay_change(db: sqlite_utils.Database, data: dict, refs: dict, annotation_
     elif kind == "edit":
         _edit(db, data, refs)
     elif kind == "source_version":
-        _source_version(db, data)
+        _source_version(db, data, refs)
     elif kind == "source_edit":
         _source_edit(db, data)
     elif kind == "link":
@@ -68,6 +98,7 @@ def _edit(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
             raise FieldProblems([(f"changes.{name}", "is not a field of a fact")])
     if db.execute("SELECT 1 FROM fact_history WHERE fact_id = ? AND changed_at = ?", [fact_id, at]).fetchone():
         return  # made already: the same file again
+    expect_change(db, "fact_history", fact_id, _own(data))
     if about is not None:
         set_about(db, fact_id, about, by or "", at)
     if values:
@@ -75,7 +106,7 @@ def _edit(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
                    "WHERE id = ?", [*values.values(), at, by, fact_id])
 
 
-def _source_version(db: sqlite_utils.Database, data: dict) -> None:
+def _source_version(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
     key, at = _text(data, "source"), _text(data, "at")
     checked = validated(Source, {"key": key, "title": "a new version", "text": _text(data, "text"),
                                  "media_type": data.get("media_type") or "text/plain",
@@ -85,6 +116,14 @@ def _source_version(db: sqlite_utils.Database, data: dict) -> None:
             "SELECT 1 FROM source_versions WHERE source_id = ? AND stored_at = ?", [source["id"], at]).fetchone():
         return  # made already
     assert checked.text is not None
+    expect_change(db, "source_history", source["id"], _own(data))
+    anchored = data.get("anchored") or {}
+    if not isinstance(anchored, dict):
+        raise FieldProblems([("anchored", "must map facts to their changes")])
+    for ref, change in anchored.items():
+        fact_id = refs.get(int(ref)) if str(ref).isdigit() else None
+        if fact_id is not None and isinstance(change, list) and len(change) == 2:
+            expect_change(db, "fact_history", fact_id, {"uid": change[0], "parents": change[1]})
     kept = data.get("kept_uid")
     update_source(db, key, checked.text, checked.media_type, checked.page_starts, checked.text.encode("utf-8"),
                   data.get("by") or "", at, data.get("reason"), kept if isinstance(kept, str) else None)
@@ -103,6 +142,7 @@ def _source_edit(db: sqlite_utils.Database, data: dict) -> None:
     if db.execute("SELECT 1 FROM source_history WHERE source_id = ? AND changed_at = ?",
                   [source["id"], at]).fetchone():
         return  # the same file again
+    expect_change(db, "source_history", source["id"], _own(data))
     edit_source(db, source["key"], changes, data.get("reason") or "not recorded", data.get("by") or "", at)
 
 
@@ -113,11 +153,13 @@ def _link(db: sqlite_utils.Database, data: dict, refs: dict) -> None:
         if _made(db, "repeats", fact_id, at):
             return  # the same file again
         repeats = data.get("repeats")
+        expect_change(db, "link_history", fact_id, _own(data))
         link_repeats(db, fact_id, None if repeats is None else _fact(refs, repeats, "repeats"), by, at, replace=True)
     elif data.get("kind") == "speaks_for":
         actor, organization = _text(data, "actor"), _text(data, "organization")
         if _made(db, "speaks_for", resolve_actor(db, actor), at):
             return
+        expect_change(db, "link_history", resolve_actor(db, actor), _own(data))
         if data.get("removed"):
             unlink_speaker(db, actor, organization, by, at)
         else:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from .db import inserted_id, savepoint
+from .db import change_json, inserted_id, savepoint
 from .errors import FactsError
 from .events import Event, Folded, fold, in_order, parents_of
 from .vocab import ACTOR_FIELDS, FIELD_GROUPS, SOURCE_FIELDS
@@ -168,10 +168,10 @@ def read_work(db: sqlite_utils.Database) -> Work:
     """Everything a database holds, as records and changes named by uid."""
     uids = _Uids(db)
     work = Work()
-    for a in db.query("SELECT uid, name, kind, description, added_at, updated_at, updated_by FROM actors"):
+    for a in db.query("SELECT id, uid, name, kind, description, added_at, updated_at, updated_by FROM actors"):
         work.actors[a["uid"]] = a
-    for alias, actor_id, uid in db.execute("SELECT alias, actor_id, uid FROM aliases"):
-        work.aliases[uid] = {"uid": uid, "alias": alias, "actor": uids.uid("actors", actor_id)}
+    for rowid, alias, actor_id, uid in db.execute("SELECT rowid, alias, actor_id, uid FROM aliases"):
+        work.aliases[uid] = {"id": rowid, "uid": uid, "alias": alias, "actor": uids.uid("actors", actor_id)}
     for m in db.query("SELECT * FROM merged_uids"):
         work.merged[f"{m['uid']} {m['into_uid']}"] = m
     for s in db.query("SELECT * FROM set_aside"):
@@ -182,7 +182,7 @@ def read_work(db: sqlite_utils.Database) -> Work:
         work.units[u["unit"].casefold()] = u
     for s in db.query(f"SELECT id, uid, {', '.join(_SOURCE_COLUMNS)} FROM sources"):
         first = db.execute("SELECT text, sha256, media_type, page_starts FROM source_versions WHERE source_id = ? "
-                           "AND version = 1", [s.pop("id")]).fetchone()
+                           "AND version = 1", [s["id"]]).fetchone()
         if first:  # it comes in with its first text; the later ones come as versions
             s.update(zip(("text", "sha256", "media_type", "page_starts"), first))
         work.sources[s["uid"]] = s
@@ -193,24 +193,23 @@ def read_work(db: sqlite_utils.Database) -> Work:
         about.setdefault(fact_id, []).append(actor_id)
     for row in db.query(f"SELECT id, uid, {columns}, created_at, created_by, updated_at, updated_by FROM facts"):
         fact = _uidize({**row, "about": about.get(row["id"], [])}, uids)
-        fact.pop("id")
         work.facts[row["uid"]] = fact
     for a in db.query("SELECT * FROM annotations"):
         a = dict(a)
         a["fact"] = uids.uid("facts", a.pop("fact_id"))
         a["superseded_by"] = uids.uid("facts", a["superseded_by"])
         a["retracts"] = uids.uid("annotations", a["retracts"])
-        a.pop("id")
         work.annotations[a["uid"]] = a
     for kind, (table, column, records) in _HISTORY.items():
         reason = "reason" if kind == "source" else "NULL AS reason"
         action = "action" if kind == "fact" else "'update' AS action"
-        for h in db.query(f"SELECT uid, parents, {column} AS record, {action}, changed_at, changed_by, {reason}, "
-                          f"old, new FROM {table}"):
+        for h in db.query(f"SELECT id, uid, parents, {column} AS record, {action}, changed_at, changed_by, "
+                          f"{reason}, old, new FROM {table}"):
             record = uids.uid(records, h["record"])
             if record is None:
                 continue  # a record merged away: its merge holds what it was
-            work.events[h["uid"]] = {"uid": h["uid"], "table": kind, "record": record, "parents": h["parents"],
+            work.events[h["uid"]] = {"id": h["id"], "uid": h["uid"], "table": kind, "record": record,
+                                     "parents": h["parents"],
                                      "action": h["action"], "at": h["changed_at"], "by": h["changed_by"],
                                      "reason": h["reason"], "old": _uidize(json.loads(h["old"]), uids),
                                      "new": _uidize(json.loads(h["new"]), uids) if h["new"] else None}
@@ -218,7 +217,8 @@ def read_work(db: sqlite_utils.Database) -> Work:
         record = uids.uid("facts" if h["kind"] == "repeats" else "actors", h["subject_id"])
         if record is None:
             continue
-        work.events[h["uid"]] = {"uid": h["uid"], "table": h["kind"], "record": record, "parents": h["parents"],
+        work.events[h["uid"]] = {"id": h["id"], "uid": h["uid"], "table": h["kind"], "record": record,
+                                 "parents": h["parents"],
                                  "action": "update", "at": h["changed_at"], "by": h["changed_by"], "reason": None,
                                  "old": _uidize(json.loads(h["old"]), uids) if h["old"] else None,
                                  "new": _uidize(json.loads(h["new"]), uids) if h["new"] else None}
@@ -301,6 +301,14 @@ class _Sync:
                 self.db.execute("INSERT INTO set_aside (uid, kind, subject, record) VALUES (?, ?, ?, ?)",
                                 [a["uid"], a["kind"], a["subject"], a["record"]])
 
+    def _free_id(self, table: str, record: dict) -> int | None:
+        """The local id a record had where it came from, if no row here has it (a copy into a new database
+        keeps every number the same)."""
+        wanted = record.get("id")
+        if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted < 1:
+            return None
+        return None if self.db.execute(f"SELECT 1 FROM {table} WHERE rowid = ?", [wanted]).fetchone() else wanted
+
     def _found_same(self, kind: str, a: str, b: str, record: dict | None = None) -> str:
         """Two records added apart found to be one: the smaller uid is kept. Returns it."""
         keep, went = sorted([a, b])
@@ -323,9 +331,9 @@ class _Sync:
                 self._found_same("actor", same[0], a["uid"], {k: gone[k] for k in ("name", "kind", "description",
                                                                                      "added_at")})
                 continue
-            cursor = self.db.execute(f"INSERT INTO actors ({', '.join(self._ACTOR)}, uid) VALUES "
-                                     f"({', '.join('?' * len(self._ACTOR))}, ?)",
-                                     [*(a.get(f) for f in self._ACTOR), a["uid"]])
+            cursor = self.db.execute(f"INSERT INTO actors (id, {', '.join(self._ACTOR)}, uid) VALUES "
+                                     f"(?, {', '.join('?' * len(self._ACTOR))}, ?)",
+                                     [self._free_id("actors", a), *(a.get(f) for f in self._ACTOR), a["uid"]])
             self.uids.add("actors", inserted_id(cursor), a["uid"])
             self.result.count("actors")
         # Rows read as a record not here: one of them (the one of its name, if any) takes that record's uid and
@@ -356,8 +364,8 @@ class _Sync:
                 continue
             here = self.db.execute("SELECT actor_id, uid FROM aliases WHERE alias = ?", [a["alias"]]).fetchone()
             if here is None:
-                self.db.execute("INSERT INTO aliases (alias, actor_id, uid) VALUES (?, ?, ?)",
-                                [a["alias"], owner, a["uid"]])
+                self.db.execute("INSERT INTO aliases (rowid, alias, actor_id, uid) VALUES (?, ?, ?, ?)",
+                                [self._free_id("aliases", a), a["alias"], owner, a["uid"]])
                 self.result.count("aliases")
                 continue
             keep, went = sorted([here[1], a["uid"]])
@@ -413,8 +421,9 @@ class _Sync:
                                 "VALUES (?, 'source', ?, ?)", [went, s["key"], json.dumps({"key": aside})])
             values = {c: s.get(c) for c in _SOURCE_COLUMNS if c != "version"}
             values["key"] = key
-            cursor = self.db.execute(f"INSERT INTO sources ({', '.join(values)}, uid) VALUES "
-                                     f"({', '.join('?' * len(values))}, ?)", [*values.values(), uid])
+            cursor = self.db.execute(f"INSERT INTO sources (id, {', '.join(values)}, uid) VALUES "
+                                     f"(?, {', '.join('?' * len(values))}, ?)",
+                                     [self._free_id("sources", s), *values.values(), uid])
             self.uids.add("sources", inserted_id(cursor), uid)
             if values["text"] is not None:
                 self.db.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) "
@@ -423,6 +432,7 @@ class _Sync:
             self.result.count("sources")
 
     def _versions(self) -> None:
+        from .replay import expect_change
         from .sources import update_source
         for v in sorted(self.work.versions.values(), key=lambda v: (v["source"], v["version"])):
             source_id = self.uids.id("sources", v["source"])
@@ -431,8 +441,21 @@ class _Sync:
             key, version = self.db.execute("SELECT key, version FROM sources WHERE id = ?", [source_id]).fetchone()
             if version != v["version"] - 1:
                 continue  # had already, or a version made apart (left as it is here)
-            update_source(self.db, key, v["text"], v["media_type"], v["page_starts"], v["text"].encode("utf-8"),
-                          v["by"] or "", v["at"], None, v["uid"])
+            # The changes it made there (the source's, and each quote found again) keep their uids here.
+            reason = None
+            for e in self.work.events.values():
+                if e["at"] != v["at"]:
+                    continue
+                if e["table"] == "source" and e["record"] == v["source"]:
+                    expect_change(self.db, "source_history", source_id, e)
+                    reason = e["reason"]
+                elif e["table"] == "fact" and (fact_id := self.uids.id("facts", e["record"])) is not None:
+                    expect_change(self.db, "fact_history", fact_id, e)
+            try:
+                update_source(self.db, key, v["text"], v["media_type"], v["page_starts"], v["text"].encode("utf-8"),
+                              v["by"] or "", v["at"], reason, v["uid"])
+            finally:
+                self.db.execute("DELETE FROM pending_change")
             self.result.count("versions")
 
     def _facts(self) -> None:
@@ -446,10 +469,10 @@ class _Sync:
             if f.get("superseded_by") and values["superseded_by"] is None:
                 values["superseded_by"] = None  # comes later in this sync; its status change brings it
             cursor = self.db.execute(
-                f"INSERT INTO facts ({', '.join(values)}, created_at, created_by, updated_at, updated_by, uid) "
-                f"VALUES ({', '.join('?' * (len(values) + 5))})",
-                [*values.values(), f["created_at"], f["created_by"], f.get("updated_at"), f.get("updated_by"),
-                 f["uid"]])
+                f"INSERT INTO facts (id, {', '.join(values)}, created_at, created_by, updated_at, updated_by, uid) "
+                f"VALUES ({', '.join('?' * (len(values) + 6))})",
+                [self._free_id("facts", f), *values.values(), f["created_at"], f["created_by"], f.get("updated_at"),
+                 f.get("updated_by"), f["uid"]])
             self.uids.add("facts", inserted_id(cursor), f["uid"])
             for actor in _localize({"about": f.get("about") or []}, self.uids)["about"]:
                 self.db.execute("INSERT OR IGNORE INTO fact_about (fact_id, actor_id) VALUES (?, ?)",
@@ -474,9 +497,9 @@ class _Sync:
             if fact_id is None:
                 continue
             cursor = self.db.execute(
-                "INSERT INTO annotations (fact_id, kind, body, tag, confidence, status, superseded_by, retracts, "
-                "author, created_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [fact_id, a["kind"], a["body"], a["tag"], a["confidence"], a["status"],
+                "INSERT INTO annotations (id, fact_id, kind, body, tag, confidence, status, superseded_by, retracts, "
+                "author, created_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self._free_id("annotations", a), fact_id, a["kind"], a["body"], a["tag"], a["confidence"], a["status"],
                  self.uids.id("facts", a["superseded_by"]), self.uids.id("annotations", a["retracts"]),
                  a["author"], a["created_at"], a["uid"]])
             self.uids.add("annotations", inserted_id(cursor), a["uid"])
@@ -491,15 +514,16 @@ class _Sync:
             if e["uid"] in known:
                 continue
             kind = e["table"]
-            old = json.dumps(_localize(e["old"], self.uids)) if e["old"] is not None else None
-            new = json.dumps(_localize(e["new"], self.uids)) if e["new"] is not None else None
+            old = change_json(_localize(e["old"], self.uids)) if e["old"] is not None else None
+            new = change_json(_localize(e["new"], self.uids)) if e["new"] is not None else None
             if kind in _HISTORY:
                 table, column, records = _HISTORY[kind]
                 record_id = self.uids.id(records, e["record"])
                 if record_id is None and not (kind == "fact" and e["action"] == "delete"):
                     continue
-                row = {column: record_id or 0, "changed_at": e["at"], "changed_by": e["by"], "old": old or "{}",
-                       "new": new if kind == "fact" else new or "{}", "uid": e["uid"], "parents": e["parents"]}
+                row = {"id": self._free_id(table, e), column: record_id or 0, "changed_at": e["at"],
+                       "changed_by": e["by"], "old": old or "{}", "new": new if kind == "fact" else new or "{}",
+                       "uid": e["uid"], "parents": e["parents"]}
                 if kind == "fact":
                     row["action"] = e["action"]
                 if kind == "source":
@@ -513,9 +537,10 @@ class _Sync:
                 subject = self.uids.id("facts" if kind == "repeats" else "actors", e["record"])
                 if subject is None:
                     continue
-                self.db.execute("INSERT INTO link_history (kind, subject_id, changed_at, changed_by, old, new, uid, "
-                                "parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [kind, subject, e["at"], e["by"], old, new, e["uid"], e["parents"]])
+                self.db.execute("INSERT INTO link_history (id, kind, subject_id, changed_at, changed_by, old, new, "
+                                "uid, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [self._free_id("link_history", e), kind, subject, e["at"], e["by"], old, new,
+                                 e["uid"], e["parents"]])
             self.touched[kind].add(self.uids.final(e["record"]))
             self.result.count("changes")
 
@@ -525,7 +550,7 @@ class _Sync:
                 self.db.execute("DELETE FROM facts WHERE id = ?", [fact_id])
         except sqlite3.DatabaseError:
             return  # annotated or repeated here: it stays (and so it comes back where it was deleted)
-        self.result.count("deleted")
+        self.result.count("deletions")
 
     def _decisions(self) -> None:
         known = {u for (u,) in self.db.execute("SELECT uid FROM decisions")}
@@ -557,10 +582,14 @@ class _Sync:
             fact_id = self.uids.id("facts", uid)
             if fact_id is not None:
                 repeats_again(self.db, fact_id)
+        missing = []
         for uid in sorted(self.touched["speaks_for"]):
             actor_id = self.uids.id("actors", uid)
             if actor_id is not None:
-                speaks_for_again(self.db, actor_id)
+                missing += speaks_for_again(self.db, actor_id)
+        for at, actor_id, org, start, end, by in sorted(missing, key=repr):
+            self.db.execute("INSERT INTO speaks_for (actor_id, organization_id, date_start, date_end, linked_at, "
+                            "linked_by) VALUES (?, ?, ?, ?, ?, ?)", [actor_id, org, start, end, at, by])
 
     def _merges_here(self) -> None:
         """A row read as another row here is merged into it: its facts (those only here among them) move as
@@ -722,7 +751,9 @@ def _link_values(e: Event, name: str) -> Event:
     return e
 
 
-def speaks_for_again(db: sqlite_utils.Database, actor_id: int) -> None:
+def speaks_for_again(db: sqlite_utils.Database, actor_id: int) -> list[tuple]:
+    """An actor's links to organisations from every change of them; the links missing are returned, to be
+    written in the order they were made (the ones there already stay)."""
     links: dict[tuple, tuple] = {}
     for e in in_order(_events_of(db, "speaks_for", actor_id)):
         if e.new:
@@ -731,11 +762,15 @@ def speaks_for_again(db: sqlite_utils.Database, actor_id: int) -> None:
         else:
             org = (e.old or {}).get("organization_id")
             links = {k: v for k, v in links.items() if k[0] != org}
-    db.execute("DELETE FROM speaks_for WHERE actor_id = ?", [actor_id])
-    for (org, start, end), (at, by) in sorted(links.items(), key=lambda kv: str(kv[0])):
-        if org is not None and org != actor_id:
-            db.execute("INSERT INTO speaks_for (actor_id, organization_id, date_start, date_end, linked_at, "
-                       "linked_by) VALUES (?, ?, ?, ?, ?, ?)", [actor_id, org, start, end, at, by])
+    wanted = {key: made for key, made in links.items() if key[0] is not None and key[0] != actor_id}
+    for link_id, org, start, end, at, by in db.execute("SELECT id, organization_id, date_start, date_end, linked_at, "
+                                                       "linked_by FROM speaks_for WHERE actor_id = ?",
+                                                       [actor_id]).fetchall():
+        if wanted.get((org, start, end)) == (at, by):
+            del wanted[(org, start, end)]  # there already
+        else:
+            db.execute("DELETE FROM speaks_for WHERE id = ?", [link_id])
+    return [(at, actor_id, org, start, end, by) for (org, start, end), (at, by) in wanted.items()]
 
 
 # --- conflicts -----------------------------------------------------------------------------------------
@@ -849,6 +884,11 @@ def sync_work(db: sqlite_utils.Database, work: Work, author: str, now: str) -> S
     return _Sync(db, work, author, now).run()
 
 
+def _without_ids(record: dict) -> dict:
+    """A record without its local id: the same record has another one in another database."""
+    return {k: v for k, v in record.items() if k != "id"}
+
+
 def content(db: sqlite_utils.Database) -> dict[str, list[str]]:
     """Everything a database holds, every reference a uid and rows in a stable order: two databases that
     have seen the same work have equal content."""
@@ -857,7 +897,7 @@ def content(db: sqlite_utils.Database) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
 
     def rows(name: str, records: Iterable[dict]) -> None:
-        out[name] = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records)
+        out[name] = sorted(json.dumps(_without_ids(r), sort_keys=True, ensure_ascii=False) for r in records)
 
     rows("actors", work.actors.values())
     rows("aliases", work.aliases.values())

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from .db import open_db
-from .errors import FactsError
-from .fact_dir import is_dir, read_dir, read_log
+from .errors import FactsError, RecordErrors
+from .fact_dir import is_dir, is_log, read_dir, read_log
 from .sync import Work, read_work
 
 _SQLITE = b"SQLite format 3\x00"
@@ -30,11 +30,50 @@ def read_source(path: str | Path) -> Work:
         return work
     if _is_database(source):
         return _read_database(source)
-    if source.suffix == ".jsonl":
+    if is_log(source) or source.suffix == ".jsonl":
+        if not is_log(source) and _older_full_fidelity(source):
+            return _read_collection(source)
         work = Work()
         read_log(source, work)
         return work
-    raise FactsError(f"{source}: not a facts database, facts-dir or facts-dir log file")
+    raise FactsError(f"{source}: not a facts database, a facts-dir or a full-fidelity file")
+
+
+def _older_full_fidelity(path: Path) -> bool:
+    """A full-fidelity file of an earlier facts (changes to replay, not records): told by its first telling line."""
+    import json
+    try:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return False  # the log reader says where
+                kind = record.get("type") if isinstance(record, dict) else None
+                if kind in ("edit", "source_version", "source_edit", "link") or (kind == "fact" and "ref" in record):
+                    return True
+                if kind in ("alias", "merge", "set_aside", "decision", "version", "change", "fact"):
+                    return False
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _read_collection(path: Path) -> Work:
+    """A full-fidelity file, imported into a database of its own (every record and change keeps its uid)."""
+    from .fact_files import read_files
+    from .importer import import_records
+    with tempfile.TemporaryDirectory(prefix="facts-sync-") as folder:
+        db = open_db(Path(folder) / "work.db", create=True)
+        try:
+            try:
+                import_records(db, read_files([path]), "facts sync")
+            except RecordErrors as e:
+                more = f" (and {e.total - 1} more)" if e.total > 1 else ""
+                raise FactsError(f"refused, nothing was synced: {e.problems[0]}{more}") from None
+            return read_work(db)
+        finally:
+            db.conn.close()
 
 
 def _is_database(path: Path) -> bool:

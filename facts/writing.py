@@ -406,7 +406,8 @@ def set_about(db: sqlite_utils.Database, fact_id: int, about: list[int], author:
     db.conn.executemany(_ABOUT, [(fact_id, a) for a in about])
     db.execute("UPDATE facts SET updated_at = ?, updated_by = ? WHERE id = ?", [now, author, fact_id])
     db.execute("INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new) VALUES (?, 'update', ?, "
-               "?, ?, ?)", [fact_id, now, author, json.dumps({"about": stored}), json.dumps({"about": about})])
+               "?, ?, ?)", [fact_id, now, author, db_module.change_json({"about": stored}),
+                            db_module.change_json({"about": about})])
 
 
 def revert_change(db: sqlite_utils.Database, history_id: int, author: str) -> int:
