@@ -808,7 +808,10 @@ SELECT
     f.actor_id,
     f.source_id,
     f.anchored_by,
-    f.uid
+    f.uid,
+    -- 1 when analysts changed one of its fields apart, or entered it twice (facts conflicts lists the sides).
+    (EXISTS (SELECT 1 FROM conflicts c WHERE c.kind IN ('field', 'duplicate') AND c.subject = f.uid)
+     OR EXISTS (SELECT 1 FROM conflicts c WHERE c.kind = 'duplicate' AND c.field = f.uid)) AS conflicted
 FROM facts f
 JOIN actors a ON a.id = f.actor_id
 JOIN sources s ON s.id = f.source_id;
@@ -1107,12 +1110,13 @@ CREATE TABLE conflicts (
     kind    TEXT NOT NULL CHECK (kind IN ('field', 'alias', 'actor', 'unit', 'source', 'duplicate')),
     -- The uid of the fact, actor or source it is about; the alias or unit itself for those.
     subject TEXT NOT NULL,
-    -- For a field: its name (a group of columns, vocab.FIELD_GROUPS); else ''.
+    -- For a field: its name (a group of columns, vocab.FIELD_GROUPS); for a duplicate, the other fact's uid.
     field   TEXT NOT NULL DEFAULT '',
     -- Each side as JSON: its value, who made it and when, and the uid of the change or record.
     sides   TEXT NOT NULL CHECK (json_valid(sides)),
     UNIQUE (kind, subject, field)
 ) STRICT;
+CREATE INDEX conflicts_field ON conflicts(kind, field);
 
 -- A decision on a conflict that is not a change of a fact or an actor: which actor an alias names, which
 -- unit a synonym means, which text keeps a source key, that two facts are not the same claim. Made by facts

@@ -719,8 +719,6 @@ class _NothingWritten(Exception):
 
 def _sync_all(db, works: list, dry_run: bool = False) -> tuple[dict[str, int], int]:
     """Take each work into `db` in one transaction: (what was added, conflicts listed)."""
-    import sqlite3
-
     from .db import transaction, utc_now
     from .sync import sync_work
     added: dict[str, int] = {}
@@ -730,10 +728,8 @@ def _sync_all(db, works: list, dry_run: bool = False) -> tuple[dict[str, int], i
             for source, work in works:
                 try:
                     result = sync_work(db, work, _author(), utc_now())
-                except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, AttributeError) as e:
-                    detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-                    raise FactsError(f"{source}: refused, nothing was written (a record or change the database "
-                                     f"does not accept: {detail})") from None
+                except FactsError as e:
+                    raise FactsError(f"{source}: {e}") from None
                 for kind, n in result.added.items():
                     added[kind] = added.get(kind, 0) + n
                 conflicts = result.conflicts

@@ -44,7 +44,7 @@ def list_conflicts(db: sqlite_utils.Database) -> list[Conflict]:
     for cid, kind, subject, field_name, sides in db.execute(
             "SELECT id, kind, subject, field, sides FROM conflicts ORDER BY id").fetchall():
         out.append(Conflict(cid, kind, subject, field_name, [Side(**s) for s in json.loads(sides)],
-                            _about(db, kind, subject)))
+                            _about(db, kind, subject, field_name)))
     return out
 
 
@@ -55,12 +55,12 @@ def get_conflict(db: sqlite_utils.Database, conflict_id: int) -> Conflict:
     raise FactsError(f"no conflict #{conflict_id} (facts conflicts lists them)")
 
 
-def _about(db: sqlite_utils.Database, kind: str, subject: str) -> str:
+def _about(db: sqlite_utils.Database, kind: str, subject: str, field_name: str) -> str:
     if kind == "field":
         row = db.execute("SELECT id FROM facts WHERE uid = ?", [subject]).fetchone()
         return f"fact #{row[0]}" if row else "a fact"
     if kind == "duplicate":
-        ids = [db.execute("SELECT id FROM facts WHERE uid = ?", [u]).fetchone() for u in subject.split()]
+        ids = [db.execute("SELECT id FROM facts WHERE uid = ?", [u]).fetchone() for u in (subject, field_name)]
         return " and ".join(f"fact #{i[0]}" for i in ids if i)
     if kind == "actor":
         row = db.execute("SELECT name FROM actors WHERE uid = ?", [subject]).fetchone()
@@ -71,8 +71,10 @@ def _about(db: sqlite_utils.Database, kind: str, subject: str) -> str:
 def fact_ids_in_conflict(db: sqlite_utils.Database) -> set[int]:
     """The facts with a field changed apart, or entered twice."""
     uids = set()
-    for (subject,) in db.execute("SELECT subject FROM conflicts WHERE kind IN ('field', 'duplicate')"):
-        uids.update(subject.split())
+    for subject, other in db.execute("SELECT subject, field FROM conflicts WHERE kind IN ('field', 'duplicate')"):
+        uids.add(subject)
+        if len(other) == 32:
+            uids.add(other)
     return {i for (i,) in db.execute(f"SELECT id FROM facts WHERE uid IN ({', '.join('?' * len(uids))})",
                                      sorted(uids))} if uids else set()
 
@@ -123,9 +125,9 @@ def resolve_conflict(db: sqlite_utils.Database, conflict_id: int, take: str, aut
                     "body": f"the same claim as fact #{kept}, entered twice", "author": author, "created_at": now}))
         conflicts_of(db, set())
         return f"kept fact #{kept}; the other is marked superseded by it"
+    subject = f"{conflict.subject} {conflict.field}" if conflict.kind == "duplicate" else conflict.subject
     db.execute("INSERT INTO decisions (uid, kind, subject, take, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?)",
-               [new_uid(), conflict.kind, conflict.subject, json.dumps("distinct" if side is None else side.uid),
-                now, author])
+               [new_uid(), conflict.kind, subject, json.dumps("distinct" if side is None else side.uid), now, author])
     apply_decisions(db)
     conflicts_of(db, set())
     if side is None:

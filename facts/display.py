@@ -132,8 +132,14 @@ def format_confidence(number: float | None) -> str:
 
 
 def format_status(row: dict) -> str:
-    """A fact's status, marked when its quote was lost by a new version of its source: 'active, orphan'."""
-    return f"{row['status']}, orphan" if row.get("anchored_by") == "orphan" else row["status"]
+    """A fact's status, marked when its quote was lost by a new version of its source ('active, orphan') and
+    when analysts changed it apart or entered it twice ('active, conflicted')."""
+    marks = [row["status"]]
+    if row.get("anchored_by") == "orphan":
+        marks.append("orphan")
+    if row.get("conflicted"):
+        marks.append("conflicted")
+    return ", ".join(marks)
 
 
 def format_source_kind(media_type: str, pages: int = 0) -> str:

@@ -118,7 +118,7 @@ def is_log(path: str | os.PathLike) -> bool:
         with Path(path).open(encoding="utf-8") as f:
             first = f.readline(1000)
         return json.loads(first).get("type") == HEADER["type"]
-    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError, RecursionError):
         return False
 
 
@@ -164,6 +164,8 @@ def _line(path: Path, number: int, line: str) -> tuple[str, dict]:
         record = json.loads(line)
     except json.JSONDecodeError as e:
         raise FactsError(f"{path}:{number}: not a JSON line ({e.msg})") from None
+    except RecursionError:
+        raise FactsError(f"{path}:{number}: not a facts-dir record (nested too deeply)") from None
     except ValueError:  # a number too long to read
         raise FactsError(f"{path}:{number}: not a JSON line") from None
     if not isinstance(record, dict) or record.get("type") not in KINDS:

@@ -79,6 +79,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "updated_by": "Who last changed it",
         "change_reason": "Why it last changed",
         "uid": "Its global id, made where it was created: exports and sync match it across databases",
+        "conflicted": "1 when analysts changed one of its fields apart or entered it twice (facts conflicts)",
     }),
     "source_originals": ("The bytes each version of a source was read from (a saved page, a PDF, a text).", {
         "source_id": "The source (sources.id)",
@@ -220,6 +221,12 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "fact_id": "The fact made from an accepted candidate (facts.id)",
         "author": "Who decided",
         "decided_at": "When (UTC)",
+    }),
+    "pending_change": ("Holds a change's uid and parents only while a full-fidelity import makes it again.", {
+        "tbl": "The history table the change goes to",
+        "record": "The fact, actor, source or link subject it is about (its id)",
+        "uid": "The change's global id",
+        "parents": "The changes it was made on",
     }),
     "sync_applying": ("Holds a row only while facts sync writes another analyst's work.", {
         "one": "Always 1",

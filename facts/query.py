@@ -11,7 +11,7 @@ from .actors import resolve_actor
 from .dates import parse_point
 from .errors import FactsError
 from .provenance import link_history, origin_of, repeated_fact
-from .vocab import ANCHORINGS, SORTS, STATUSES
+from .vocab import ANCHORINGS, FACT_MARKS, SORTS, STATUSES
 
 # Each sort (vocab.SORTS) as columns of facts_flat, in an order an index serves where one exists;
 # facts and facts_flat share every name but claimant, source and annotation_count.
@@ -49,6 +49,7 @@ class Filter:
     sources: list[str] = field(default_factory=list)  # source keys
     statuses: list[str] = field(default_factory=list)
     anchorings: list[str] = field(default_factory=list)  # how quotes were found again: orphan, fuzzy ...
+    marks: list[str] = field(default_factory=list)  # is:conflicted
     tags: list[str] = field(default_factory=list)  # has every one of these tags
     since: str | None = None  # holds on or after: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None  # holds on or before
@@ -60,8 +61,8 @@ class Filter:
     def merge(self, other: "Filter") -> "Filter":
         """Both filters at once: every term of each must hold."""
         out = Filter()
-        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "anchorings", "tags",
-                     "comparisons"):
+        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "anchorings", "marks",
+                     "tags", "comparisons"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.since = max(filter(None, (self.since, other.since)), default=None, key=lambda d: _point(d, "since").start)
         out.until = min(filter(None, (self.until, other.until)), default=None, key=lambda d: _point(d, "until").end)
@@ -105,6 +106,11 @@ class Filter:
             marks = ", ".join("?" * len(self.anchorings))
             clauses.append(f"id IN (SELECT id FROM facts WHERE anchored_by IN ({marks}))")
             params += self.anchorings
+        for mark in self.marks:
+            if mark.casefold() not in FACT_MARKS:
+                raise FactsError(f"unknown mark 'is:{mark}' (one of: {', '.join(f'is:{m}' for m in FACT_MARKS)})")
+            clauses.append("uid IN (SELECT subject FROM conflicts WHERE kind IN ('field', 'duplicate') "
+                           "UNION ALL SELECT field FROM conflicts WHERE kind = 'duplicate')")
         for tag in self.tags:
             clauses.append("id IN (SELECT fact_id FROM fact_tags WHERE tag = ?)")
             params.append(tag)
@@ -166,6 +172,7 @@ class FactDetail:
     annotations: list[dict]
     history: list[dict]
     links: list[dict] = field(default_factory=list)  # what it repeats, as linked and unlinked (link_history)
+    conflicts: list[dict] = field(default_factory=list)  # what analysts did to it apart (facts conflicts)
 
 
 def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
@@ -191,7 +198,10 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
                 row["old"], row["new"] = {k: row["old"].get(k) for k in changed}, {k: row["new"][k] for k in changed}
         row["names"] = _names_in_change(db, row["old"], row["new"] or {})
         history.append(row)
-    return FactDetail(fact, text, annotations, history, link_history(db, "repeats", fact_id))
+    conflicts = [dict(r) for r in db.query(
+        "SELECT id, kind, field FROM conflicts WHERE (kind IN ('field', 'duplicate') AND subject = ?) "
+        "OR (kind = 'duplicate' AND field = ?) ORDER BY id", [fact["uid"], fact["uid"]])]
+    return FactDetail(fact, text, annotations, history, link_history(db, "repeats", fact_id), conflicts)
 
 
 def _names_in_change(db: sqlite_utils.Database, *values: dict) -> dict[str, dict[int, str]]:

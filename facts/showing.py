@@ -13,6 +13,7 @@ from .display import (
     format_partial,
     format_period,
     format_quantity,
+    format_status,
     format_timestamp,
     plural,
     printable,
@@ -46,8 +47,13 @@ def render_fact(detail: FactDetail) -> Group:
     f = detail.fact
     parts: list = []
     title = Text(f"Fact #{f['id']}", style="bold")
-    title.append(f"  [{f['status']}]", style="yellow" if f["status"] != "active" else "green")
+    title.append(f"  [{format_status(f)}]", style="yellow" if f["status"] != "active" or f.get("conflicted")
+                 else "green")
     parts.append(title)
+    if detail.conflicts:
+        said = [f"#{c['id']} {c['field']} changed apart" if c["kind"] == "field" else f"#{c['id']} likely entered twice"
+                for c in detail.conflicts]
+        parts.append(Text(f"Conflicted: {'; '.join(said)} (facts conflicts, facts resolve)", style="bold red"))
     fields: list[tuple[str, object]] = [("Claim", f["claim"])]
     fields.append(("Subject", f["subject"]))
     if f["qualifier"]:

@@ -255,6 +255,7 @@ class _Sync:
         self.db, self.work, self.author, self.now = db, work, author, now
         self.uids = _Uids(db)
         self.result = SyncResult()
+        self.doing = "a record"  # what is being written, for an error that names it
         self.renamed: dict[str, str] = {}  # an actor row that took another record's uid: that record's name
         self.touched: dict[str, set[str]] = {"fact": set(), "actor": set(), "source": set(), "tags": set(),
                                               "repeats": set(), "speaks_for": set()}
@@ -322,6 +323,7 @@ class _Sync:
 
     def _actors(self) -> None:
         for a in sorted(self.work.actors.values(), key=lambda a: a["uid"]):
+            self.doing = f"actor {a.get('uid')}"
             if a["uid"] in self.uids.to_id["actors"] or self.uids.id("actors", a["uid"]) is not None:
                 continue
             same = self.db.execute("SELECT uid FROM actors WHERE name = ?", [a["name"]]).fetchone()
@@ -357,6 +359,7 @@ class _Sync:
         known = {u for (u,) in self.db.execute("SELECT uid FROM aliases")} | {w for w, _ in self.uids.merges} | {
             u for (u,) in self.db.execute("SELECT uid FROM set_aside")}
         for a in sorted(self.work.aliases.values(), key=lambda a: a["uid"]):
+            self.doing = f"alias {a.get('uid')}"
             if a["uid"] in known:
                 continue
             owner = self.uids.id("actors", a["actor"])
@@ -399,6 +402,7 @@ class _Sync:
 
     def _sources(self) -> None:
         for s in sorted(self.work.sources.values(), key=lambda s: s["uid"]):
+            self.doing = f"source {s.get('uid')}"
             uid = self.uids.final(s["uid"])
             if self.uids.id("sources", uid) is not None:
                 continue
@@ -461,6 +465,7 @@ class _Sync:
     def _facts(self) -> None:
         gone = self._deleted()
         for f in sorted(self.work.facts.values(), key=lambda f: (f["created_at"], f["uid"])):
+            self.doing = f"fact {f.get('uid')}"
             if self.uids.id("facts", f["uid"]) is not None or f["uid"] in gone:
                 continue
             values = _localize({c: f.get(c) for c in FACT_FIELDS}, self.uids)
@@ -491,6 +496,7 @@ class _Sync:
     def _annotations(self) -> None:
         known = {u for (u,) in self.db.execute("SELECT uid FROM annotations")}
         for a in sorted(self.work.annotations.values(), key=lambda a: (a["created_at"], a["uid"])):
+            self.doing = f"annotation {a.get('uid')}"
             if a["uid"] in known:
                 continue
             fact_id = self.uids.id("facts", a["fact"])
@@ -511,6 +517,7 @@ class _Sync:
         for table in ("fact_history", "actor_history", "source_history", "link_history"):
             known |= {u for (u,) in self.db.execute(f"SELECT uid FROM {table}")}
         for e in sorted(self.work.events.values(), key=lambda e: (e["at"], e["uid"])):
+            self.doing = f"change {e.get('uid')}"
             if e["uid"] in known:
                 continue
             kind = e["table"]
@@ -873,15 +880,23 @@ def _duplicates(db: sqlite_utils.Database) -> list[tuple]:
                 found = db.execute(f"SELECT 1 FROM facts x JOIN facts y ON {_SAME_CLAIM} WHERE x.uid = ? AND y.uid = ?",
                                    [a, b]).fetchone()
                 if found and not _decided(db, "duplicate", f"{a} {b}"):
-                    out.append(("duplicate", f"{a} {b}", "", [{"uid": a}, {"uid": b}]))
+                    out.append(("duplicate", a, b, [{"uid": a}, {"uid": b}]))
     return out
 
 
 # --- entry points --------------------------------------------------------------------------------------
 
 def sync_work(db: sqlite_utils.Database, work: Work, author: str, now: str) -> SyncResult:
-    """Take `work` into `db` inside the caller's transaction."""
-    return _Sync(db, work, author, now).run()
+    """Take `work` into `db` inside the caller's transaction. A record or change the database refuses (or one
+    that is not what its kind holds) raises FactsError naming it; the caller's rollback leaves nothing."""
+    sync = _Sync(db, work, author, now)
+    try:
+        return sync.run()
+    except (sqlite3.IntegrityError, KeyError, TypeError, ValueError, AttributeError) as e:
+        detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        if isinstance(e, KeyError):
+            detail = f"{detail} is missing"
+        raise FactsError(f"{sync.doing}: refused, nothing was written ({detail})") from None
 
 
 def _without_ids(record: dict) -> dict:

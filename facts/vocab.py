@@ -18,6 +18,9 @@ CandidateKind = Literal["quantity", "date", "claimant"]
 Decision = Literal["accepted", "rejected"]
 # How a quote was found again in a new version of its source (orphan: it was not).
 Anchoring = Literal["exact", "context", "fuzzy", "orphan"]
+# What `is:` marks in the filter language: facts analysts changed apart or entered twice.
+FactMark = Literal["conflicted"]
+FACT_MARKS: tuple[str, ...] = get_args(FactMark)
 # What a link in link_history is: a fact repeating another, an actor speaking for an organisation.
 LinkKind = Literal["repeats", "speaks_for"]
 # What a source's text was read from.

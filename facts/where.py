@@ -21,7 +21,7 @@ from .vocab import STATUSES
 
 FIELDS = {
     "actor": "actors", "claimant": "actors", "subject": "subjects", "unit": "units", "source": "sources",
-    "status": "statuses", "tag": "tags", "anchor": "anchorings",
+    "status": "statuses", "tag": "tags", "anchor": "anchorings", "is": "marks",
 }
 COMPARED = {"conf": "confidence", "confidence": "confidence", "value": "value"}
 OPERATORS = (">=", "<=", ">", "<", "=")

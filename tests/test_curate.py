@@ -717,7 +717,7 @@ def test_editing_a_fact_can_link_and_unlink_what_it_repeats(seeded_path):
     db = open_db(seeded_path)
     assert db.execute("SELECT count(*) FROM fact_repeats WHERE fact_id = 1").fetchone()[0] == 0
     assert db.execute("SELECT old FROM link_history WHERE kind = 'repeats' AND subject_id = 1 AND new IS NULL"
-                      ).fetchone() == ('{"repeats": 4}',)
+                      ).fetchone() == ('{"repeats":4}',)
 
 
 def test_an_actor_is_linked_to_the_organisation_it_speaks_for_from_the_actors_screen(seeded_path):
