@@ -54,6 +54,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "tags": "Current tags, separated by '; '",
         "annotation_count": "Number of annotations on the fact",
         "quote_page": "The PDF page the quote starts on (from 1); empty for other sources",
+        "conflicted": "1 when analysts changed one of its fields apart or entered it twice (facts conflicts)",
     }),
     "sources": ("The documents facts are read in, with their full text.", {
         "id": "The source's number",
@@ -79,7 +80,6 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "updated_by": "Who last changed it",
         "change_reason": "Why it last changed",
         "uid": "Its global id, made where it was created: exports and sync match it across databases",
-        "conflicted": "1 when analysts changed one of its fields apart or entered it twice (facts conflicts)",
     }),
     "source_originals": ("The bytes each version of a source was read from (a saved page, a PDF, a text).", {
         "source_id": "The source (sources.id)",
