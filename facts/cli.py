@@ -981,7 +981,7 @@ def sync(ctx, sources):
 @click.pass_context
 def conflicts(ctx, fmt):
     """List what analysts did apart that cannot both stand: each side with its value, author and time."""
-    from .conflicts import list_conflicts
+    from .conflicts import list_conflicts, side_text
     from .db import open_db
     from .output import write_rows
     db = open_db(ctx.obj["db"], readonly=True)
@@ -992,40 +992,12 @@ def conflicts(ctx, fmt):
             return
         from .output import console
         from .showing import render_conflicts
-        console().print(render_conflicts(found, lambda c, side: _side_value(db, c.field, side.value)))
+        console().print(render_conflicts(found, lambda c, side: side_text(db, c.field, side.value)))
         say("Settle one with: facts resolve N --take mine|theirs|SIDE")
         return
     write_rows(({"conflict": c.id, "kind": c.kind, "about": c.about, "field": c.field or None, "side": number,
-                 "value": _side_value(db, c.field, side.value), "by": side.by, "at": side.at}
+                 "value": side_text(db, c.field, side.value), "by": side.by, "at": side.at}
                 for c in found for number, side in enumerate(c.sides, 1)), fmt)
-
-
-def _side_value(db, field_name: str, value) -> str:
-    """A side's value in words: names for the uids it holds, a confidence with its word."""
-    import json
-
-    from .display import format_confidence, format_number
-    if isinstance(value, dict) and field_name == "confidence" and isinstance(value.get("confidence"), (int, float)):
-        return format_confidence(float(value["confidence"]))
-    if isinstance(value, dict) and field_name == "quantity" and value.get("qualifier"):
-        number = value.get("value")
-        figure = format_number(float(number)) if isinstance(number, (int, float)) else ""
-        return " ".join(str(p) for p in (value["qualifier"], figure, value.get("unit") or "") if p)
-    if isinstance(value, dict):
-        shown = {k: v for k, v in value.items() if v is not None}
-        for name, table, column in (("actor_id", "actors", "name"), ("source_id", "sources", "key"),
-                                    ("superseded_by", "facts", "id")):
-            if isinstance(shown.get(name), str):
-                row = db.execute(f"SELECT {column} FROM {table} WHERE uid = ?", [shown[name]]).fetchone()
-                shown[name] = row[0] if row else shown[name]
-        if isinstance(shown.get("about"), list):
-            shown["about"] = [(db.execute("SELECT name FROM actors WHERE uid = ?", [u]).fetchone() or [u])[0]
-                              for u in shown["about"]]
-        return json.dumps(shown, ensure_ascii=False) if len(shown) != 1 else str(next(iter(shown.values())))
-    if isinstance(value, str) and len(value) == 32:
-        row = db.execute("SELECT name FROM actors WHERE uid = ?", [value]).fetchone()
-        return row[0] if row else value
-    return "" if value is None else str(value)
 
 
 @cli.command()

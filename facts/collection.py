@@ -22,6 +22,7 @@ from .actors import add_actor, edit_actor, list_actors, resolve_actor
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
 from .comparison import Comparison, compare
+from .conflicts import Conflict, list_conflicts, resolve_conflict, side_text
 from .db import open_db, transaction, utc_now
 from .display import format_confidence, format_date, format_quantity_unit, format_status
 from .errors import DuplicateFact, FactsError
@@ -48,7 +49,7 @@ from .writing import (
 # The columns of a page row, as the browser shows them.
 PAGE_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "qualifier", "date_start", "date_end",
                 "date_precision", "claimant", "source", "confidence", "status", "annotation_count", "tags",
-                "anchored_by")
+                "anchored_by", "conflicted")
 
 
 @dataclass
@@ -193,6 +194,21 @@ class Collection:
     def passage_draft(self, key: str, start: int, end: int) -> Draft:
         with self._db() as db:
             return draft_from_passage(db, key, start, end)
+
+    def conflicts(self) -> list[tuple[Conflict, list[str]]]:
+        """Every conflict with its sides' values in words."""
+        with self._db() as db:
+            return [(c, [side_text(db, c.field, s.value) for s in c.sides]) for c in list_conflicts(db)]
+
+    def fact_id_of(self, uid: str) -> int | None:
+        with self._db() as db:
+            row = db.execute("SELECT id FROM facts WHERE uid = ?", [uid]).fetchone()
+            return row[0] if row else None
+
+    def resolve(self, conflict_id: int, take: str, author: str) -> str:
+        """Settle a conflict (facts resolve): what was done, in words."""
+        with self._db() as db, transaction(db):
+            return resolve_conflict(db, conflict_id, take, author, utc_now())
 
     def actors(self) -> list[dict]:
         """Every actor: id, name, kind, aliases, claims."""

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from .annotations import insert_annotation
 from .db import change_json, new_uid
+from .display import format_confidence, format_number
 from .errors import FactsError
 from .events import parents_of
 from .models import Annotation, validated
@@ -65,18 +66,35 @@ def _about(db: sqlite_utils.Database, kind: str, subject: str, field_name: str) 
     if kind == "actor":
         row = db.execute("SELECT name FROM actors WHERE uid = ?", [subject]).fetchone()
         return f"actor {row[0]}" if row else "an actor"
+    if kind == "alias":  # the alias as it is written, not as it is compared
+        row = db.execute("SELECT alias FROM aliases WHERE alias = ?", [subject]).fetchone()
+        subject = row[0] if row else subject
     return {"alias": "alias", "unit": "unit", "source": "source key"}[kind] + f" '{subject}'"
 
 
-def fact_ids_in_conflict(db: sqlite_utils.Database) -> set[int]:
-    """The facts with a field changed apart, or entered twice."""
-    uids = set()
-    for subject, other in db.execute("SELECT subject, field FROM conflicts WHERE kind IN ('field', 'duplicate')"):
-        uids.add(subject)
-        if len(other) == 32:
-            uids.add(other)
-    return {i for (i,) in db.execute(f"SELECT id FROM facts WHERE uid IN ({', '.join('?' * len(uids))})",
-                                     sorted(uids))} if uids else set()
+def side_text(db: sqlite_utils.Database, field_name: str, value: object) -> str:
+    """A side's value in words: names for the uids it holds, a confidence with its word."""
+    if isinstance(value, dict) and field_name == "confidence" and isinstance(value.get("confidence"), (int, float)):
+        return format_confidence(float(value["confidence"]))
+    if isinstance(value, dict) and field_name == "quantity" and value.get("qualifier"):
+        number = value.get("value")
+        figure = format_number(float(number)) if isinstance(number, (int, float)) else ""
+        return " ".join(str(p) for p in (value["qualifier"], figure, value.get("unit") or "") if p)
+    if isinstance(value, dict):
+        shown = {k: v for k, v in value.items() if v is not None}
+        for name, table, column in (("actor_id", "actors", "name"), ("source_id", "sources", "key"),
+                                    ("superseded_by", "facts", "id")):
+            if isinstance(shown.get(name), str):
+                row = db.execute(f"SELECT {column} FROM {table} WHERE uid = ?", [shown[name]]).fetchone()
+                shown[name] = row[0] if row else shown[name]
+        if isinstance(shown.get("about"), list):
+            shown["about"] = [(db.execute("SELECT name FROM actors WHERE uid = ?", [u]).fetchone() or [u])[0]
+                              for u in shown["about"]]
+        return json.dumps(shown, ensure_ascii=False) if len(shown) != 1 else str(next(iter(shown.values())))
+    if isinstance(value, str) and len(value) == 32:
+        row = db.execute("SELECT name FROM actors WHERE uid = ?", [value]).fetchone()
+        return row[0] if row else value
+    return "" if value is None else str(value)
 
 
 def _chosen(conflict: Conflict, take: str, author: str) -> Side | None:

@@ -259,3 +259,58 @@ def test_form_suggests_the_fact_it_may_repeat(snap_compare, still_db, size):
         form.query_one("#field-repeats").focus()
         await settle(pilot)
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.fixture
+def team_db(tmp_path, monkeypatch):
+    """Two analysts' work synced: a re-rating each of one fact, an alias given to two actors, an actor added
+    twice with two kinds; each change a second after the last, so that the screens are the same every run."""
+    import time
+
+    from facts.actors import add_actor, add_alias, resolve_actor
+    from facts.annotations import annotate
+    from facts.db import transaction
+    from facts.models import Actor
+    from facts.sync import read_work, sync_work
+    clock = iter(f"2026-01-01T09:{m:02d}:00.000Z" for m in range(60))
+    monkeypatch.setattr(facts.db, "utc_now", lambda: next(clock))
+    ana, ben = tmp_path / "facts.db", tmp_path / "ben.db"
+    db = open_db(ana, create=True)
+    import_records(db, read_files(seed_files()), "analyst")
+    db.conn.close()
+    ben.write_bytes(ana.read_bytes())
+    a, b = open_db(ana), open_db(ben)
+    annotate(a, fact_id=2, kind="rate", confidence=0.3, body="one source only", author="ana")
+    annotate(b, fact_id=2, kind="rate", confidence=0.8, body="a second outlet confirms it", author="ben")
+    for db, kind, owner in ((a, "organization", "NATO"), (b, "media", "Russia")):
+        with transaction(db):
+            add_actor(db, Actor(name="Hajun", kind=kind))
+            add_alias(db, resolve_actor(db, owner), "the Alliance")
+        time.sleep(0.005)  # uids are made from the clock: the first made is the first listed
+    with transaction(a):
+        sync_work(a, read_work(b), "ana", "2026-01-01T10:00:00.000Z")
+    a.conn.close()
+    b.conn.close()
+    return ana
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_conflicts_screen(snap_compare, team_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+    assert snap_compare(FactsApp(team_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_conflict_confirmation(snap_compare, team_db, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+    assert snap_compare(FactsApp(team_db), terminal_size=size, run_before=run_before)

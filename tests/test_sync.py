@@ -226,7 +226,7 @@ def converge(template: Path, folder: Path, seed: int, analysts: int = 3, steps: 
         db.conn.close()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_three_analysts_converge_in_any_order(seed_template, tmp_path_factory, seed):
     converge(seed_template, tmp_path_factory.mktemp("team"), seed)

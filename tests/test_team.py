@@ -231,3 +231,41 @@ def test_a_newer_database_is_refused(seeded_path, tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(seeded_path), "sync", str(newer)])
     assert result.exit_code == 1 and "upgrade facts" in result.output
     assert snapshot(seeded_path) == before and sqlite3.connect(newer).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_the_browser_lists_conflicts_marks_the_fact_and_takes_a_side(team):
+    """K lists the conflicts with both sides; a digit and y take that side, which lands as a change; the fact
+    reads 'conflicted' in the table until then."""
+    from support import browse, settle, shown_in, table, until
+    from textual.widgets import DataTable, Static
+
+    from facts_tui.screens import ConflictsScreen
+    ana, ben = team
+    run(ana, "sync", str(ben), author="ana")
+
+    async def scenario(app, pilot):
+        assert app.collection.rows([2])[2]["status_text"] == "disputed, conflicted"  # the table's status column
+        assert app.collection.rows([3])[3]["status_text"] == "active"
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(app.screen, ConflictsScreen) and app.screen.conflicts)
+        screen = app.screen
+        listed = [c.about for c, _ in screen.conflicts]
+        assert "fact #2" in listed and "fact #1" in listed
+        at = listed.index("fact #2")
+        screen.query_one(DataTable).move_cursor(row=at)
+        await settle(pilot, app)
+        sides = shown_in(app, screen.query_one("#conflict-sides", Static))
+        assert "0.30 unlikely" in sides and "0.80 very likely" in sides and "ana" in sides and "ben" in sides
+        taken = 2 if screen.conflicts[at][1][1].startswith("0.80") else 1
+        await pilot.press(str(taken), "y")
+        await until(pilot, lambda: isinstance(app.screen, ConflictsScreen)
+                    and "fact #2" not in [c.about for c, _ in app.screen.conflicts])
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert table(app) is not None
+
+    browse(ana, scenario)
+    opened = open_db(ana)
+    assert opened.execute("SELECT confidence FROM facts WHERE id = 2").fetchone()[0] == 0.8
+    assert opened.execute("SELECT conflicted FROM facts_flat WHERE id = 2").fetchone()[0] == 0
+

@@ -95,6 +95,7 @@ class FactsApp(App[None]):
         yield SystemCommand("Sources", "Sources and their full text (o)", main.action_sources)
         yield SystemCommand("Actors", "Actors with their kinds, other names and claims; correct one (A)",
                             main.action_actors)
+        yield SystemCommand("Conflicts", "What analysts did apart: take a side (K)", main.action_conflicts)
         yield SystemCommand("Facets", "Show or hide the facets (f)", main.action_toggle_facets)
         yield SystemCommand("Refresh", "Read the database again (ctrl+r)", main.action_refresh)
         yield SystemCommand("New fact", "A new fact through the form (n)", main.action_new_fact)

@@ -25,7 +25,7 @@ from .fact_table import FactTable
 from .form import FactForm, FormStart, Passage
 from .messages import NewFactRequested
 from .panes import FACET_NAMES, DetailPane, FacetPanel, FilterBar, facet_term
-from .screens import ActorsScreen, CompareScreen, SourcesScreen
+from .screens import ActorsScreen, CompareScreen, ConflictsScreen, SourcesScreen
 from .threads import background, run_then
 
 DETAIL_DELAY = 0.06
@@ -60,6 +60,7 @@ class MainScreen(Screen[None]):
         Binding("c", "compare", "Compare"),
         Binding("o", "sources", "Sources"),
         Binding("A", "actors", "Actors", show=False),
+        Binding("K", "conflicts", "Conflicts", show=False),
         Binding("f", "toggle_facets", "Facets"),
         Binding("n", "new_fact", "New"),
         Binding("e", "edit_fact", "Edit"),
@@ -231,6 +232,9 @@ class MainScreen(Screen[None]):
 
     def action_actors(self) -> None:
         self.app.push_screen(ActorsScreen(self.collection, self.author))
+
+    def action_conflicts(self) -> None:
+        self.app.push_screen(ConflictsScreen(self.collection, self.author))
 
     def action_sort(self, sort: str) -> None:
         self.table.sort_by(sort)

@@ -20,6 +20,7 @@ from facts.candidates import Document, draft_fact
 from facts.charts import estimate_text, period_name, range_plot, timeline
 from facts.collection import Collection
 from facts.comparison import Comparison
+from facts.conflicts import KIND_NAMES
 from facts.display import (
     format_quantity_unit,
     format_source_kind,
@@ -32,6 +33,7 @@ from facts.extract import sentences as split_sentences
 from facts.showing import comparison_notes, format_origin_figure, origin_voices, quote_in_context
 
 from .curate import ActorDialog, SourceDialog, SpeaksFor
+from .dialog import ConfirmDialog
 from .form import FormStart, start_from_draft
 from .messages import JumpToFact, NewFactRequested
 from .threads import background
@@ -606,6 +608,118 @@ class ActorsScreen(Screen):
         self.app.push_screen(ActorDialog(actor, save, names), saved)
 
 
+class ConflictsScreen(Screen):
+    """What analysts did apart that cannot both stand (facts conflicts): each conflict, and under it the sides
+    of the highlighted one; a digit takes that side, b keeps two facts entered alike as two claims, enter
+    goes to the fact."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("enter", "open", "Go to fact"),
+        *(Binding(str(n), f"take('{n}')", f"Take side {n}", show=n <= 2) for n in range(1, 10)),
+        Binding("b", "take('both')", "Both are claims", show=False),
+    ]
+    DEFAULT_CSS = """
+    ConflictsScreen #conflicts-title { padding: 0 1; color: $accent; height: auto; }
+    ConflictsScreen DataTable { height: 1fr; }
+    ConflictsScreen #conflict-sides { height: auto; max-height: 12; padding: 0 1; border-top: solid $accent; }
+    """
+
+    def __init__(self, collection: Collection, author: str) -> None:
+        super().__init__()
+        self.collection, self.author = collection, author
+        self.conflicts: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("reading the conflicts…"), id="conflicts-title")
+        yield RowTable(id="conflicts-table")
+        yield Static(id="conflict-sides")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("#", 4), ("about", 22), ("what", 40)):
+            table.add_column(label, width=width)
+        self._load()
+
+    @background(exclusive=True)
+    def _load(self) -> None:
+        conflicts = self.collection.conflicts()
+        self.app.call_from_thread(self._show, conflicts)
+
+    def _show(self, conflicts: list) -> None:
+        self.conflicts = conflicts
+        title = (f"{plural(len(conflicts), 'conflict')}   a digit takes that side, b keeps two as two claims, "
+                 "enter goes to the fact" if conflicts else "No conflicts: nothing done apart waits for a decision.")
+        self.query_one("#conflicts-title", Static).update(Text(title))
+        table = self.query_one(DataTable)
+        table.clear()
+        for c, _ in conflicts:
+            what = f"{c.field} {KIND_NAMES[c.kind]}" if c.kind == "field" else KIND_NAMES[c.kind]
+            table.add_row(Text(f"#{c.id}"), _cell(c.about), _cell(what), key=str(c.id))
+        self._sides()
+        table.focus()
+
+    def _current(self) -> tuple | None:
+        table = self.query_one(DataTable)
+        if not self.conflicts or table.cursor_row >= len(self.conflicts):
+            return None
+        return self.conflicts[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._sides()
+
+    def _sides(self) -> None:
+        current = self._current()
+        out = Text()
+        if current is not None:
+            conflict, values = current
+            what = f"{conflict.field} {KIND_NAMES[conflict.kind]}" if conflict.kind == "field" \
+                else KIND_NAMES[conflict.kind]
+            out.append(printable_line(f"#{conflict.id} {conflict.about}: {what}") + "\n", style="bold")
+            width = max((len(printable_line(v)) for v in values), default=0)
+            for number, (side, value) in enumerate(zip(conflict.sides, values, strict=True), 1):
+                when = side.at.replace("T", " ")[:16] if side.at else ""
+                out.append(f"{number}  ", style="bold")
+                out.append(printable_line(value).ljust(width))
+                if side.by or when:
+                    out.append("   ")
+                    out.append(printable_line(side.by or ""), style="dim")
+                    out.append(f"  {when}", style="dim")
+                out.append("\n")
+        self.query_one("#conflict-sides", Static).update(out)
+
+    def action_take(self, take: str) -> None:
+        current = self._current()
+        if current is None:
+            return
+        conflict, values = current
+        if (take == "both" and conflict.kind != "duplicate") or (take != "both" and int(take) > len(values)):
+            return
+        collection, author = self.collection, self.author
+        question = ("Keep these two facts as two claims?" if take == "both"
+                    else f"{conflict.about}: take {values[int(take) - 1]} (side {take})?")
+
+        def write() -> str:
+            return collection.resolve(conflict.id, take, author)
+
+        def written(done: str | None) -> None:
+            if done is not None:
+                self.notify(printable_line(done))
+                self._load()
+        self.app.push_screen(ConfirmDialog(question, write, title="Resolve"), written)
+
+    def action_open(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        conflict, _ = current
+        fact_id = self.collection.fact_id_of(conflict.subject) if conflict.kind in ("field", "duplicate") else None
+        if fact_id is not None:
+            self.post_message(JumpToFact(fact_id))
+
+
 HELP = """\
 Keys
   /            type a filter          escape     back to the table
@@ -620,6 +734,7 @@ Keys
   e / u / U    (on a source) correct its metadata with a reason / open its URL / its archive copy
   ] [ and f    (reading a source) move over sentences; make a fact of one
   A            the actors; enter corrects a name or kind
+  K            conflicts left by work done apart (facts sync): a digit takes a side
   ctrl+o       (in the fact form) into the source beside it, to scroll it
   f            show/hide facets       ctrl+r     refresh now
   ?            this help              ctrl+p     every action
@@ -630,6 +745,7 @@ The filter language (the same as `facts list --where`)
   subject:"troops in"     subject contains;  subject="Russian troops in Belarus" is exactly it
   unit:troops  source:KEY  status:disputed  tag:x
   anchor:orphan           quotes a new version of their source lost (also exact, context, fuzzy)
+  is:conflicted           changed apart by two analysts, or entered twice (K lists them)
   date:2022-02..2022-03   holds at some time in the range (date:2022 for one year)
   conf>=0.6  conf>=likely value>10000     comparisons: > >= < <= =
   other words             full-text search in claim, subject, quote
