@@ -618,20 +618,25 @@ END;
 CREATE TRIGGER annotations_retract_change AFTER INSERT ON annotations
 WHEN NOT EXISTS (SELECT 1 FROM sync_applying) AND (new.kind = 'retraction' AND (SELECT kind FROM annotations WHERE id = new.retracts) IN ('rate', 'status'))
 BEGIN
-    UPDATE facts SET
-        confidence = CASE WHEN json_type(h.old, '$.confidence') IS NULL THEN confidence
-                          ELSE json_extract(h.old, '$.confidence') END,
-        status = CASE WHEN json_type(h.old, '$.status') IS NULL THEN status ELSE json_extract(h.old, '$.status') END,
-        status_reason = CASE WHEN json_type(h.old, '$.status_reason') IS NULL THEN status_reason
-                             ELSE json_extract(h.old, '$.status_reason') END,
-        superseded_by = CASE WHEN json_type(h.old, '$.superseded_by') IS NULL THEN superseded_by
-                             ELSE json_extract(h.old, '$.superseded_by') END,
-        updated_at = new.created_at, updated_by = new.author
-    FROM (SELECT old FROM fact_history
-          WHERE fact_id = new.fact_id AND action = 'update'
-            AND changed_at = (SELECT created_at FROM annotations WHERE id = new.retracts)
-          ORDER BY id DESC LIMIT 1) AS h
-    WHERE facts.id = new.fact_id;
+    UPDATE facts SET confidence = h.confidence, status = h.status, status_reason = h.status_reason,
+                     superseded_by = h.superseded_by, updated_at = new.created_at, updated_by = new.author
+    FROM (SELECT CASE WHEN json_type(x.old, '$.confidence') IS NULL THEN f.confidence
+                      ELSE json_extract(x.old, '$.confidence') END AS confidence,
+                 CASE WHEN json_type(x.old, '$.status') IS NULL THEN f.status
+                      ELSE json_extract(x.old, '$.status') END AS status,
+                 CASE WHEN json_type(x.old, '$.status_reason') IS NULL THEN f.status_reason
+                      ELSE json_extract(x.old, '$.status_reason') END AS status_reason,
+                 CASE WHEN json_type(x.old, '$.superseded_by') IS NULL THEN f.superseded_by
+                      ELSE json_extract(x.old, '$.superseded_by') END AS superseded_by
+          FROM facts f, (SELECT old FROM fact_history
+                         WHERE fact_id = new.fact_id AND action = 'update'
+                           AND changed_at = (SELECT created_at FROM annotations WHERE id = new.retracts)
+                         ORDER BY id DESC LIMIT 1) AS x
+          WHERE f.id = new.fact_id) AS h
+    -- a change only when it changes something: the time of a fact's last change is its last change's
+    WHERE facts.id = new.fact_id
+      AND (facts.confidence IS NOT h.confidence OR facts.status IS NOT h.status
+           OR facts.status_reason IS NOT h.status_reason OR facts.superseded_by IS NOT h.superseded_by);
 END;
 
 -- Every change to a fact: the old and new values of the columns that changed.

@@ -211,13 +211,13 @@ def merge_actors(db: sqlite_utils.Database, keep: str, merge: str, author: str, 
     keep_id, merge_id = resolve_actor(db, keep), resolve_actor(db, merge)
     if keep_id == merge_id:
         raise FactsError(f"'{keep}' and '{merge}' are already the same actor ({actor_name(db, keep_id)})")
-    went = db.execute("SELECT uid, name, kind, description FROM actors WHERE id = ?", [merge_id]).fetchone()
+    went = db.execute("SELECT uid, name, kind, description, added_at FROM actors WHERE id = ?", [merge_id]).fetchone()
     kept = db.execute("SELECT uid FROM actors WHERE id = ?", [keep_id]).fetchone()[0]
     # Recorded so that the merge syncs: elsewhere too, what named the actor that went names the one kept.
     db.execute("INSERT INTO merged_uids (uid, into_uid, kind, merged_at, merged_by, record) "
                "VALUES (?, ?, 'actor', ?, ?, ?)",
-               [went[0], kept, now, author, json.dumps({"name": went[1], "kind": went[2], "description": went[3]},
-                                                       ensure_ascii=False)])
+               [went[0], kept, now, author, json.dumps({"name": went[1], "kind": went[2], "description": went[3],
+                                                        "added_at": went[4]}, ensure_ascii=False)])
     return merge_actor_ids(db, keep_id, merge_id, author, now)
 
 

@@ -830,7 +830,7 @@ def _fact_columns():
         ("quantity", "left", format_quantity_unit, True),
         ("conf.", "left", lambda r: format_confidence(r["confidence"]), True),
         ("source", "left", lambda r: r["source"], True),
-        ("status", "left", format_status, False),
+        ("status", "left", format_status, True),
     ]
 
 

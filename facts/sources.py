@@ -161,13 +161,16 @@ def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: st
         if again is None:
             found[fact_id] = "orphan"
             db.execute("UPDATE facts SET quote_start = NULL, quote_end = NULL, anchored_by = 'orphan', updated_at = ?, "
-                       "updated_by = ? WHERE id = ?", [now, author, fact_id])
+                       "updated_by = ? WHERE id = ? AND anchored_by IS NOT 'orphan'", [now, author, fact_id])
             continue
         anchor, how = again
         found[fact_id] = how
+        # A fact whose quote is found where it was, as it was, is not changed (nor its time of last change).
         db.execute("UPDATE facts SET quote = ?, quote_start = ?, quote_end = ?, quote_prefix = ?, quote_suffix = ?, "
-                   "anchored_by = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-                   [anchor.exact, anchor.start, anchor.end, anchor.prefix, anchor.suffix, how, now, author, fact_id])
+                   "anchored_by = ?, updated_at = ?, updated_by = ? WHERE id = ? AND (quote IS NOT ? OR quote_start "
+                   "IS NOT ? OR quote_end IS NOT ? OR quote_prefix IS NOT ? OR quote_suffix IS NOT ? OR anchored_by "
+                   "IS NOT ?)", [anchor.exact, anchor.start, anchor.end, anchor.prefix, anchor.suffix, how, now, author,
+                                fact_id, anchor.exact, anchor.start, anchor.end, anchor.prefix, anchor.suffix, how])
     return version, found
 
 

@@ -76,7 +76,9 @@ class _Uids:
             uid = json.loads(old).get("uid")
             if uid:  # a deleted fact's changes still name it
                 self.to_uid["facts"].setdefault(fact_id, uid)
-        self.merges = set(db.execute("SELECT uid, into_uid FROM merged_uids").fetchall())
+        # (went, into) -> when it was merged ('' when sync found two records to be one)
+        self.merges: dict[tuple[str, str], str] = {(u, i): at or "" for u, i, at in db.execute(
+            "SELECT uid, into_uid, merged_at FROM merged_uids")}
         self._finals: dict[str, str] | None = None
         self.refresh()
 
@@ -87,13 +89,12 @@ class _Uids:
         self.to_uid[table][local_id] = uid
         self.to_id[table][uid] = local_id
 
-    def merge(self, went: str, into: str) -> None:
-        self.merges.add((went, into))
+    def merge(self, went: str, into: str, at: str | None = None) -> None:
+        self.merges[(went, into)] = at or ""
         self._finals = None
 
     def final(self, uid: str) -> str:
-        """The record a uid is read as: of the records merged with each other, the one that never went (the
-        smallest such uid, or the smallest of all when each went into another)."""
+        """The record a uid is read as (_finals)."""
         if self._finals is None:
             self._finals = _finals(self.merges)
         return self._finals.get(uid, uid)
@@ -113,7 +114,11 @@ def _unit_uid(u: dict) -> str:
     return f"unit:{u['unit'].casefold()}={u['canonical'].casefold()}"
 
 
-def _finals(merges: set[tuple[str, str]]) -> dict[str, str]:
+def _finals(merges: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Each merged uid's final record: of the records merged with each other, the one that never went (the
+    smallest such uid; the smallest of all when each went into another, as two analysts merging two actors
+    into each other make). It depends on the merges alone, whatever order they arrived in, and a merge found
+    within a class of records already one does not change it."""
     parent: dict[str, str] = {}
 
     def root(u: str) -> str:
@@ -131,8 +136,7 @@ def _finals(merges: set[tuple[str, str]]) -> dict[str, str]:
     out = {}
     for members in classes.values():
         stayed = [m for m in members if m not in gone]
-        chosen = min(stayed or members)
-        out.update(dict.fromkeys(members, chosen))
+        out.update(dict.fromkeys(members, min(stayed or members)))
     return out
 
 
@@ -291,11 +295,12 @@ class _Sync:
                 self.db.execute("INSERT INTO merged_uids (uid, into_uid, kind, merged_at, merged_by, record) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", [m["uid"], m["into_uid"], m["kind"], m["merged_at"],
                                                               m["merged_by"], m["record"]])
-                self.uids.merge(*pair)
+                self.uids.merge(*pair, m["merged_at"])
                 self.result.count("merges")
             elif (m["merged_at"] or "", m["merged_by"] or "") < here[pair]:  # merged twice apart: the first merge
                 self.db.execute("UPDATE merged_uids SET merged_at = ?, merged_by = ?, record = ? WHERE uid = ? AND "
                                 "into_uid = ?", [m["merged_at"], m["merged_by"], m["record"], *pair])
+                self.uids.merge(*pair, m["merged_at"])
         known_aside = {u for (u,) in self.db.execute("SELECT uid FROM set_aside")}
         for a in self.work.set_aside.values():
             if a["uid"] not in known_aside and a["kind"] != "unit":
@@ -310,9 +315,9 @@ class _Sync:
             return None
         return None if self.db.execute(f"SELECT 1 FROM {table} WHERE rowid = ?", [wanted]).fetchone() else wanted
 
-    def _found_same(self, kind: str, a: str, b: str, record: dict | None = None) -> str:
-        """Two records added apart found to be one: the smaller uid is kept. Returns it."""
-        keep, went = sorted([a, b])
+    def _found_same(self, kind: str, a: str, b: str, record: dict | None = None, keep: str | None = None) -> str:
+        """Two records added apart found to be one: the smaller uid is kept (or `keep`). Returns the final."""
+        keep, went = (keep, b if keep == a else a) if keep else sorted([a, b])
         if (went, keep) not in self.uids.merges:
             self.db.execute("INSERT INTO merged_uids (uid, into_uid, kind, record) VALUES (?, ?, ?, ?)",
                             [went, keep, kind, json.dumps(record, ensure_ascii=False) if record else None])
@@ -320,6 +325,16 @@ class _Sync:
         return self.uids.final(keep)
 
     _ACTOR = ("name", "kind", "description", "added_at", "updated_at", "updated_by")
+
+    def _gone_actor(self, uid: str) -> dict | None:
+        """An actor no database at hand holds any more, as its merge recorded it."""
+        for (record,) in self.db.execute("SELECT record FROM merged_uids WHERE uid = ? AND record IS NOT NULL "
+                                         "ORDER BY into_uid", [uid]):
+            values = json.loads(record)
+            if isinstance(values, dict) and isinstance(values.get("name"), str):
+                return {"kind": "other", "description": None, "added_at": None, **values,
+                        "updated_at": None, "updated_by": None}
+        return None
 
     def _actors(self) -> None:
         for a in sorted(self.work.actors.values(), key=lambda a: a["uid"]):
@@ -343,16 +358,25 @@ class _Sync:
         classes: dict[str, list[tuple[int, str, str]]] = {}
         for local_id, uid, name in sorted(self.db.execute("SELECT id, uid, name FROM actors").fetchall()):
             final = self.uids.final(uid)
-            if final != uid and final not in self.uids.to_id["actors"] and final in self.work.actors:
+            if final != uid and final not in self.uids.to_id["actors"]:
                 classes.setdefault(final, []).append((local_id, uid, name))
         for final, rows in sorted(classes.items()):
-            a = self.work.actors[final]
-            local_id, uid, _ = next((r for r in rows if r[2].casefold() == a["name"].casefold()), rows[0])
-            self.db.execute(f"UPDATE actors SET uid = ?, {', '.join(f'{f} = ?' for f in self._ACTOR if f != 'name')} "
-                            "WHERE id = ?", [final, *(a.get(f) for f in self._ACTOR if f != "name"), local_id])
+            became = self.work.actors.get(final) or self._gone_actor(final)
+            if became is None:
+                continue
+            local_id, uid, _ = next((r for r in rows if r[2].casefold() == became["name"].casefold()), rows[0])
+            mine = self.db.execute("SELECT name, kind, description, added_at FROM actors WHERE id = ?",
+                                   [local_id]).fetchone()
+            # The row's own record is kept as merged into the one it becomes, so that no database loses it.
+            self._found_same("actor", uid, final, dict(zip(("name", "kind", "description", "added_at"), mine)),
+                             keep=final)
+            values = {f: became.get(f) for f in self._ACTOR if f != "name" and not (f == "added_at" and
+                                                                                 became.get(f) is None)}
+            self.db.execute(f"UPDATE actors SET uid = ?, {', '.join(f'{f} = ?' for f in values)} WHERE id = ?",
+                            [final, *values.values(), local_id])
             self.uids.to_id["actors"].pop(uid, None)
             self.uids.add("actors", local_id, final)
-            self.renamed[final] = a["name"]
+            self.renamed[final] = became["name"]
             self.touched["actor"].add(final)
 
     def _aliases(self) -> None:
@@ -611,6 +635,19 @@ class _Sync:
             by, at = (m[1], m[0]) if m else (None, None)
             merge_actor_ids(self.db, kept, went, by or self.author, at or self.now)
         with _applying(self.db):
+            # A record kept although it went into another (each of two actors merged into the other) reads as it
+            # was when it went, the first time, wherever it is.
+            for actor_id, uid in self.db.execute("SELECT id, uid FROM actors WHERE uid IN "
+                                                 "(SELECT uid FROM merged_uids WHERE record IS NOT NULL)").fetchall():
+                record = json.loads(self.db.execute(
+                    "SELECT record FROM merged_uids WHERE uid = ? AND record IS NOT NULL "
+                    "ORDER BY coalesce(merged_at, ''), into_uid LIMIT 1", [uid]).fetchone()[0])
+                self.renamed[uid] = record.get("name") or self.renamed.get(uid, "")
+                values = {k: record[k] for k in ("kind", "description", "added_at") if record.get(k) is not None
+                          or (k == "description" and k in record)}
+                if values:
+                    self.db.execute(f"UPDATE actors SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                                    [*values.values(), actor_id])
             for uid, name in sorted(self.renamed.items()):  # once the others are merged, its name is free
                 actor_id = self.uids.to_id["actors"].get(uid)
                 if actor_id is not None and not self.db.execute("SELECT 1 FROM actors WHERE name = ? AND id <> ?",
@@ -842,7 +879,7 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
                 continue
             sides = [{"uid": here[0], "value": subject}, {"uid": uid, "value": aside["key"]}]
         rows.append((kind, subject, "", sides))
-    finals = _finals(set(db.execute("SELECT uid, into_uid FROM merged_uids").fetchall()))
+    finals = _finals({(u, i): at or "" for u, i, at in db.execute("SELECT uid, into_uid, merged_at FROM merged_uids")})
     for went, into, record in db.execute("SELECT uid, into_uid, record FROM merged_uids WHERE kind = 'actor' "
                                          "AND merged_at IS NULL ORDER BY uid"):
         keep = finals.get(into, into)
