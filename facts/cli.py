@@ -993,7 +993,7 @@ def conflicts(ctx, fmt):
         from .output import console
         from .showing import render_conflicts
         console().print(render_conflicts(found, lambda c, side: side_text(db, c.field, side.value)))
-        say("Settle one with: facts resolve N --take mine|theirs|SIDE")
+        say("Settle one with: facts resolve N --take mine|theirs|SIDE (two facts alike: --take both keeps two)")
         return
     write_rows(({"conflict": c.id, "kind": c.kind, "about": c.about, "field": c.field or None, "side": number,
                  "value": side_text(db, c.field, side.value), "by": side.by, "at": side.at}

@@ -25,7 +25,7 @@ KIND_NAMES = {"field": "changed apart", "alias": "names two actors", "actor": "a
 @dataclass
 class Side:
     uid: str
-    value: object
+    value: object = None
     by: str | None = None
     at: str | None = None
 
@@ -44,8 +44,14 @@ def list_conflicts(db: sqlite_utils.Database) -> list[Conflict]:
     out = []
     for cid, kind, subject, field_name, sides in db.execute(
             "SELECT id, kind, subject, field, sides FROM conflicts ORDER BY id").fetchall():
-        out.append(Conflict(cid, kind, subject, field_name, [Side(**s) for s in json.loads(sides)],
-                            _about(db, kind, subject, field_name)))
+        listed = [Side(**s) for s in json.loads(sides)]
+        if kind == "duplicate":  # each side is a fact: its number and claim, who entered it and when
+            for side in listed:
+                row = db.execute("SELECT id, claim, created_by, created_at FROM facts WHERE uid = ?",
+                                 [side.uid]).fetchone()
+                if row:
+                    side.value, side.by, side.at = f"fact #{row[0]}: {row[1]}", row[2], row[3]
+        out.append(Conflict(cid, kind, subject, field_name, listed, _about(db, kind, subject, field_name)))
     return out
 
 

@@ -902,15 +902,17 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
 
 _SAME_CLAIM = ("y.source_id = x.source_id AND y.actor_id = x.actor_id AND y.quote_start IS x.quote_start "
                "AND y.quote_end IS x.quote_end AND y.value IS x.value AND x.quote IS NOT NULL "
-               "AND NOT (x.superseded_by IS y.id OR y.superseded_by IS x.id)")
+               "AND x.created_by IS NOT y.created_by AND NOT (x.superseded_by IS y.id OR y.superseded_by IS x.id)")
 
 
 def _duplicates(db: sqlite_utils.Database) -> list[tuple]:
-    """Two facts with the same source, quote span, claimant and value: one claim entered twice, unless someone
-    decided they are two or one supersedes the other."""
+    """Two facts with the same source, quote span, claimant and value, entered by two analysts: one claim
+    entered twice apart, unless someone decided they are two or one supersedes the other. (One analyst's own
+    facts alike were refused or allowed when entered.)"""
     out = []
     for group in db.execute("SELECT group_concat(uid, ' ') FROM facts WHERE quote IS NOT NULL "
-                            "GROUP BY source_id, actor_id, quote_start, quote_end, value HAVING count(*) > 1"):
+                            "GROUP BY source_id, actor_id, quote_start, quote_end, value "
+                            "HAVING count(DISTINCT coalesce(created_by, '')) > 1"):
         members = sorted(group[0].split())
         for i, a in enumerate(members):
             for b in members[i + 1:]:

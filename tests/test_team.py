@@ -269,3 +269,30 @@ def test_the_browser_lists_conflicts_marks_the_fact_and_takes_a_side(team):
     assert opened.execute("SELECT confidence FROM facts WHERE id = 2").fetchone()[0] == 0.8
     assert opened.execute("SELECT conflicted FROM facts_flat WHERE id = 2").fetchone()[0] == 0
 
+
+
+def test_one_claim_entered_by_both_is_a_likely_duplicate_never_merged_silently(seed_template, tmp_path):
+    ana, ben = tmp_path / "ana.db", tmp_path / "ben.db"
+    copy_db(seed_template, ana)
+    copy_db(seed_template, ben)
+    claim = ["add", "--no-interactive", "--subject", "Russian troops in Belarus", "--quantity", "30,000",
+             "--unit", "troops", "--date", "2022-02", "--actor", "Igor Ilyash", "--source", "odr-2022-02-09",
+             "--quote", "he estimates the number of Russian troops in Belarus at 30,000", "--confidence", "0.6"]
+    run(ana, *claim, "--claim", "Ilyash cites a NATO estimate of 30,000 Russian troops.", author="ana")
+    run(ben, *claim, "--claim", "Ilyash reports 30,000 Russian troops, as NATO estimates.", author="ben")
+    run(ana, "sync", str(ben), author="ana")
+    run(ben, "sync", str(ana), author="ben")
+    listed = json.loads(run(ana, "conflicts", "--json", author="ana").output)
+    duplicates = [r for r in listed if r["kind"] == "duplicate"]
+    assert len(duplicates) == 2 and len({r["conflict"] for r in duplicates}) == 1  # one pair, two sides
+    assert open_db(ana).execute("SELECT count(*) FROM facts WHERE claim LIKE 'Ilyash%'").fetchone()[0] == 2
+    number = duplicates[0]["conflict"]
+    said = run(ana, "resolve", str(number), "--take", "1", author="ana").output
+    assert "the other is marked superseded by it" in said
+    run(ben, "sync", str(ana), author="ben")
+    assert not [r for r in json.loads(run(ben, "conflicts", "--json", author="ben").output)
+                if r["kind"] == "duplicate"]
+    statuses = sorted(s for (s,) in open_db(ben).execute("SELECT status FROM facts WHERE claim LIKE 'Ilyash%'"))
+    assert statuses == ["active", "superseded"]
+    run(ana, "sync", str(ben), author="ana")
+    assert content(open_db(ana)) == content(open_db(ben))
