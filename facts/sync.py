@@ -897,28 +897,27 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
     for cid, k, s, f in db.execute("SELECT id, kind, subject, field FROM conflicts WHERE kind <> 'field'").fetchall():
         if (k, s, f) not in listed:
             db.execute("DELETE FROM conflicts WHERE id = ?", [cid])
-    db.conn.executemany(_KEEP_CONFLICT, [(k, s, f, json.dumps(sides, ensure_ascii=False)) for k, s, f, sides in rows])
-
-
-_SAME_CLAIM = ("y.source_id = x.source_id AND y.actor_id = x.actor_id AND y.quote_start IS x.quote_start "
-               "AND y.quote_end IS x.quote_end AND y.value IS x.value AND x.quote IS NOT NULL "
-               "AND x.created_by IS NOT y.created_by AND NOT (x.superseded_by IS y.id OR y.superseded_by IS x.id)")
+    here = {(k, s, f): sides for k, s, f, sides in db.execute(
+        "SELECT kind, subject, field, sides FROM conflicts WHERE kind <> 'field'")}
+    written = [(k, s, f, json.dumps(sides, ensure_ascii=False)) for k, s, f, sides in rows]
+    db.conn.executemany(_KEEP_CONFLICT, [w for w in written if here.get(w[:3]) != w[3]])
 
 
 def _duplicates(db: sqlite_utils.Database) -> list[tuple]:
     """Two facts with the same source, quote span, claimant and value, entered by two analysts: one claim
     entered twice apart, unless someone decided they are two or one supersedes the other. (One analyst's own
-    facts alike were refused or allowed when entered.)"""
+    facts alike were refused or allowed when entered.) Read in one pass: the decisions once, then each group
+    of facts alike with what the pairs need."""
+    decided = {s for (s,) in db.execute("SELECT subject FROM decisions WHERE kind = 'duplicate'")}
     out = []
-    for group in db.execute("SELECT group_concat(uid, ' ') FROM facts WHERE quote IS NOT NULL "
-                            "GROUP BY source_id, actor_id, quote_start, quote_end, value "
-                            "HAVING count(DISTINCT coalesce(created_by, '')) > 1"):
-        members = sorted(group[0].split())
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                found = db.execute(f"SELECT 1 FROM facts x JOIN facts y ON {_SAME_CLAIM} WHERE x.uid = ? AND y.uid = ?",
-                                   [a, b]).fetchone()
-                if found and not _decided(db, "duplicate", f"{a} {b}"):
+    for (group,) in db.execute(
+            "SELECT json_group_array(json_array(id, uid, coalesce(created_by, ''), superseded_by)) FROM facts "
+            "WHERE quote IS NOT NULL GROUP BY source_id, actor_id, quote_start, quote_end, value "
+            "HAVING count(DISTINCT coalesce(created_by, '')) > 1"):
+        members = sorted(json.loads(group), key=lambda m: m[1])
+        for i, (a_id, a, a_by, a_over) in enumerate(members):
+            for b_id, b, b_by, b_over in members[i + 1:]:
+                if a_by != b_by and a_over != b_id and b_over != a_id and f"{a} {b}" not in decided:
                     out.append(("duplicate", a, b, [{"uid": a}, {"uid": b}]))
     return out
 
