@@ -633,6 +633,12 @@ class _Sync:
             m = self.db.execute("SELECT merged_at, merged_by FROM merged_uids WHERE uid = ? AND merged_at IS NOT NULL "
                                 "ORDER BY merged_at LIMIT 1", [uid]).fetchone()
             by, at = (m[1], m[0]) if m else (None, None)
+            # The row's own record is kept as merged into the one it joins, so that it can never be the one a
+            # later merge leaves standing when no database holds it any more.
+            mine = self.db.execute("SELECT name, kind, description, added_at FROM actors WHERE id = ?",
+                                   [went]).fetchone()
+            self._found_same("actor", uid, self.uids.final(uid),
+                             dict(zip(("name", "kind", "description", "added_at"), mine)), keep=self.uids.final(uid))
             merge_actor_ids(self.db, kept, went, by or self.author, at or self.now)
         with _applying(self.db):
             # A record kept although it went into another (each of two actors merged into the other) reads as it
@@ -650,10 +656,13 @@ class _Sync:
                                     [*values.values(), actor_id])
             for uid, name in sorted(self.renamed.items()):  # once the others are merged, its name is free
                 actor_id = self.uids.to_id["actors"].get(uid)
-                if actor_id is not None and not self.db.execute("SELECT 1 FROM actors WHERE name = ? AND id <> ?",
-                                                                [name, actor_id]).fetchone():
-                    self.db.execute("UPDATE actors SET name = ? WHERE id = ?", [name, actor_id])
-                    materialize_record(self.db, "actor", actor_id)
+                if actor_id is None or not name:
+                    continue
+                if self.db.execute("SELECT 1 FROM actors WHERE name = ? AND id <> ?", [name, actor_id]).fetchone():
+                    # Another actor holds the name: the same name with the uid's last digits, everywhere alike.
+                    name = f"{name[:190]} ({uid[-6:]})"
+                self.db.execute("UPDATE actors SET name = ? WHERE id = ?", [name, actor_id])
+                materialize_record(self.db, "actor", actor_id)
             self._normalize_aside()
 
     def _conflicts(self) -> None:
