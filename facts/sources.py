@@ -131,6 +131,12 @@ def remove_source(db: sqlite_utils.Database, key: str) -> None:
     db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
 
 
+def replaced_uid(source: dict) -> str:
+    """The global id of a version of a source's text as it is replaced: made from the source, the version and
+    its text, so that two analysts replacing the same text apart keep the same record of it."""
+    return hashlib.sha256(f"{source['uid']}:{source['version']}:{source['sha256']}".encode()).hexdigest()[:32]
+
+
 def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: str, page_starts: list[int] | None,
                   original: bytes, author: str, now: str, reason: str | None = None,
                   kept_uid: str | None = None) -> tuple[int, dict[int, str]]:
@@ -146,7 +152,7 @@ def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: st
     db.execute("INSERT INTO source_versions (source_id, version, text, sha256, media_type, page_starts, stored_at, "
                "stored_by, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [source["id"], source["version"], source["text"], source["sha256"], source["media_type"],
-                source["page_starts"], now, author, kept_uid or new_uid()])
+                source["page_starts"], now, author, kept_uid or replaced_uid(source)])
     db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ?, updated_at = ?, "
                "updated_by = ?, change_reason = ? WHERE id = ?",
                [text, sha256, media_type, json.dumps(page_starts) if page_starts else None, version, now, author,

@@ -13,6 +13,7 @@ actor added twice with two kinds, a unit declared the same as two others, a sour
 (`facts resolve`) is itself a change or a record that syncs, so the team converges on it too.
 """
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -466,9 +467,28 @@ class _Sync:
             source_id = self.uids.id("sources", v["source"])
             if source_id is None:
                 continue
-            key, version = self.db.execute("SELECT key, version FROM sources WHERE id = ?", [source_id]).fetchone()
-            if version != v["version"] - 1:
-                continue  # had already, or a version made apart (left as it is here)
+            key, version, sha = self.db.execute("SELECT key, version, sha256 FROM sources WHERE id = ?",
+                                                [source_id]).fetchone()
+            text_sha = hashlib.sha256(v["text"].encode("utf-8")).hexdigest()
+            if version >= v["version"]:
+                same = self.db.execute("SELECT 1 FROM source_versions WHERE source_id = ? AND version = ? "
+                                       "AND sha256 = ?", [source_id, v["version"], text_sha]).fetchone()
+                replaced = self.db.execute("SELECT stored_at, stored_by FROM source_versions WHERE uid = ?",
+                                           [v["uid"]]).fetchone()
+                if replaced and (v["at"], v["by"] or "") < (replaced[0], replaced[1] or ""):
+                    with _applying(self.db):  # the same text replaced apart: the first storing of it, everywhere
+                        self.db.execute("UPDATE source_versions SET stored_at = ?, stored_by = ? WHERE uid = ?",
+                                        [v["at"], v["by"], v["uid"]])
+                if not same and not (version == v["version"] and sha == text_sha):
+                    # Another text stored as this version apart: kept aside and listed, not taken.
+                    self.db.execute("INSERT OR IGNORE INTO set_aside (uid, kind, subject, record) VALUES "
+                                    "(?, 'source', ?, ?)", [f"version:{v['source']}:{v['version']}:{text_sha}", key,
+                                                            json.dumps({"version": v["version"], "text": v["text"],
+                                                                        "by": v["by"], "at": v["at"]},
+                                                                       ensure_ascii=False)])
+                continue
+            if version != v["version"] - 1 or sha == text_sha:
+                continue  # a version between is missing here (it comes with its own source's work), or had already
             # The changes it made there (the source's, and each quote found again) keep their uids here.
             reason = None
             for e in self.work.events.values():
@@ -727,12 +747,28 @@ def fact_state(db: sqlite_utils.Database, fact_id: int) -> Folded:
     return fold(current, _events_of(db, "fact", fact_id), FACT_GROUPS)
 
 
+def _quote_holds(db: sqlite_utils.Database, values: dict) -> bool:
+    """Whether a quote stands at its offsets in its source's text (one without offsets always does)."""
+    if values["quote_start"] is None:
+        return True
+    found = db.execute("SELECT 1 FROM sources WHERE id = ? AND substr(text, ? + 1, length(?)) = ?",
+                       [values["source_id"], values["quote_start"], values["quote"], values["quote"]]).fetchone()
+    return found is not None
+
+
 def materialize_fact(db: sqlite_utils.Database, fact_id: int | None) -> None:
     """Write a fact's state made again from its values and changes (inside a sync: no new change is made)."""
     if fact_id is None:
         return
     state = fact_state(db, fact_id)
     values = {k: state.values[k] for k in FACT_FIELDS}
+    if not _quote_holds(db, values):
+        # The quote was found again in a version of its source this database did not take (one stored apart):
+        # here it stays where it is in the text here, or is an orphan if it is not there.
+        current = dict(zip(FIELD_GROUPS["quote"], db.execute(
+            f"SELECT {', '.join(FIELD_GROUPS['quote'])} FROM facts WHERE id = ?", [fact_id]).fetchone()))
+        values.update(current if _quote_holds(db, current) else
+                      {"quote_start": None, "quote_end": None, "anchored_by": "orphan"})
     last = state.last
     db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}"
                f"{', updated_at = ?, updated_by = ?' if last else ''} WHERE id = ?",
@@ -882,6 +918,13 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
                 continue
             sides = [{"uid": f"unit:{subject}={here[0].casefold()}", "value": here[0]},
                      {"uid": uid, "value": aside["canonical"]}]
+        elif "text" in aside:  # a version of the text stored apart
+            here = db.execute("SELECT uid, version, sha256 FROM sources WHERE key = ?", [subject]).fetchone()
+            if here is None or here[2] == hashlib.sha256(aside["text"].encode("utf-8")).hexdigest():
+                continue
+            sides = [{"uid": here[0], "value": f"version {here[1]} here"},
+                     {"uid": uid, "value": f"version {aside['version']} made apart", "by": aside["by"],
+                      "at": aside["at"]}]
         else:
             here = db.execute("SELECT uid FROM sources WHERE key = ?", [subject]).fetchone()
             if here is None:

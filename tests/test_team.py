@@ -296,3 +296,34 @@ def test_one_claim_entered_by_both_is_a_likely_duplicate_never_merged_silently(s
     assert statuses == ["active", "superseded"]
     run(ana, "sync", str(ben), author="ana")
     assert content(open_db(ana)) == content(open_db(ben))
+
+
+def test_a_source_updated_apart(seed_template, tmp_path):
+    """The same new text stored by both is one version everywhere; two different texts are both kept, the
+    other listed as a conflict (each database keeps its own current text: not merged, not lost)."""
+    from facts.sources import get_source
+    ana, ben = tmp_path / "ana.db", tmp_path / "ben.db"
+    copy_db(seed_template, ana)
+    copy_db(seed_template, ben)
+    text = get_source(open_db(ana), "odr-2022-02-09")["text"]
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(text.replace("Experts are more reserved", "Some experts are more reserved"), encoding="utf-8")
+    for db, who in ((ana, "ana"), (ben, "ben")):
+        run(db, "sources", "update", "odr-2022-02-09", str(corrected), "--reason", "the outlet's correction",
+            author=who)
+    run(ana, "sync", str(ben), author="ana")
+    run(ben, "sync", str(ana), author="ben")
+    assert content(open_db(ana)) == content(open_db(ben))
+    assert not json.loads(run(ana, "conflicts", "--json", author="ana").output)
+
+    other = tmp_path / "other.txt"
+    other.write_text(text.replace("Experts are more reserved", "Experts are far more reserved"), encoding="utf-8")
+    newer = tmp_path / "newer.txt"
+    newer.write_text(text.replace("Experts are more reserved", "Experts remain reserved"), encoding="utf-8")
+    run(ana, "sources", "update", "odr-2022-02-09", str(other), "--reason", "a reprint", author="ana")
+    run(ben, "sources", "update", "odr-2022-02-09", str(newer), "--reason", "a later edit", author="ben")
+    run(ana, "sync", str(ben), author="ana")
+    listed = [r for r in json.loads(run(ana, "conflicts", "--json", author="ana").output) if r["kind"] == "source"]
+    assert [r["value"] for r in listed] == ["version 3 here", "version 3 made apart"] and listed[1]["by"] == "ben"
+    kept = open_db(ana).execute("SELECT record FROM set_aside WHERE kind = 'source'").fetchone()[0]
+    assert "Experts remain reserved" in json.loads(kept)["text"]
