@@ -504,6 +504,10 @@ class _Sync:
                               v["by"] or "", v["at"], reason, v["uid"])
             finally:
                 self.db.execute("DELETE FROM pending_change")
+            # Its quotes were found again as changes of this moment: each fact is made again from all of its.
+            self.touched["fact"].update(u for (u,) in self.db.execute(
+                "SELECT uid FROM facts WHERE source_id = ? AND quote IS NOT NULL", [source_id]))
+            self.touched["source"].add(v["source"])  # and the source: who changed it last may be someone else
             self.result.count("versions")
 
     def _facts(self) -> None:

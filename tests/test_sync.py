@@ -22,7 +22,7 @@ from facts.db import open_db, transaction, utc_now
 from facts.errors import FactsError
 from facts.models import Actor
 from facts.provenance import declare_units, link_repeats, link_speaker
-from facts.sources import edit_source
+from facts.sources import edit_source, get_source, update_source
 from facts.sync import content, read_work, sync_work
 from facts.vocab import FIELD_GROUPS
 from facts.writing import add_fact, edit_fact, fact_record
@@ -117,7 +117,19 @@ def _source(db, author, rng):
         edit_source(db, "odr-2022-02-09", {"reliability": rng.choice("ABCD")}, "read again", author, utc_now())
 
 
-CHANGES = [_edit, _edit, _annotate, _annotate, _retract, _actor, _alias, _merge, _fact, _link, _units, _source]
+def _correction(db, author, rng):
+    """The outlet's corrected text, stored by whoever gets to it (the same text by all: one version)."""
+    source = get_source(db, "odr-2022-02-09")
+    if source["version"] > 1:
+        return
+    text = source["text"].replace("Experts are more reserved", "Some experts are more reserved")
+    with transaction(db):
+        update_source(db, "odr-2022-02-09", text, "text/plain", None, text.encode("utf-8"), author, utc_now(),
+                      "the outlet's correction")
+
+
+CHANGES = [_edit, _edit, _annotate, _annotate, _retract, _actor, _alias, _merge, _fact, _link, _units, _source,
+           _correction]
 
 
 def _work(db, author, rng, steps):
