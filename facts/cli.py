@@ -964,9 +964,9 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
 @click.pass_context
 def sync(ctx, sources):
     """Take other analysts' work into this database: their database files, facts-dir folders (facts export
-    --format facts-dir) or log files, or folders of them. Every record and change not seen yet is added with
-    its own author and time; the result does not depend on the order. What was changed apart and cannot
-    both stand is listed by facts conflicts."""
+    --format facts-dir), full-fidelity files (facts export --format facts-jsonl), or folders of them. Every
+    record and change not seen yet is added with its own author and time; the result does not depend on the
+    order. What was changed apart and cannot both stand is listed by facts conflicts."""
     from .sync_source import read_source
     db = _db(ctx)
     added, conflicts = _sync_all(db, [(source, read_source(source)) for source in sources])
