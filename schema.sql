@@ -208,14 +208,16 @@ CREATE TABLE aliases (
                 CHECK (length(trim(alias)) > 0 AND alias = trim(alias) AND length(alias) <= 200
                        AND alias NOT GLOB ('*[' || char(1) || '-' || char(31) || ']*') AND instr(CAST(alias AS BLOB), x'00') = 0),
     actor_id    INTEGER NOT NULL REFERENCES actors(id),
-    uid TEXT  -- its global id, made where it was created: exports and sync match rows by it
+    uid TEXT,  -- its global id, made where it was created: exports and sync match rows by it
+    added_at    TEXT,  -- when and by whom it was given (empty for aliases older than schema 6)
+    added_by    TEXT
 ) STRICT;
 CREATE INDEX aliases_actor ON aliases(actor_id);
 
 CREATE TRIGGER actors_name_is_alias AFTER INSERT ON actors
 WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
-    INSERT INTO aliases (alias, actor_id) VALUES (new.name, new.id);
+    INSERT INTO aliases (alias, actor_id, added_at) VALUES (new.name, new.id, new.added_at);
 END;
 
 CREATE TRIGGER aliases_actor_exists BEFORE INSERT ON aliases

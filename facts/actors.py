@@ -132,20 +132,23 @@ def add_actor(db: sqlite_utils.Database, actor: Actor, allow_similar: bool = Tru
             raise FactsError(f"actor {actor.name} is already stored as a {kind}, not a {actor.kind}")
     if created and actor.name in actor.alias_uids:  # the name's own alias row (a trigger made it) keeps its id
         db.execute("DELETE FROM aliases WHERE alias = ? AND actor_id = ?", [actor.name, actor_id])
-        add_alias(db, actor_id, actor.name, actor.alias_uids[actor.name])
+        add_alias(db, actor_id, actor.name, actor.alias_uids[actor.name], at=actor.added_at)
     for alias in actor.aliases:
-        add_alias(db, actor_id, alias, actor.alias_uids.get(alias))
+        add_alias(db, actor_id, alias, actor.alias_uids.get(alias), at=actor.added_at)
     return actor_id, created
 
 
-def add_alias(db: sqlite_utils.Database, actor_id: int, alias: str, uid: str | None = None) -> bool:
-    """Give an actor another spelling (with its global id, if it has one already); True if it was new."""
+def add_alias(db: sqlite_utils.Database, actor_id: int, alias: str, uid: str | None = None, *,
+              at: str | None = None, by: str | None = None) -> bool:
+    """Give an actor another spelling (with its global id, if it has one already), saying when and by whom;
+    True if it was new."""
     owner = _alias_owner(db, alias)
     if owner == actor_id:
         return False
     if owner is not None:
         raise FactsError(f"alias '{alias}' already names {actor_name(db, owner)}")
-    db.execute("INSERT INTO aliases (alias, actor_id, uid) VALUES (?, ?, ?)", [alias, actor_id, uid or new_uid()])
+    db.execute("INSERT INTO aliases (alias, actor_id, uid, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+               [alias, actor_id, uid or new_uid(), at or utc_now(), by])
     return True
 
 
@@ -183,7 +186,7 @@ def edit_actor(db: sqlite_utils.Database, actor: str | int, author: str, now: st
     db.execute(f"UPDATE actors SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, updated_by = ? "
                "WHERE id = ?", [*changed.values(), now, author, actor_id])
     if "name" in changed:
-        add_alias(db, actor_id, changed["name"])
+        add_alias(db, actor_id, changed["name"], at=now, by=author)
     return list(changed)
 
 

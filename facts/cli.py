@@ -532,7 +532,7 @@ def actors_alias(ctx, name, alias):
     from pydantic import ValidationError
 
     from .actors import actor_name, add_alias, resolve_actor
-    from .db import transaction
+    from .db import transaction, utc_now
     from .models import Actor
     try:
         alias = Actor(name=alias).name
@@ -541,7 +541,7 @@ def actors_alias(ctx, name, alias):
     db = _db(ctx)
     with transaction(db):
         actor_id = resolve_actor(db, name)
-        created = add_alias(db, actor_id, alias)
+        created = add_alias(db, actor_id, alias, at=utc_now(), by=_author())
     say(f"{'Added' if created else 'Already an alias:'} {alias} → {actor_name(db, actor_id)}")
 
 

@@ -222,17 +222,19 @@ def apply_decisions(db: sqlite_utils.Database) -> None:
 
 def _swap_alias(db: sqlite_utils.Database, subject: str, take: str) -> None:
     aside = db.execute("SELECT record FROM set_aside WHERE uid = ? AND kind = 'alias'", [take]).fetchone()
-    live = db.execute("SELECT a.alias, a.uid, ac.uid FROM aliases a JOIN actors ac ON ac.id = a.actor_id "
-                      "WHERE a.alias = ?", [subject]).fetchone()
+    live = db.execute("SELECT a.alias, a.uid, ac.uid, a.added_at, a.added_by FROM aliases a JOIN actors ac "
+                      "ON ac.id = a.actor_id WHERE a.alias = ?", [subject]).fetchone()
     if aside is None or live is None or live[1] == take:
         return
-    owner = db.execute("SELECT id FROM actors WHERE uid = ?", [json.loads(aside[0])["actor"]]).fetchone()
+    record = json.loads(aside[0])
+    owner = db.execute("SELECT id FROM actors WHERE uid = ?", [record["actor"]]).fetchone()
     if owner is None:
         return
     db.execute("DELETE FROM set_aside WHERE uid = ?", [take])
     db.execute("INSERT OR REPLACE INTO set_aside (uid, kind, subject, record) VALUES (?, 'alias', ?, ?)",
-               [live[1], subject, json.dumps({"actor": live[2]})])
-    db.execute("UPDATE aliases SET actor_id = ?, uid = ? WHERE alias = ?", [owner[0], take, live[0]])
+               [live[1], subject, json.dumps({"actor": live[2], "added_at": live[3], "added_by": live[4]})])
+    db.execute("UPDATE aliases SET actor_id = ?, uid = ?, added_at = ?, added_by = ? WHERE alias = ?",
+               [owner[0], take, record.get("added_at"), record.get("added_by"), live[0]])
 
 
 def _swap_source(db: sqlite_utils.Database, key: str, take: str) -> None:

@@ -134,6 +134,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "alias": "A spelling",
         "actor_id": "The actor it names (actors.id)",
         "uid": "Its global id, made where it was created: exports and sync match it across databases",
+        "added_at": "When it was given (UTC); empty for aliases older than schema 6",
+        "added_by": "Who gave it",
     }),
     "fact_repeats": ("Facts that relay another fact (an outlet repeating a claim already recorded).", {
         "fact_id": "The fact that repeats (facts.id)",

@@ -75,7 +75,8 @@ def _records_get_global_ids(conn: sqlite3.Connection) -> None:
 def _changes_become_events(conn: sqlite3.Connection) -> None:
     """Schema 6: every change gets a global id and its parent (the change before it on the same record; the
     record itself for the first), so that changes made apart can be told from changes made one on another.
-    Two analysts may now enter one claim apart, so the natural key is an index, not a constraint."""
+    Two analysts may now enter one claim apart, so the natural key is an index, not a constraint; an alias
+    says when and by whom it was given."""
     histories = {"fact_history": ("fact_id", "(SELECT uid FROM facts WHERE id = t.fact_id)"),
                  "actor_history": ("actor_id", "(SELECT uid FROM actors WHERE id = t.actor_id)"),
                  "source_history": ("source_id", "(SELECT uid FROM sources WHERE id = t.source_id)"),
@@ -97,6 +98,14 @@ def _changes_become_events(conn: sqlite3.Connection) -> None:
                              (SELECT p.uid FROM {table} p WHERE {same} AND p.id < t.id ORDER BY p.id DESC LIMIT 1),
                              {record_uid}, '')""")
     conn.execute("DROP INDEX IF EXISTS facts_natural_key")
+    if "aliases" in tables:  # an alias now says when and by whom it was given: a name since its actor was added
+        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'aliases'"
+                                       ).fetchall():
+            conn.execute(f'DROP TRIGGER "{trigger}"')
+        conn.execute("ALTER TABLE aliases ADD COLUMN added_at TEXT")
+        conn.execute("ALTER TABLE aliases ADD COLUMN added_by TEXT")
+        conn.execute("UPDATE aliases SET added_at = (SELECT added_at FROM actors WHERE actors.id = aliases.actor_id) "
+                     "WHERE alias = (SELECT name FROM actors WHERE actors.id = aliases.actor_id)")
 
 
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.

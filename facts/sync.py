@@ -175,8 +175,10 @@ def read_work(db: sqlite_utils.Database) -> Work:
     work = Work()
     for a in db.query("SELECT id, uid, name, kind, description, added_at, updated_at, updated_by FROM actors"):
         work.actors[a["uid"]] = a
-    for rowid, alias, actor_id, uid in db.execute("SELECT rowid, alias, actor_id, uid FROM aliases"):
-        work.aliases[uid] = {"id": rowid, "uid": uid, "alias": alias, "actor": uids.uid("actors", actor_id)}
+    for rowid, alias, actor_id, uid, at, by in db.execute("SELECT rowid, alias, actor_id, uid, added_at, added_by "
+                                                          "FROM aliases"):
+        work.aliases[uid] = {"id": rowid, "uid": uid, "alias": alias, "actor": uids.uid("actors", actor_id),
+                             "added_at": at, "added_by": by}
     for m in db.query("SELECT * FROM merged_uids"):
         work.merged[f"{m['uid']} {m['into_uid']}"] = m
     for s in db.query("SELECT * FROM set_aside"):
@@ -390,23 +392,29 @@ class _Sync:
             owner = self.uids.id("actors", a["actor"])
             if owner is None:
                 continue
-            here = self.db.execute("SELECT actor_id, uid FROM aliases WHERE alias = ?", [a["alias"]]).fetchone()
+            here = self.db.execute("SELECT actor_id, uid, added_at, added_by FROM aliases WHERE alias = ?",
+                                   [a["alias"]]).fetchone()
             if here is None:
-                self.db.execute("INSERT INTO aliases (rowid, alias, actor_id, uid) VALUES (?, ?, ?, ?)",
-                                [self._free_id("aliases", a), a["alias"], owner, a["uid"]])
+                self.db.execute("INSERT INTO aliases (rowid, alias, actor_id, uid, added_at, added_by) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", [self._free_id("aliases", a), a["alias"], owner,
+                                                              a["uid"], a.get("added_at"), a.get("added_by")])
                 self.result.count("aliases")
                 continue
             keep, went = sorted([here[1], a["uid"]])
+            given = [a.get("added_at"), a.get("added_by")]
             if here[0] == owner:  # the same alias of the same actor, added twice
                 self._found_same("alias", here[1], a["uid"], {"alias": a["alias"]})
                 if here[1] != keep:
-                    self.db.execute("UPDATE aliases SET uid = ? WHERE alias = ?", [keep, a["alias"]])
+                    self.db.execute("UPDATE aliases SET uid = ?, added_at = ?, added_by = ? WHERE alias = ?",
+                                    [keep, *given, a["alias"]])
                 continue
             # The alias names another actor here: the smaller uid keeps it, the other is set aside.
-            mine = {"actor": self.uids.final(self.uids.uid("actors", here[0]) or "")}
-            theirs = {"actor": self.uids.final(a["actor"])}
+            mine = {"actor": self.uids.final(self.uids.uid("actors", here[0]) or ""), "added_at": here[2],
+                    "added_by": here[3]}
+            theirs = {"actor": self.uids.final(a["actor"]), "added_at": given[0], "added_by": given[1]}
             if went == here[1]:
-                self.db.execute("UPDATE aliases SET actor_id = ?, uid = ? WHERE alias = ?", [owner, keep, a["alias"]])
+                self.db.execute("UPDATE aliases SET actor_id = ?, uid = ?, added_at = ?, added_by = ? WHERE alias = ?",
+                                [owner, keep, *given, a["alias"]])
                 gone = mine
             else:
                 gone = theirs
@@ -423,7 +431,8 @@ class _Sync:
             r = json.loads(record)
             final = self.uids.final(r["actor"])
             if final != r["actor"]:
-                self.db.execute("UPDATE set_aside SET record = ? WHERE uid = ?", [json.dumps({"actor": final}), uid])
+                self.db.execute("UPDATE set_aside SET record = ? WHERE uid = ?", [json.dumps({**r, "actor": final}),
+                                                                                   uid])
 
     def _sources(self) -> None:
         for s in sorted(self.work.sources.values(), key=lambda s: s["uid"]):
@@ -911,11 +920,12 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
             continue
         aside = json.loads(record)
         if kind == "alias":
-            here = db.execute("SELECT a.uid, ac.uid FROM aliases a JOIN actors ac ON ac.id = a.actor_id "
-                              "WHERE a.alias = ?", [subject]).fetchone()
+            here = db.execute("SELECT a.uid, ac.uid, a.added_by, a.added_at FROM aliases a JOIN actors ac "
+                              "ON ac.id = a.actor_id WHERE a.alias = ?", [subject]).fetchone()
             if here is None or here[1] == aside["actor"]:
                 continue
-            sides = [{"uid": here[0], "value": here[1]}, {"uid": uid, "value": aside["actor"]}]
+            sides = [{"uid": here[0], "value": here[1], "by": here[2], "at": here[3]},
+                     {"uid": uid, "value": aside["actor"], "by": aside.get("added_by"), "at": aside.get("added_at")}]
         elif kind == "unit":
             here = db.execute("SELECT canonical FROM unit_synonyms WHERE unit = ?", [subject]).fetchone()
             if here is None or here[0].casefold() == aside["canonical"].casefold():

@@ -79,6 +79,8 @@ def test_conflicts_list_both_sides_and_a_resolution_syncs(team):
     quantity = by_field[("field", "quantity")]
     assert sorted(r["by"] for r in quantity) == ["ana", "ben"]
     assert {r["kind"] for r in listed} >= {"field", "alias", "actor"}
+    alias_sides = by_field[("alias", None)]  # an alias given apart says by whom and when, like any change
+    assert sorted(r["by"] for r in alias_sides) == ["ana", "ben"] and all(r["at"] for r in alias_sides)
     # the fact shows it: in facts list, facts show and the filter term
     assert "conflicted" in run(ana, "show", "2", author="ana").output
     conflicted = run(ana, "list", "--where", "is:conflicted", "--json", author="ana").output
