@@ -16,7 +16,7 @@ actor added twice with two kinds, a unit declared the same as two others, a sour
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -59,7 +59,6 @@ class Work:
 class SyncResult:
     added: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
-    duplicates: int = 0
 
     def count(self, kind: str, n: int = 1) -> None:
         self.added[kind] = self.added.get(kind, 0) + n
@@ -141,32 +140,28 @@ def _finals(merges: dict[tuple[str, str], str]) -> dict[str, str]:
     return out
 
 
-def _uidize(values: dict, uids: _Uids) -> dict:
+# The fields of a change or record that name another record: by its id here, by its uid in work exchanged.
+_REFS = {**_FACT_REFS, "repeats": "facts", "organization_id": "actors"}
+
+
+def _translate(values: dict, convert: Callable[[str, object], object]) -> dict:
     out = dict(values)
-    for name, table in _FACT_REFS.items():
+    for name, table in _REFS.items():
         if name in out:
-            out[name] = uids.uid(table, out[name])
-    if "about" in out and out["about"] is not None:
-        out["about"] = sorted(u for u in (uids.uid("actors", a) for a in out["about"]) if u)
-    if "repeats" in out:
-        out["repeats"] = uids.uid("facts", out["repeats"])
-    if "organization_id" in out:
-        out["organization_id"] = uids.uid("actors", out["organization_id"])
+            out[name] = convert(table, out[name])
+    if out.get("about") is not None:
+        out["about"] = sorted(x for x in (convert("actors", a) for a in out["about"]) if x is not None)
     return out
+
+
+def _uidize(values: dict, uids: _Uids) -> dict:
+    """A change's or record's values with every reference a uid."""
+    return _translate(values, uids.uid)
 
 
 def _localize(values: dict, uids: _Uids) -> dict:
-    out = dict(values)
-    for name, table in _FACT_REFS.items():
-        if name in out:
-            out[name] = uids.id(table, out[name])
-    if "about" in out and out["about"] is not None:
-        out["about"] = sorted(i for i in (uids.id("actors", a) for a in out["about"]) if i is not None)
-    if "repeats" in out:
-        out["repeats"] = uids.id("facts", out["repeats"])
-    if "organization_id" in out:
-        out["organization_id"] = uids.id("actors", out["organization_id"])
-    return out
+    """Values from work exchanged with every reference an id here."""
+    return _translate(values, lambda table, uid: uids.id(table, uid if isinstance(uid, str) else None))
 
 
 def read_work(db: sqlite_utils.Database) -> Work:
