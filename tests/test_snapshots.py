@@ -8,6 +8,7 @@ deliberate change; look at the SVGs before committing them.
 import pytest
 from support import make_old
 
+import facts.actors
 import facts.db
 from facts.db import open_db
 from facts.fact_files import read_files, seed_files
@@ -272,8 +273,9 @@ def team_db(tmp_path, monkeypatch):
     from facts.db import transaction
     from facts.models import Actor
     from facts.sync import read_work, sync_work
-    clock = iter(f"2026-01-01T09:{m:02d}:00.000Z" for m in range(60))
+    clock = iter(f"2026-01-01T{9 + m // 60:02d}:{m % 60:02d}:00.000Z" for m in range(600))
     monkeypatch.setattr(facts.db, "utc_now", lambda: next(clock))
+    monkeypatch.setattr(facts.actors, "utc_now", facts.db.utc_now)  # an alias's time
     ana, ben = tmp_path / "facts.db", tmp_path / "ben.db"
     db = open_db(ana, create=True)
     import_records(db, read_files(seed_files()), "analyst")
