@@ -132,13 +132,14 @@ def format_confidence(number: float | None) -> str:
 
 
 def format_status(row: dict) -> str:
-    """A fact's status, marked when its quote was lost by a new version of its source ('active, orphan') and
-    when analysts changed it apart or entered it twice ('active, conflicted')."""
+    """A fact's status, marked when its quote was lost by a new version of its source ('active, orphan'), and
+    first of all when analysts changed it apart or entered it twice ('conflicted, disputed': a narrow column
+    still shows that)."""
     marks = [row["status"]]
     if row.get("anchored_by") == "orphan":
         marks.append("orphan")
     if row.get("conflicted"):
-        marks.append("conflicted")
+        marks.insert(0, "conflicted")
     return ", ".join(marks)
 
 

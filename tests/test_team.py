@@ -246,7 +246,7 @@ def test_the_browser_lists_conflicts_marks_the_fact_and_takes_a_side(team):
     run(ana, "sync", str(ben), author="ana")
 
     async def scenario(app, pilot):
-        assert app.collection.rows([2])[2]["status_text"] == "disputed, conflicted"  # the table's status column
+        assert app.collection.rows([2])[2]["status_text"] == "conflicted, disputed"  # the table's status column
         assert app.collection.rows([3])[3]["status_text"] == "active"
         await pilot.press("K")
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen) and app.screen.conflicts)
