@@ -20,7 +20,7 @@ import sqlite_utils
 
 from .errors import FactsError
 from .events import Event, first_values, in_order, parents_of
-from .sync import FACT_FIELDS, Work, read_work
+from .sync import FACT_FIELDS, Work, keep_one, read_work
 from .vocab import ACTOR_FIELDS, SOURCE_FIELDS
 
 FORMAT = {"format": "facts-dir", "version": 1}
@@ -189,7 +189,4 @@ def _key(kind: str, record: dict) -> object:
 def _take(work: Work, item: tuple[str, dict]) -> None:
     kind, record = item
     key = record.pop("_key")
-    table = getattr(work, KINDS[kind])
-    if key in table and json.dumps(table[key], sort_keys=True) <= json.dumps(record, sort_keys=True):
-        return
-    table[key] = record
+    keep_one(getattr(work, KINDS[kind]), key, record)

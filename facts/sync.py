@@ -55,6 +55,13 @@ class Work:
     events: dict[str, dict] = field(default_factory=dict)
 
 
+def keep_one(table: dict[str, dict], key: str, record: dict) -> None:
+    """Add a record read from work exchanged; of two versions of one record (a line git kept twice, two files
+    of a folder), the one whose JSON sorts first, so that every reader keeps the same."""
+    if key not in table or json.dumps(record, sort_keys=True) < json.dumps(table[key], sort_keys=True):
+        table[key] = record
+
+
 @dataclass
 class SyncResult:
     added: dict[str, int] = field(default_factory=dict)
@@ -697,7 +704,7 @@ class _Sync:
         # The facts changed here since may have settled theirs: they are looked at again too.
         listed = {u for (u,) in self.db.execute("SELECT subject FROM conflicts WHERE kind = 'field'")}
         ids = (self.uids.id("facts", u) for u in self.touched["fact"] | listed)
-        found = conflicts_of(self.db, {i for i in ids if i is not None})
+        found = conflicts_of(self.db, {i for i in ids if i is not None}, self.uids)
         self.result.conflicts = found
 
 
@@ -872,15 +879,14 @@ def speaks_for_again(db: sqlite_utils.Database, actor_id: int) -> list[tuple]:
 
 # --- conflicts -----------------------------------------------------------------------------------------
 
-def conflicts_of(db: sqlite_utils.Database, fact_ids: set[int]) -> int:
+def conflicts_of(db: sqlite_utils.Database, fact_ids: set[int], uids: _Uids | None = None) -> int:
     """List again every conflict: the fields of the facts given, and every alias, actor, unit, source and
     duplicate (few, and cheap to find). Returns how many are listed."""
-    uid_of = dict(db.execute("SELECT id, uid FROM facts").fetchall()) if fact_ids else {}
-    uids: _Uids | None = None
     for fact_id in sorted(fact_ids):
-        uid = uid_of.get(fact_id)
-        if uid is None:
+        row = db.execute("SELECT uid FROM facts WHERE id = ?", [fact_id]).fetchone()
+        if row is None:
             continue
+        uid = row[0]
         state = fact_state(db, fact_id)
         db.execute(f"DELETE FROM conflicts WHERE kind = 'field' AND subject = ? AND field NOT IN "
                    f"({', '.join('?' * len(state.conflicts))})", [uid, *state.conflicts])

@@ -9,7 +9,7 @@ from pathlib import Path
 from .db import open_db
 from .errors import FactsError, RecordErrors
 from .fact_dir import is_dir, is_log, read_dir, read_log
-from .sync import Work, read_work
+from .sync import Work, keep_one, read_work
 
 _SQLITE = b"SQLite format 3\x00"
 
@@ -108,5 +108,4 @@ def _add(work: Work, other: Work) -> None:
     for name in work.__dataclass_fields__:
         table, more = getattr(work, name), getattr(other, name)
         for key, record in more.items():
-            if key not in table or repr(sorted(record.items())) < repr(sorted(table[key].items())):
-                table[key] = record
+            keep_one(table, key, record)

@@ -16,6 +16,7 @@ from .actors import add_actor, resolve_actor
 from .annotations import retract
 from .db import transaction
 from .errors import FactsError, FieldProblems, UnknownActor
+from .events import Event, first_values, in_order, parents_of
 from .models import Actor, FactIn, FactPointer, validated
 from .provenance import link_repeats, repeated_fact, resolve_pointer
 from .quotes import Anchor, find_quote
@@ -295,15 +296,11 @@ def _check_unchanged(fact: PreparedFact, fact_id: int, stored: dict) -> None:
 
 def entered_values(db: sqlite_utils.Database, fact_id: int, current: dict) -> dict:
     """A fact's columns as first entered: the current values with every recorded change undone."""
-    values = dict(current)
-    seen: set[str] = set()
-    for (old,) in db.execute("SELECT old FROM fact_history WHERE fact_id = ? AND action = 'update' ORDER BY id",
-                             [fact_id]):
-        for column, value in json.loads(old).items():
-            if column not in seen:
-                seen.add(column)
-                values[column] = value
-    return values
+    changes = [Event(uid or "", parents_of(parents), at, by, json.loads(old), json.loads(new))
+               for uid, parents, at, by, old, new in db.execute(
+                   "SELECT uid, parents, changed_at, changed_by, old, new FROM fact_history WHERE fact_id = ? "
+                   "AND action = 'update' ORDER BY id", [fact_id])]
+    return first_values(current, in_order(changes))
 
 
 def _show(value: object) -> str:
