@@ -205,6 +205,11 @@ class Collection:
             row = db.execute("SELECT id FROM facts WHERE uid = ?", [uid]).fetchone()
             return row[0] if row else None
 
+    def source_key_of(self, uid: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT key FROM sources WHERE uid = ?", [uid]).fetchone()
+            return row[0] if row else None
+
     def resolve(self, conflict_id: int, take: str, author: str) -> str:
         """Settle a conflict (facts resolve): what was done, in words."""
         with self._db() as db, transaction(db):

@@ -9,12 +9,21 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from .annotations import insert_annotation
-from .db import change_json, new_uid
+from .db import change_json, new_uid, triggers_aside
 from .display import format_confidence, format_number
 from .errors import FactsError
 from .events import parents_of
 from .models import Annotation, validated
-from .sync import FACT_GROUPS, _applying, _localize, _Uids, _units_again, conflicts_of, materialize_fact
+from .sync import (
+    FACT_GROUPS,
+    _localize,
+    _Uids,
+    _units_again,
+    conflicts_of,
+    materialize_fact,
+    materialize_record,
+    text_heads,
+)
 
 # How each kind of conflict is named on screen.
 KIND_NAMES = {"field": "changed apart", "alias": "names two actors", "actor": "added twice with two kinds",
@@ -72,6 +81,9 @@ def _about(db: sqlite_utils.Database, kind: str, subject: str, field_name: str) 
     if kind == "actor":
         row = db.execute("SELECT name FROM actors WHERE uid = ?", [subject]).fetchone()
         return f"actor {row[0]}" if row else "an actor"
+    if kind == "source" and field_name == "text":
+        row = db.execute("SELECT key FROM sources WHERE uid = ?", [subject]).fetchone()
+        return f"source '{row[0] if row else subject}'"
     if kind == "alias":  # the alias as it is written, not as it is compared
         row = db.execute("SELECT alias FROM aliases WHERE alias = ?", [subject]).fetchone()
         subject = row[0] if row else subject
@@ -129,6 +141,9 @@ def resolve_conflict(db: sqlite_utils.Database, conflict_id: int, take: str, aut
     if side is None and not (conflict.kind == "duplicate" and take == "both"):
         raise FactsError(f"conflict #{conflict.id}: take mine, theirs or a side's number"
                          + (" (or both, if they are two claims)" if conflict.kind == "duplicate" else ""))
+    if conflict.kind == "source" and conflict.field == "text":
+        assert side is not None
+        return _resolve_text(db, conflict, side, author, now)
     if conflict.kind == "actor":
         assert side is not None
         row = db.execute("SELECT id, kind FROM actors WHERE uid = ?", [conflict.subject]).fetchone()
@@ -179,10 +194,42 @@ def _resolve_field(db: sqlite_utils.Database, conflict: Conflict, side: Side | N
     db.execute("INSERT INTO fact_history (fact_id, action, changed_at, changed_by, old, new, uid, parents) "
                "VALUES (?, 'update', ?, ?, ?, ?, ?, ?)",
                [fact_id, now, author, change_json(current), change_json(chosen), new_uid(), " ".join(sorted(heads))])
-    with _applying(db):
+    with triggers_aside(db):
         materialize_fact(db, fact_id)
     conflicts_of(db, {fact_id})
     return f"fact #{fact_id}: {conflict.field} settled"
+
+
+def _resolve_text(db: sqlite_utils.Database, conflict: Conflict, side: Side, author: str, now: str) -> str:
+    """The version taken is the source's text: stored again as the newest version when it is not current, or
+    kept by a change made on every side when it is. Either change is made on both sides, so it settles them."""
+    from .sources import update_source
+    key, source_id, current = db.execute("SELECT key, id, version FROM sources WHERE uid = ?",
+                                         [conflict.subject]).fetchone()
+    number = text_heads(db, source_id)[side.uid]
+    if number == current:
+        db.execute("INSERT INTO source_history (source_id, changed_at, changed_by, reason, old, new) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [source_id, now, author, f"kept version {number} (a conflict settled)",
+                    change_json({"version": current}),
+                    change_json({"version": current, "sha256": _text_of(db, source_id, number)[3]})])
+        with triggers_aside(db):
+            materialize_record(db, "source", source_id)
+    else:
+        text, media_type, pages, _ = _text_of(db, source_id, number)
+        original = db.execute("SELECT bytes FROM source_originals WHERE source_id = ? AND version = ?",
+                              [source_id, number]).fetchone()
+        update_source(db, key, text, media_type, json.loads(pages) if pages else None,
+                      original[0] if original else text.encode("utf-8"), author, now,
+                      f"version {number} taken again (a conflict settled)")
+    conflicts_of(db, set())
+    return f"source '{key}': version {number} is its text"
+
+
+def _text_of(db: sqlite_utils.Database, source_id: int, version: int) -> tuple:
+    return db.execute("SELECT text, media_type, page_starts, sha256 FROM source_versions WHERE source_id = ? "
+                      "AND version = ? UNION ALL SELECT text, media_type, page_starts, sha256 FROM sources "
+                      "WHERE id = ? AND version = ?", [source_id, version, source_id, version]).fetchone()
 
 
 def _typed(field_name: str, text: str) -> object:
@@ -211,7 +258,7 @@ def apply_decisions(db: sqlite_utils.Database) -> None:
     latest: dict[tuple[str, str], str] = {}
     for kind, subject, take in db.execute("SELECT kind, subject, take FROM decisions ORDER BY decided_at, uid"):
         latest[(kind, subject)] = json.loads(take)
-    with _applying(db):
+    with triggers_aside(db):
         for (kind, subject), take in sorted(latest.items()):
             if kind == "alias":
                 _swap_alias(db, subject, take)

@@ -221,3 +221,14 @@ def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
         conn.execute("RELEASE part")
         raise
     conn.execute("RELEASE part")
+
+
+@contextmanager
+def triggers_aside(db: sqlite_utils.Database) -> Iterator[None]:
+    """Triggers that would make a change a second time stand aside (sync writing work made elsewhere, or a
+    change written by hand with more than its trigger would say)."""
+    db.execute("INSERT INTO sync_applying (one) VALUES (1)")
+    try:
+        yield
+    finally:
+        db.execute("DELETE FROM sync_applying")

@@ -2,7 +2,8 @@
 values it set. A record's state is its values as first made with its changes applied in one order every
 database agrees on (parents first, then by time and uid), so two databases holding the same changes hold
 the same state whatever order the changes reached them in. Two changes of one group of fields, neither
-made on the other, are a conflict: the later one is shown until someone decides."""
+made on the other, are a conflict: the later one is shown until someone decides (unless both were made by
+other changes, which are the conflict)."""
 
 import heapq
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ class Event:
     new: dict
     action: str = "update"
     extra: dict = field(default_factory=dict)  # what its table holds besides (a reason, a link's kind)
+    derived: bool = False  # made by another change (a quote found again in a new text), not by a person
 
 
 def parents_of(text: str | None) -> frozenset[str]:
@@ -102,6 +104,8 @@ def fold(current: dict, events: Iterable[Event], groups: dict[str, tuple[str, ..
             if len(touching) < 2:
                 continue
             heads = [e for e in touching if not any(e.uid in above[o.uid] for o in touching if o is not e)]
+            if all(h.derived for h in heads):
+                continue  # what other changes made apart are their conflict
             if len({tuple(_key(h.new.get(n, MISSING)) for n in names) for h in heads}) > 1:
                 found[group] = heads
     return Folded(values, ordered[-1] if ordered else None, found)

@@ -7,7 +7,7 @@ import json
 import sqlite_utils
 from rapidfuzz import process
 
-from .db import inserted_id, new_uid, utc_now
+from .db import change_json, inserted_id, new_uid, triggers_aside, utc_now
 from .display import plural
 from .errors import FactsError, FieldProblems
 from .models import Source, validated
@@ -131,10 +131,12 @@ def remove_source(db: sqlite_utils.Database, key: str) -> None:
     db.execute("DELETE FROM sources WHERE id = ?", [source["id"]])
 
 
-def replaced_uid(source: dict) -> str:
-    """The global id of a version of a source's text as it is replaced: made from the source, the version and
-    its text, so that two analysts replacing the same text apart keep the same record of it."""
-    return hashlib.sha256(f"{source['uid']}:{source['version']}:{source['sha256']}".encode()).hexdigest()[:32]
+def replaced_uid(source: dict, new_sha256: str) -> str:
+    """The global id of the storing of a new text of a source: made from the source, the version and text it
+    replaced and the new text, so that two analysts storing the same text on the same one apart make one
+    record of it, and two different texts stay two."""
+    made = f"{source['uid']}:{source['version']}:{source['sha256']}:{new_sha256}"
+    return hashlib.sha256(made.encode()).hexdigest()[:32]
 
 
 def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: str, page_starts: list[int] | None,
@@ -152,11 +154,17 @@ def update_source(db: sqlite_utils.Database, key: str, text: str, media_type: st
     db.execute("INSERT INTO source_versions (source_id, version, text, sha256, media_type, page_starts, stored_at, "
                "stored_by, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [source["id"], source["version"], source["text"], source["sha256"], source["media_type"],
-                source["page_starts"], now, author, kept_uid or replaced_uid(source)])
-    db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ?, updated_at = ?, "
-               "updated_by = ?, change_reason = ? WHERE id = ?",
-               [text, sha256, media_type, json.dumps(page_starts) if page_starts else None, version, now, author,
-                reason, source["id"]])
+                source["page_starts"], now, author, kept_uid or replaced_uid(source, sha256)])
+    with triggers_aside(db):
+        db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ?, "
+                   "updated_at = ?, updated_by = ?, change_reason = ? WHERE id = ?",
+                   [text, sha256, media_type, json.dumps(page_starts) if page_starts else None, version, now, author,
+                    reason, source["id"]])
+    # The change says which text it stored: two texts stored apart are told apart by it (sync.text_heads).
+    db.execute("INSERT INTO source_history (source_id, changed_at, changed_by, reason, old, new) VALUES "
+               "(?, ?, ?, ?, ?, ?)", [source["id"], now, author, reason,
+                                      change_json({"version": source["version"], "sha256": source["sha256"]}),
+                                      change_json({"version": version, "sha256": sha256})])
     db.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) VALUES (?, ?, ?, ?, ?)",
                [source["id"], version, media_type, hashlib.sha256(original).hexdigest(), original])
     found: dict[int, str] = {}

@@ -16,15 +16,16 @@ actor added twice with two kinds, a unit declared the same as two others, a sour
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from .db import change_json, inserted_id, savepoint
+from .db import change_json, inserted_id, savepoint, triggers_aside
 from .errors import FactsError
-from .events import Event, Folded, fold, in_order, parents_of
+from .events import Event, Folded, ancestors, fold, in_order, parents_of
+from .quotes import reanchor
 from .vocab import ACTOR_FIELDS, FIELD_GROUPS, SOURCE_FIELDS
 from .writing import FACT_COLUMNS
 
@@ -235,29 +236,81 @@ def read_work(db: sqlite_utils.Database) -> Work:
 
 
 def _read_versions(db: sqlite_utils.Database, work: Work) -> None:
-    """Each replaced version of a source as the change that replaced it: the text that came after."""
+    for v in storings(db):
+        work.versions[v["uid"]] = v
+
+
+def storings(db: sqlite_utils.Database, source_id: int | None = None) -> list[dict]:
+    """Each storing of a new text of a source (of one source, or of all): the text it stored, when and by
+    whom, named by the uid its version row keeps (the row of the text it replaced)."""
+    where, params = ("WHERE v.source_id = ?", [source_id]) if source_id is not None else ("", [])
+    out = []
     for v in db.query("SELECT s.uid AS source, v.source_id, v.version, v.stored_at, v.stored_by, v.uid FROM "
-                      "source_versions v JOIN sources s ON s.id = v.source_id"):
+                      f"source_versions v JOIN sources s ON s.id = v.source_id {where}", params):
         later = db.execute("SELECT text, media_type, page_starts FROM source_versions WHERE source_id = ? AND "
                            "version = ?", [v["source_id"], v["version"] + 1]).fetchone() or db.execute(
             "SELECT text, media_type, page_starts FROM sources WHERE id = ?", [v["source_id"]]).fetchone()
-        work.versions[v["uid"]] = {"uid": v["uid"], "source": v["source"], "version": v["version"] + 1,
-                                   "text": later[0], "media_type": later[1],
-                                   "page_starts": json.loads(later[2]) if later[2] else None,
-                                   "at": v["stored_at"], "by": v["stored_by"]}
+        out.append({"uid": v["uid"], "source": v["source"], "version": v["version"] + 1,
+                    "text": later[0], "media_type": later[1],
+                    "page_starts": json.loads(later[2]) if later[2] else None,
+                    "at": v["stored_at"], "by": v["stored_by"]})
+    return out
+
+
+def restack_versions(db: sqlite_utils.Database, source_id: int, incoming: Iterable[dict]) -> int:
+    """Take texts of a source stored elsewhere: every text stored anywhere is one of its versions, in the
+    order of the changes that stored them (parents first, then time), and the last is its text. Two texts
+    stored apart are both kept, the later one current, and listed as a conflict (conflicts_of). Returns how
+    many storings were new here."""
+    local = {v["uid"]: v for v in storings(db, source_id)}
+    known = dict(local)
+    for v in incoming:
+        mine = known.get(v["uid"])
+        if mine is None:
+            known[v["uid"]] = v
+        elif (v["at"], v["by"] or "") < (mine["at"], mine["by"] or ""):
+            known[v["uid"]] = {**mine, "at": v["at"], "by": v["by"]}  # the first storing of it, everywhere
+    if {u: (v["at"], v["by"]) for u, v in known.items()} == {u: (v["at"], v["by"]) for u, v in local.items()}:
+        return 0
+    first = db.execute("SELECT text, media_type, page_starts FROM source_versions WHERE source_id = ? AND "
+                       "version = 1", [source_id]).fetchone() or db.execute(
+        "SELECT text, media_type, page_starts FROM sources WHERE id = ?", [source_id]).fetchone()
+    position = {(e.at, e.by): i for i, e in enumerate(in_order(_events_of(db, "source", source_id)))
+                if "version" in e.new}
+    chain = sorted(known.values(), key=lambda v: (position.get((v["at"], v["by"]), len(position)), v["at"],
+                                                  v["by"] or "", v["uid"]))
+    texts = [(first[0], first[1], json.loads(first[2]) if first[2] else None, None)]
+    texts += [(v["text"], v["media_type"], v["page_starts"], v["uid"]) for v in chain]
+    was = {v["uid"]: v["version"] for v in local.values()}  # the version each text had here, for its original
+    db.execute("DELETE FROM source_versions WHERE source_id = ?", [source_id])
+    for number, ((text, media_type, pages, _), storing) in enumerate(zip(texts, chain), start=1):
+        db.execute("INSERT INTO source_versions (source_id, version, text, sha256, media_type, page_starts, "
+                   "stored_at, stored_by, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [source_id, number, text, _sha(text), media_type, json.dumps(pages) if pages else None,
+                    storing["at"], storing["by"], storing["uid"]])
+    text, media_type, pages, _ = texts[-1]
+    db.execute("UPDATE sources SET version = version + 1000000 WHERE id = ?", [source_id])  # a new version,
+    db.execute("UPDATE sources SET text = ?, sha256 = ?, media_type = ?, page_starts = ?, version = ? WHERE id = ?",
+               [text, _sha(text), media_type, json.dumps(pages) if pages else None, len(texts), source_id])
+    # Each original read here goes with its text; a text read elsewhere is its own original.
+    db.execute("UPDATE source_originals SET version = version + 1000000 WHERE source_id = ?", [source_id])
+    for number, (text, media_type, _, uid) in enumerate(texts, start=1):
+        before = 1 if uid is None else was.get(uid)
+        moved = before is not None and db.execute(
+            "UPDATE source_originals SET version = ? WHERE source_id = ? AND version = ?",
+            [number, source_id, before + 1000000]).rowcount
+        if not moved:
+            db.execute("INSERT INTO source_originals (source_id, version, media_type, sha256, bytes) VALUES "
+                       "(?, ?, ?, ?, CAST(? AS BLOB))", [source_id, number, media_type, _sha(text), text])
+    db.execute("DELETE FROM source_originals WHERE source_id = ? AND version > 1000000", [source_id])
+    return len(known) - len(local)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- applying ------------------------------------------------------------------------------------------
-
-@contextmanager
-def _applying(db: sqlite_utils.Database) -> Iterator[None]:
-    """Triggers that would make a change a second time stand aside while work made elsewhere is written."""
-    db.execute("INSERT INTO sync_applying (one) VALUES (1)")
-    try:
-        yield
-    finally:
-        db.execute("DELETE FROM sync_applying")
-
 
 class _Sync:
     def __init__(self, db: sqlite_utils.Database, work: Work, author: str, now: str):
@@ -270,17 +323,16 @@ class _Sync:
                                               "repeats": set(), "speaks_for": set()}
 
     def run(self) -> SyncResult:
-        with _applying(self.db):
+        with triggers_aside(self.db):
             self._merged()
             self._actors()
             self._aliases()
             self._units()
             self._sources()
-        self._versions()  # a new text anchors every quote again: those changes are made here, as changes
-        with _applying(self.db):
             self._facts()
             self._annotations()
             self._events()
+            self._versions()  # in the order of the changes that stored them: after the changes
             self._decisions()
             self._materialize()
         from .conflicts import apply_decisions
@@ -472,54 +524,22 @@ class _Sync:
             self.result.count("sources")
 
     def _versions(self) -> None:
-        from .replay import expect_change
-        from .sources import update_source
-        for v in sorted(self.work.versions.values(), key=lambda v: (v["source"], v["version"])):
-            source_id = self.uids.id("sources", v["source"])
+        incoming: dict[str, list[dict]] = {}
+        for v in self.work.versions.values():
+            incoming.setdefault(self.uids.final(v["source"]), []).append(v)
+        for uid, texts in sorted(incoming.items()):
+            source_id = self.uids.id("sources", uid)
             if source_id is None:
                 continue
-            key, version, sha = self.db.execute("SELECT key, version, sha256 FROM sources WHERE id = ?",
-                                                [source_id]).fetchone()
-            text_sha = hashlib.sha256(v["text"].encode("utf-8")).hexdigest()
-            if version >= v["version"]:
-                same = self.db.execute("SELECT 1 FROM source_versions WHERE source_id = ? AND version = ? "
-                                       "AND sha256 = ?", [source_id, v["version"], text_sha]).fetchone()
-                replaced = self.db.execute("SELECT stored_at, stored_by FROM source_versions WHERE uid = ?",
-                                           [v["uid"]]).fetchone()
-                if replaced and (v["at"], v["by"] or "") < (replaced[0], replaced[1] or ""):
-                    with _applying(self.db):  # the same text replaced apart: the first storing of it, everywhere
-                        self.db.execute("UPDATE source_versions SET stored_at = ?, stored_by = ? WHERE uid = ?",
-                                        [v["at"], v["by"], v["uid"]])
-                if not same and not (version == v["version"] and sha == text_sha):
-                    # Another text stored as this version apart: kept aside and listed, not taken.
-                    self.db.execute("INSERT OR IGNORE INTO set_aside (uid, kind, subject, record) VALUES "
-                                    "(?, 'source', ?, ?)", [f"version:{v['source']}:{v['version']}:{text_sha}", key,
-                                                            json.dumps({"version": v["version"], "text": v["text"],
-                                                                        "by": v["by"], "at": v["at"]},
-                                                                       ensure_ascii=False)])
+            self.doing = f"source {uid}"
+            new = restack_versions(self.db, source_id, texts)
+            if not new:
                 continue
-            if version != v["version"] - 1 or sha == text_sha:
-                continue  # a version between is missing here (it comes with its own source's work), or had already
-            # The changes it made there (the source's, and each quote found again) keep their uids here.
-            reason = None
-            for e in self.work.events.values():
-                if e["at"] != v["at"]:
-                    continue
-                if e["table"] == "source" and e["record"] == v["source"]:
-                    expect_change(self.db, "source_history", source_id, e)
-                    reason = e["reason"]
-                elif e["table"] == "fact" and (fact_id := self.uids.id("facts", e["record"])) is not None:
-                    expect_change(self.db, "fact_history", fact_id, e)
-            try:
-                update_source(self.db, key, v["text"], v["media_type"], v["page_starts"], v["text"].encode("utf-8"),
-                              v["by"] or "", v["at"], reason, v["uid"])
-            finally:
-                self.db.execute("DELETE FROM pending_change")
-            # Its quotes were found again as changes of this moment: each fact is made again from all of its.
+            # Each quote stands in the text now current, as its changes put it or found again (materialize_fact).
             self.touched["fact"].update(u for (u,) in self.db.execute(
                 "SELECT uid FROM facts WHERE source_id = ? AND quote IS NOT NULL", [source_id]))
-            self.touched["source"].add(v["source"])  # and the source: who changed it last may be someone else
-            self.result.count("versions")
+            self.touched["source"].add(uid)
+            self.result.count("versions", new)
 
     def _facts(self) -> None:
         gone = self._deleted()
@@ -675,7 +695,7 @@ class _Sync:
             self._found_same("actor", uid, self.uids.final(uid),
                              dict(zip(("name", "kind", "description", "added_at"), mine)), keep=self.uids.final(uid))
             merge_actor_ids(self.db, kept, went, by or self.author, at or self.now)
-        with _applying(self.db):
+        with triggers_aside(self.db):
             # A record kept although it went into another (each of two actors merged into the other) reads as it
             # was when it went, the first time, wherever it is.
             for actor_id, uid in self.db.execute("SELECT id, uid FROM actors WHERE uid IN "
@@ -759,7 +779,14 @@ def fact_state(db: sqlite_utils.Database, fact_id: int) -> Folded:
     row = db.execute(f"SELECT {', '.join(FACT_FIELDS)} FROM facts WHERE id = ?", [fact_id]).fetchone()
     current = dict(zip(FACT_FIELDS, row))
     current["about"] = sorted(a for (a,) in db.execute("SELECT actor_id FROM fact_about WHERE fact_id = ?", [fact_id]))
-    return fold(current, _events_of(db, "fact", fact_id), FACT_GROUPS)
+    events = _events_of(db, "fact", fact_id)
+    # A quote found again as its source's text was stored is the text's doing, not an analyst's: two texts
+    # stored apart are one conflict, of the source, not one more for each fact that quotes it.
+    storings = set(db.execute("SELECT changed_at, changed_by FROM source_history WHERE source_id = ? AND "
+                              "json_extract(new, '$.version') IS NOT NULL", [current["source_id"]]).fetchall())
+    for e in events:
+        e.derived = (e.at, e.by) in storings and set(e.new) <= set(FIELD_GROUPS["quote"])
+    return fold(current, events, FACT_GROUPS)
 
 
 def _quote_holds(db: sqlite_utils.Database, values: dict) -> bool:
@@ -771,6 +798,16 @@ def _quote_holds(db: sqlite_utils.Database, values: dict) -> bool:
     return found is not None
 
 
+def _found_again(db: sqlite_utils.Database, values: dict) -> dict:
+    text = db.execute("SELECT text FROM sources WHERE id = ?", [values["source_id"]]).fetchone()[0] or ""
+    again = reanchor(text, values["quote"], values["quote_prefix"], values["quote_suffix"], values["quote_start"])
+    if again is None:
+        return {"quote_start": None, "quote_end": None, "anchored_by": "orphan"}
+    anchor, how = again
+    return {"quote": anchor.exact, "quote_start": anchor.start, "quote_end": anchor.end,
+            "quote_prefix": anchor.prefix, "quote_suffix": anchor.suffix, "anchored_by": how}
+
+
 def materialize_fact(db: sqlite_utils.Database, fact_id: int | None) -> None:
     """Write a fact's state made again from its values and changes (inside a sync: no new change is made)."""
     if fact_id is None:
@@ -778,12 +815,9 @@ def materialize_fact(db: sqlite_utils.Database, fact_id: int | None) -> None:
     state = fact_state(db, fact_id)
     values = {k: state.values[k] for k in FACT_FIELDS}
     if not _quote_holds(db, values):
-        # The quote was found again in a version of its source this database did not take (one stored apart):
-        # here it stays where it is in the text here, or is an orphan if it is not there.
-        current = dict(zip(FIELD_GROUPS["quote"], db.execute(
-            f"SELECT {', '.join(FIELD_GROUPS['quote'])} FROM facts WHERE id = ?", [fact_id]).fetchone()))
-        values.update(current if _quote_holds(db, current) else
-                      {"quote_start": None, "quote_end": None, "anchored_by": "orphan"})
+        # Its changes put the quote in another version of its source than the one now current (one stored
+        # apart, or before a text came from elsewhere): it is found again in the current text, alike everywhere.
+        values.update(_found_again(db, values))
     last = state.last
     db.execute(f"UPDATE facts SET {', '.join(f'{c} = ?' for c in values)}"
                f"{', updated_at = ?, updated_by = ?' if last else ''} WHERE id = ?",
@@ -933,13 +967,8 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
                 continue
             sides = [{"uid": f"unit:{subject}={here[0].casefold()}", "value": here[0]},
                      {"uid": uid, "value": aside["canonical"]}]
-        elif "text" in aside:  # a version of the text stored apart
-            here = db.execute("SELECT uid, version, sha256 FROM sources WHERE key = ?", [subject]).fetchone()
-            if here is None or here[2] == hashlib.sha256(aside["text"].encode("utf-8")).hexdigest():
-                continue
-            sides = [{"uid": here[0], "value": f"version {here[1]} here"},
-                     {"uid": uid, "value": f"version {aside['version']} made apart", "by": aside["by"],
-                      "at": aside["at"]}]
+        elif "key" not in aside:
+            continue
         else:
             here = db.execute("SELECT uid FROM sources WHERE key = ?", [subject]).fetchone()
             if here is None:
@@ -958,6 +987,7 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
                 "SELECT new FROM actor_history WHERE actor_id = ?", [actor[0]])):
             continue  # someone has set the kind since
         rows.append(("actor", keep, "kind", [{"uid": keep, "value": actor[1]}, {"uid": went, "value": gone["kind"]}]))
+    rows += _text_conflicts(db)
     rows += _duplicates(db)
     rows = list({(k, s, f): (k, s, f, sides) for k, s, f, sides in rows}.values())
     listed = {(k, s, f) for k, s, f, _ in rows}
@@ -968,6 +998,64 @@ def _record_conflicts(db: sqlite_utils.Database, fact_ids: set[int]) -> None:
         "SELECT kind, subject, field, sides FROM conflicts WHERE kind <> 'field'")}
     written = [(k, s, f, json.dumps(sides, ensure_ascii=False)) for k, s, f, sides in rows]
     db.conn.executemany(_KEEP_CONFLICT, [w for w in written if here.get(w[:3]) != w[3]])
+
+
+def text_heads(db: sqlite_utils.Database, source_id: int) -> dict[str, int]:
+    """The changes that stored (or settled) a source's text no other such change was made on, each with the
+    version of the text it made current: two or more with different texts are texts stored apart."""
+    versions = dict(db.execute("SELECT sha256, max(version) FROM (SELECT sha256, version FROM source_versions "
+                               "WHERE source_id = ? UNION ALL SELECT sha256, version FROM sources WHERE id = ?) "
+                               "GROUP BY sha256", [source_id, source_id]).fetchall())
+    stored = {(at, by): v + 1 for v, at, by in db.execute(  # a change made before changes named their text
+        "SELECT version, stored_at, stored_by FROM source_versions WHERE source_id = ?", [source_id])}
+    events = in_order(_events_of(db, "source", source_id))
+    version_of = {}
+    for e in events:
+        if e.new.get("sha256") in versions:
+            version_of[e.uid] = versions[e.new["sha256"]]
+        elif "version" in e.new and (e.at, e.by) in stored:
+            version_of[e.uid] = stored[(e.at, e.by)]
+    above = ancestors(events)
+    touching = [e.uid for e in events if e.uid in version_of]
+    return {u: version_of[u] for u in touching if not any(u in above[o] for o in touching if o != u)}
+
+
+def _text_conflicts(db: sqlite_utils.Database) -> list[tuple]:
+    """Each source with texts stored apart; each side a version, shown where it differs from the other."""
+    out = []
+    for source_id, uid, current in db.execute("SELECT id, uid, version FROM sources WHERE version > 2").fetchall():
+        heads = text_heads(db, source_id)
+        if len(set(heads.values())) < 2:
+            continue
+        texts = dict(db.execute("SELECT version, text FROM source_versions WHERE source_id = ? UNION ALL "
+                                "SELECT version, text FROM sources WHERE id = ?", [source_id, source_id]).fetchall())
+        order = sorted(heads, key=lambda u: (heads[u], u))
+        at_by = {u: (at, by) for u, at, by in db.execute(
+            "SELECT uid, changed_at, changed_by FROM source_history WHERE source_id = ?", [source_id])}
+        sides = []
+        for i, u in enumerate(order):  # each where it differs from the first (the first from the second)
+            number = heads[u]
+            passage = where_it_differs(texts[number] or "", texts[heads[order[1 if i == 0 else 0]]] or "")
+            sides.append({"uid": u, "by": at_by[u][1], "at": at_by[u][0],
+                          "value": f"version {number}{' (current)' if number == current else ''}: {passage}"})
+        out.append(("source", uid, "text", sides))
+    return out
+
+
+def where_it_differs(text: str, other: str, around: int = 30) -> str:
+    """A short passage of `text` around where it differs from `other`, in quotes."""
+    start = next((i for i, (a, b) in enumerate(zip(text, other)) if a != b), min(len(text), len(other)))
+    same_end = 0  # how many characters both end with, after where they start to differ
+    while (same_end < min(len(text), len(other)) - start
+           and text[len(text) - same_end - 1] == other[len(other) - same_end - 1]):
+        same_end += 1
+    end = len(text) - same_end
+    left, right = max(0, start - around), min(len(text), max(end, start + 1) + around, start + 4 * around)
+    while 0 < left < start and not text[left - 1].isspace():  # whole words
+        left += 1
+    while right < len(text) and right > end and not text[right].isspace():
+        right -= 1
+    return f"“{'…' if left else ''}{' '.join(text[left:right].split())}{'…' if right < len(text) else ''}”"
 
 
 def _duplicates(db: sqlite_utils.Database) -> list[tuple]:

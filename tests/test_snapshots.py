@@ -265,7 +265,8 @@ def test_form_suggests_the_fact_it_may_repeat(snap_compare, still_db, size):
 @pytest.fixture
 def team_db(tmp_path, monkeypatch):
     """Two analysts' work synced: a re-rating each of one fact, an alias given to two actors, an actor added
-    twice with two kinds; each change a second after the last, so that the screens are the same every run."""
+    twice with two kinds, two corrected texts of one source; each change a second after the last, so that
+    the screens are the same every run."""
     import time
 
     from facts.actors import add_actor, add_alias, resolve_actor
@@ -289,6 +290,12 @@ def team_db(tmp_path, monkeypatch):
             add_actor(db, Actor(name="Hajun", kind=kind))
             add_alias(db, resolve_actor(db, owner), "the Alliance")
         time.sleep(0.005)  # uids are made from the clock: the first made is the first listed
+    from facts.sources import get_source, update_source
+    text = get_source(a, "odr-2022-02-09")["text"]
+    for db, who, words in ((a, "ana", "Experts are far more reserved"), (b, "ben", "Experts remain reserved")):
+        new = text.replace("Experts are more reserved", words)
+        with transaction(db):
+            update_source(db, "odr-2022-02-09", new, "text/plain", None, new.encode(), who, facts.db.utc_now())
     with transaction(a):
         sync_work(a, read_work(b), "ana", "2026-01-01T10:00:00.000Z")
     a.conn.close()
@@ -303,6 +310,18 @@ def test_conflicts_screen(snap_compare, team_db, size):
         await pilot.press("K")
         await settle(pilot)
         await pilot.press("down")
+        await settle(pilot)
+    assert snap_compare(FactsApp(team_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_source_text_conflict(snap_compare, team_db, size):
+    """Two texts stored apart: each side shows where its text differs from the other."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        await pilot.press("end")
         await settle(pilot)
     assert snap_compare(FactsApp(team_db), terminal_size=size, run_before=run_before)
 

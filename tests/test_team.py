@@ -262,9 +262,11 @@ def test_the_browser_lists_conflicts_marks_the_fact_and_takes_a_side(team):
         await pilot.press(str(taken), "y")
         await until(pilot, lambda: isinstance(app.screen, ConflictsScreen)
                     and "fact #2" not in [c.about for c, _ in app.screen.conflicts])
-        await pilot.press("escape")
+        screen = app.screen
+        screen.query_one(DataTable).move_cursor(row=[c.about for c, _ in screen.conflicts].index("fact #1"))
         await settle(pilot, app)
-        assert table(app) is not None
+        await pilot.press("enter")  # to the fact
+        await until(pilot, lambda: not isinstance(app.screen, ConflictsScreen) and table(app).highlighted_id() == 1)
 
     browse(ana, scenario)
     opened = open_db(ana)
@@ -301,18 +303,19 @@ def test_one_claim_entered_by_both_is_a_likely_duplicate_never_merged_silently(s
 
 
 def test_a_source_updated_apart(seed_template, tmp_path):
-    """The same new text stored by both is one version everywhere; two different texts are both kept, the
-    other listed as a conflict (each database keeps its own current text: not merged, not lost)."""
-    from facts.sources import get_source
-    ana, ben = tmp_path / "ana.db", tmp_path / "ben.db"
-    copy_db(seed_template, ana)
-    copy_db(seed_template, ben)
-    text = get_source(open_db(ana), "odr-2022-02-09")["text"]
+    """The same new text stored by both is one version everywhere. Two different texts stored apart are both
+    kept as versions in every database, the later one current; the conflict lists both where they differ,
+    and taking either settles it everywhere."""
+    from facts.sources import get_source, source_versions
+    ana, ben, cal = tmp_path / "ana.db", tmp_path / "ben.db", tmp_path / "cal.db"
+    for db in (ana, ben, cal):
+        copy_db(seed_template, db)
+    key = "odr-2022-02-09"
+    text = get_source(open_db(ana), key)["text"]
     corrected = tmp_path / "corrected.txt"
     corrected.write_text(text.replace("Experts are more reserved", "Some experts are more reserved"), encoding="utf-8")
     for db, who in ((ana, "ana"), (ben, "ben")):
-        run(db, "sources", "update", "odr-2022-02-09", str(corrected), "--reason", "the outlet's correction",
-            author=who)
+        run(db, "sources", "update", key, str(corrected), "--reason", "the outlet's correction", author=who)
     run(ana, "sync", str(ben), author="ana")
     run(ben, "sync", str(ana), author="ben")
     assert content(open_db(ana)) == content(open_db(ben))
@@ -322,10 +325,55 @@ def test_a_source_updated_apart(seed_template, tmp_path):
     other.write_text(text.replace("Experts are more reserved", "Experts are far more reserved"), encoding="utf-8")
     newer = tmp_path / "newer.txt"
     newer.write_text(text.replace("Experts are more reserved", "Experts remain reserved"), encoding="utf-8")
-    run(ana, "sources", "update", "odr-2022-02-09", str(other), "--reason", "a reprint", author="ana")
-    run(ben, "sources", "update", "odr-2022-02-09", str(newer), "--reason", "a later edit", author="ben")
+    run(ana, "sources", "update", key, str(other), "--reason", "a reprint", author="ana")
+    run(ben, "sources", "update", key, str(newer), "--reason", "a later edit", author="ben")
+    run(ana, "sync", str(ben), author="ana")
+    run(ben, "sync", str(ana), author="ben")
+    run(cal, "sync", str(ben), author="cal")
+    assert content(open_db(ana)) == content(open_db(ben)) == content(open_db(cal))
+    for db in (ana, ben, cal):
+        source = get_source(open_db(db), key)
+        assert "Experts remain reserved" in source["text"] and source["version"] == 4  # the later one, current
+        assert [v["version"] for v in source_versions(open_db(db), key)] == [1, 2, 3, 4]
+    listed = [r for r in json.loads(run(cal, "conflicts", "--json", author="cal").output) if r["kind"] == "source"]
+    assert len({r["conflict"] for r in listed}) == 1 and [r["by"] for r in listed] == ["ana", "ben"]
+    assert "far more reserved" in listed[0]["value"] and "(current)" in listed[1]["value"]
+    facts_quoting = open_db(ana).execute("SELECT count(*) FROM facts f JOIN sources s ON s.id = f.source_id "
+                                         "WHERE s.key = ? AND f.quote_start IS NOT NULL AND substr(s.text, "
+                                         "f.quote_start + 1, length(f.quote)) = f.quote", [key]).fetchone()[0]
+    assert facts_quoting > 0 and facts_quoting == open_db(ana).execute(
+        "SELECT count(*) FROM facts f JOIN sources s ON s.id = f.source_id WHERE s.key = ? "
+        "AND f.quote_start IS NOT NULL", [key]).fetchone()[0]  # every quote stands in the current text
+
+    said = run(ana, "resolve", str(listed[0]["conflict"]), "--take", "mine", author="ana").output
+    assert "version 3 is its text" in said
+    run(ben, "sync", str(ana), author="ben")
+    run(cal, "sync", str(ben), author="cal")
+    run(ana, "sync", str(cal), author="ana")
+    assert content(open_db(ana)) == content(open_db(ben)) == content(open_db(cal))
+    for db in (ana, ben, cal):
+        assert "far more reserved" in get_source(open_db(db), key)["text"]
+        assert not [r for r in json.loads(run(db, "conflicts", "--json", author="x").output) if r["kind"] == "source"]
+
+
+def test_a_source_conflict_settled_on_the_current_text(seed_template, tmp_path):
+    """Keeping the text that is already current writes a change made on both sides: settled everywhere."""
+    from facts.sources import get_source
+    ana, ben = tmp_path / "ana.db", tmp_path / "ben.db"
+    copy_db(seed_template, ana)
+    copy_db(seed_template, ben)
+    key = "odr-2022-02-09"
+    text = get_source(open_db(ana), key)["text"]
+    for db, who, words in ((ana, "ana", "Experts are far more reserved"), (ben, "ben", "Experts remain reserved")):
+        path = tmp_path / f"{who}.txt"
+        path.write_text(text.replace("Experts are more reserved", words), encoding="utf-8")
+        run(db, "sources", "update", key, str(path), author=who)
     run(ana, "sync", str(ben), author="ana")
     listed = [r for r in json.loads(run(ana, "conflicts", "--json", author="ana").output) if r["kind"] == "source"]
-    assert [r["value"] for r in listed] == ["version 3 here", "version 3 made apart"] and listed[1]["by"] == "ben"
-    kept = open_db(ana).execute("SELECT record FROM set_aside WHERE kind = 'source'").fetchone()[0]
-    assert "Experts remain reserved" in json.loads(kept)["text"]
+    said = run(ana, "resolve", str(listed[0]["conflict"]), "--take", "theirs", author="ana").output
+    assert "version 3 is its text" in said
+    assert not [r for r in json.loads(run(ana, "conflicts", "--json", author="ana").output) if r["kind"] == "source"]
+    run(ben, "sync", str(ana), author="ben")
+    assert content(open_db(ana)) == content(open_db(ben))
+    assert get_source(open_db(ben), key)["version"] == 3
+    assert not [r for r in json.loads(run(ben, "conflicts", "--json", author="ben").output) if r["kind"] == "source"]

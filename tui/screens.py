@@ -611,11 +611,10 @@ class ActorsScreen(Screen):
 class ConflictsScreen(Screen):
     """What analysts did apart that cannot both stand (facts conflicts): each conflict, and under it the sides
     of the highlighted one; a digit takes that side, b keeps two facts entered alike as two claims, enter
-    goes to the fact."""
+    opens the fact (or the source whose texts were stored apart)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("enter", "open", "Go to fact"),
         *(Binding(str(n), f"take('{n}')", f"Take side {n}", show=n <= 2) for n in range(1, 10)),
         Binding("b", "take('both')", "Both are claims", show=False),
     ]
@@ -651,7 +650,8 @@ class ConflictsScreen(Screen):
     def _show(self, conflicts: list) -> None:
         self.conflicts = conflicts
         title = (f"{plural(len(conflicts), 'conflict')}   a digit takes that side, b keeps two as two claims, "
-                 "enter goes to the fact" if conflicts else "No conflicts: nothing done apart waits for a decision.")
+                 "enter opens its fact or source" if conflicts
+                 else "No conflicts: nothing done apart waits for a decision.")
         self.query_one("#conflicts-title", Static).update(Text(title))
         table = self.query_one(DataTable)
         table.clear()
@@ -710,11 +710,16 @@ class ConflictsScreen(Screen):
                 self._load()
         self.app.push_screen(ConfirmDialog(question, write, title="Resolve"), written)
 
-    def action_open(self) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:  # enter
         current = self._current()
         if current is None:
             return
         conflict, _ = current
+        if conflict.kind == "source" and conflict.field == "text":  # its current text, to read both in context
+            key = self.collection.source_key_of(conflict.subject)
+            if key is not None:
+                self.app.push_screen(SourceReaderScreen(self.collection, key, self.author))
+            return
         fact_id = self.collection.fact_id_of(conflict.subject) if conflict.kind in ("field", "duplicate") else None
         if fact_id is not None:
             self.post_message(JumpToFact(fact_id))
