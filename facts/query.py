@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import sqlite_utils
 
@@ -38,9 +39,133 @@ def order_by(sort: str, descending: bool = False) -> str:
     return ", ".join(f"{c}{direction}" for c in SORT_COLUMNS[sort])
 
 
+# --- a filter's expression: terms joined by AND, OR and NOT (facts/where.py reads it from text) ---------
+
+@dataclass(frozen=True)
+class Term:
+    """One term: a field condition (field as Filter names it: actors, units, ...; 'words' and 'phrase' for
+    full-text search, 'dates' for a span, 'comparisons' for value and confidence) and where it was typed."""
+
+    field: str
+    value: object
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Not:
+    part: "Expression"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple["Expression", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple["Expression", ...]
+
+
+Expression = Term | Not | AllOf | AnyOf
+
+
+def expression_sql(db: sqlite_utils.Database, node: Expression) -> tuple[str, list]:
+    """An expression as SQL with parameters. A negated condition holds where the condition does not,
+    empty fields included (-unit:troops keeps facts without a unit)."""
+    if isinstance(node, Term):
+        return _term_sql(db, node)
+    if isinstance(node, Not):
+        sql, params = expression_sql(db, node.part)
+        return f"(({sql}) IS NOT 1)", params
+    joined: list[tuple[str, list]] = []
+    parts = list(node.parts)
+    if isinstance(node, AllOf):  # words side by side are one full-text search: one pass over the index
+        words = [p for p in parts if isinstance(p, Term) and p.field == "words"]
+        if len(words) > 1:
+            parts = [p for p in parts if p not in words]
+            joined.append(_search_sql([w.value[0] for w in words], prefix=words[-1].value[1]))  # type: ignore[index]
+    joined += [expression_sql(db, p) for p in parts]
+    glue = " AND " if isinstance(node, AllOf) else " OR "
+    return "(" + glue.join(sql for sql, _ in joined) + ")", [p for _, params in joined for p in params]
+
+
+def _term_sql(db: sqlite_utils.Database, term: Term) -> tuple[str, list]:
+    if term.field == "words":  # (word, whether it is being typed: its start is enough)
+        word, prefix = cast(tuple[str, bool], term.value)
+        return _search_sql([word], prefix)
+    if term.field == "phrase":
+        words = re.findall(r"\w+", str(term.value))
+        return "id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)", [f'"{" ".join(words)}"']
+    if term.field == "dates":
+        since, until = cast(tuple[str | None, str | None], term.value)
+        clauses = (["date_end >= ?"] if since else []) + (["date_start <= ?"] if until else [])
+        return "(" + " AND ".join(clauses) + ")", [d for d in (since, until) if d]
+    if term.field == "comparisons":
+        return _compare_sql(list(cast(tuple, term.value)))
+    return _condition(db, term.field, [term.value])
+
+
+def _search_sql(words: list[str], prefix: bool = True) -> tuple[str, list]:
+    return "id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)", [fts_query(" ".join(words), prefix)]
+
+
+def _compare_sql(comparisons: list[tuple[str, str, float]]) -> tuple[str, list]:
+    clauses, params = [], []
+    for column, op, number in comparisons:
+        if column not in ("value", "confidence") or op not in (">=", "<=", ">", "<", "="):
+            raise FactsError(f"cannot compare {column} with {op}")
+        clauses.append(f"{column} {op} ?")
+        params.append(number)
+    return "(" + " AND ".join(clauses) + ")", params
+
+
+# The stored units, each read through the unit index once (a skip scan): few, whatever the facts.
+_UNITS = ("WITH RECURSIVE u(unit) AS (SELECT min(unit) FROM facts UNION ALL "
+          "SELECT (SELECT min(unit) FROM facts WHERE unit > u.unit) FROM u WHERE u.unit IS NOT NULL) ")
+
+
+def _condition(db: sqlite_utils.Database, name: str, values: list) -> tuple[str, list]:
+    """The condition of a field holding any of `values` (every one of them, for tags)."""
+    marks = ", ".join("?" * len(values))
+    if name == "actors":
+        ids = sorted({resolve_actor(db, v) for v in values})
+        return f"actor_id IN ({', '.join('?' * len(ids))})", ids
+    if name == "subjects":
+        return "(" + " OR ".join("subject LIKE ? ESCAPE '\\'" for _ in values) + ")", [f"%{_like(v)}%" for v in values]
+    if name == "exact_subjects":
+        return f"subject IN ({marks})", values
+    if name == "units":  # as stored in any case: unit:Troops finds troops
+        return (f"unit IN ({_UNITS}SELECT unit FROM u WHERE unit IS NOT NULL AND unit COLLATE NOCASE IN ({marks}))",
+                values)
+    if name == "sources":
+        return f"source_id IN (SELECT id FROM sources WHERE key IN ({marks}))", [v.lower() for v in values]
+    if name == "statuses":
+        bad = [v for v in values if v not in STATUSES]
+        if bad:
+            raise FactsError(f"unknown status '{bad[0]}' (one of: {', '.join(STATUSES)})")
+        return f"status IN ({marks})", values
+    if name == "anchorings":
+        bad = [v for v in values if v not in ANCHORINGS]
+        if bad:
+            raise FactsError(f"unknown anchoring '{bad[0]}' (one of: {', '.join(ANCHORINGS)})")
+        return f"id IN (SELECT id FROM facts WHERE anchored_by IN ({marks}))", values
+    if name == "marks":
+        bad = [v for v in values if v.casefold() not in FACT_MARKS]
+        if bad:
+            raise FactsError(f"unknown mark 'is:{bad[0]}' (one of: {', '.join(f'is:{m}' for m in FACT_MARKS)})")
+        return ("uid IN (SELECT subject FROM conflicts WHERE kind IN ('field', 'duplicate') "
+                "UNION ALL SELECT field FROM conflicts WHERE kind = 'duplicate')"), []
+    if name == "tags":  # has every one
+        return ("(" + " AND ".join("id IN (SELECT fact_id FROM fact_tags WHERE tag = ?)" for _ in values) + ")",
+                values)
+    raise FactsError(f"no field '{name}'")
+
+
 @dataclass
 class Filter:
-    """What `facts list` and the browser's filter bar narrow facts by. Every term must hold."""
+    """What `facts list` and the browser's filter bar narrow facts by: the terms given one by one (every
+    one must hold; a list holds if any of its values does) and an expression read from a filter's text."""
 
     actors: list[str] = field(default_factory=list)  # claimant: any of these names or aliases
     subjects: list[str] = field(default_factory=list)  # subject contains this text
@@ -48,93 +173,47 @@ class Filter:
     units: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # source keys
     statuses: list[str] = field(default_factory=list)
-    anchorings: list[str] = field(default_factory=list)  # how quotes were found again: orphan, fuzzy ...
-    marks: list[str] = field(default_factory=list)  # is:conflicted
     tags: list[str] = field(default_factory=list)  # has every one of these tags
     since: str | None = None  # holds on or after: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None  # holds on or before
     min_confidence: float | None = None
-    max_confidence: float | None = None
     search: str | None = None  # full-text words
-    comparisons: list[tuple[str, str, float]] = field(default_factory=list)  # (value|confidence, op, number)
+    expression: Expression | None = None  # read from text (facts/where.py)
 
     def merge(self, other: "Filter") -> "Filter":
         """Both filters at once: every term of each must hold."""
         out = Filter()
-        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "anchorings", "marks",
-                     "tags", "comparisons"):
+        for name in ("actors", "subjects", "exact_subjects", "units", "sources", "statuses", "tags"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.since = max(filter(None, (self.since, other.since)), default=None, key=lambda d: _point(d, "since").start)
         out.until = min(filter(None, (self.until, other.until)), default=None, key=lambda d: _point(d, "until").end)
         minimums = [m for m in (self.min_confidence, other.min_confidence) if m is not None]
         out.min_confidence = max(minimums) if minimums else None
-        maximums = [m for m in (self.max_confidence, other.max_confidence) if m is not None]
-        out.max_confidence = min(maximums) if maximums else None
         out.search = " ".join(s for s in (self.search, other.search) if s) or None
+        both = [e for e in (self.expression, other.expression) if e is not None]
+        out.expression = both[0] if len(both) == 1 else AllOf(tuple(both)) if both else None
         return out
 
     def where(self, db: sqlite_utils.Database) -> tuple[str, list]:
         """A WHERE clause and its parameters, over columns that `facts` and facts_flat share."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.actors:
-            ids = sorted({resolve_actor(db, name) for name in self.actors})
-            clauses.append(f"actor_id IN ({', '.join('?' * len(ids))})")
-            params += ids
-        for subject in self.subjects:
-            clauses.append("subject LIKE ? ESCAPE '\\'")
-            params.append(f"%{_like(subject)}%")
-        if self.exact_subjects:
-            clauses.append(f"subject IN ({', '.join('?' * len(self.exact_subjects))})")
-            params += self.exact_subjects
-        if self.units:
-            clauses.append(f"unit IN ({', '.join('?' * len(self.units))}) COLLATE NOCASE")
-            params += self.units
-        if self.sources:
-            clauses.append(f"source_id IN (SELECT id FROM sources WHERE key IN ({', '.join('?' * len(self.sources))}))")
-            params += [s.lower() for s in self.sources]
-        if self.statuses:
-            bad = [s for s in self.statuses if s not in STATUSES]
-            if bad:
-                raise FactsError(f"unknown status '{bad[0]}' (one of: {', '.join(STATUSES)})")
-            clauses.append(f"status IN ({', '.join('?' * len(self.statuses))})")
-            params += self.statuses
-        if self.anchorings:
-            bad = [a for a in self.anchorings if a not in ANCHORINGS]
-            if bad:
-                raise FactsError(f"unknown anchoring '{bad[0]}' (one of: {', '.join(ANCHORINGS)})")
-            marks = ", ".join("?" * len(self.anchorings))
-            clauses.append(f"id IN (SELECT id FROM facts WHERE anchored_by IN ({marks}))")
-            params += self.anchorings
-        for mark in self.marks:
-            if mark.casefold() not in FACT_MARKS:
-                raise FactsError(f"unknown mark 'is:{mark}' (one of: {', '.join(f'is:{m}' for m in FACT_MARKS)})")
-            clauses.append("uid IN (SELECT subject FROM conflicts WHERE kind IN ('field', 'duplicate') "
-                           "UNION ALL SELECT field FROM conflicts WHERE kind = 'duplicate')")
-        for tag in self.tags:
-            clauses.append("id IN (SELECT fact_id FROM fact_tags WHERE tag = ?)")
-            params.append(tag)
-        if self.since:
-            clauses.append("date_end >= ?")
-            params.append(_point(self.since, "since").start.isoformat())
-        if self.until:
-            clauses.append("date_start <= ?")
-            params.append(_point(self.until, "until").end.isoformat())
+        conditions: list[tuple[str, list]] = []
+        for name in ("actors", "exact_subjects", "units", "sources", "statuses", "tags"):
+            if getattr(self, name):
+                conditions.append(_condition(db, name, getattr(self, name)))
+        for subject in self.subjects:  # each must hold
+            conditions.append(_condition(db, "subjects", [subject]))
+        if self.since or self.until:
+            conditions.append(_term_sql(db, Term("dates", (
+                self.since and _point(self.since, "since").start.isoformat(),
+                self.until and _point(self.until, "until").end.isoformat()))))
         if self.min_confidence is not None:
-            clauses.append("confidence >= ?")
-            params.append(self.min_confidence)
-        if self.max_confidence is not None:
-            clauses.append("confidence <= ?")
-            params.append(self.max_confidence)
-        for column, op, number in self.comparisons:
-            if column not in ("value", "confidence") or op not in (">=", "<=", ">", "<", "="):
-                raise FactsError(f"cannot compare {column} with {op}")
-            clauses.append(f"{column} {op} ?")
-            params.append(number)
+            conditions.append(_compare_sql([("confidence", ">=", self.min_confidence)]))
         if self.search and self.search.strip():
-            clauses.append("id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
-            params.append(fts_query(self.search))
-        return (" AND ".join(clauses) or "1"), params
+            conditions.append(_search_sql([self.search]))
+        if self.expression is not None:
+            conditions.append(expression_sql(db, self.expression))
+        sql = " AND ".join(c for c, _ in conditions) or "1"
+        return sql, [p for _, params in conditions for p in params]
 
 
 def _point(text: str, name: str):
@@ -148,10 +227,12 @@ def _like(text: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", text)
 
 
-def fts_query(text: str) -> str:
-    """Words as an FTS5 query: every word must appear; nothing is read as FTS syntax."""
+def fts_query(text: str, prefix: bool = True) -> str:
+    """Words as an FTS5 query: every word must appear (the last one's start is enough, with `prefix`);
+    nothing is read as FTS syntax."""
     words = re.findall(r"\w+", text)
-    return " ".join(f'"{w}"*' if i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words)) or '""'
+    last = len(words) - 1 if prefix else -1
+    return " ".join(f'"{w}"*' if i == last else f'"{w}"' for i, w in enumerate(words)) or '""'
 
 
 def list_facts(db: sqlite_utils.Database, flt: Filter | None = None, *, sort: str = "id", descending: bool = False,

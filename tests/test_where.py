@@ -17,12 +17,91 @@ def ids(db, text):
 
 
 def test_terms_become_a_filter():
+    from facts.query import AllOf, Term
     flt = parse_where('actor:nato subject:"troops in belarus" unit:troops date:2022-02..2022-03 conf>=0.6 '
                       'status:disputed tag:x value>10000 free words')
-    assert flt.actors == ["nato"] and flt.subjects == ["troops in belarus"] and flt.units == ["troops"]
-    assert (flt.since, flt.until) == ("2022-02-01", "2022-03-31")
-    assert flt.comparisons == [("confidence", ">=", 0.6), ("value", ">", 10000)]
-    assert flt.statuses == ["disputed"] and flt.tags == ["x"] and flt.search == "free words"
+    assert isinstance(flt.expression, AllOf)
+    meant = [(t.field, t.value) for t in flt.expression.parts if isinstance(t, Term)]
+    assert meant == [("actors", "nato"), ("subjects", "troops in belarus"), ("units", "troops"),
+                     ("dates", ("2022-02-01", "2022-03-31")), ("comparisons", (("confidence", ">=", 0.6),)),
+                     ("statuses", "disputed"), ("tags", "x"), ("comparisons", (("value", ">", 10000),)),
+                     ("words", ("free", False)), ("words", ("words", True))]  # the last word is being typed
+
+
+def everything(db):
+    return {r["id"]: r for r in list_facts(db)}
+
+
+def test_or_is_either(db):
+    rows = everything(db)
+    either = ids(db, "status:disputed OR status:active")
+    assert sorted(either) == sorted(i for i, r in rows.items() if r["status"] in ("disputed", "active"))
+    assert len(either) > len(ids(db, "status:active")) > 0
+
+
+def test_not_and_minus_leave_out(db):
+    rows = everything(db)
+    with_troops = set(ids(db, "troops"))
+    assert 0 < len(with_troops) < len(rows)
+    assert set(ids(db, "NOT troops")) == set(rows) - with_troops == set(ids(db, "-troops"))
+    not_disputed = ids(db, "-status:disputed")
+    assert sorted(not_disputed) == sorted(i for i, r in rows.items() if r["status"] != "disputed")
+
+
+def test_leaving_out_keeps_facts_without_the_field(db):
+    rows = everything(db)
+    no_unit = {i for i, r in rows.items() if r["unit"] is None}
+    assert no_unit and no_unit <= set(ids(db, "-unit:troops"))
+    assert set(ids(db, "-unit:troops")) == {i for i, r in rows.items() if r["unit"] != "troops"}
+
+
+def test_parentheses_group_and_or_binds_looser_than_and(db):
+    rows = everything(db)
+    grouped = ids(db, "(status:disputed OR status:active) unit:troops")
+    assert sorted(grouped) == sorted(i for i, r in rows.items()
+                                     if r["status"] in ("disputed", "active") and r["unit"] == "troops")
+    loose = ids(db, "status:disputed OR status:active unit:troops")  # disputed, or (active and troops)
+    assert sorted(loose) == sorted(i for i, r in rows.items() if r["status"] == "disputed"
+                                   or (r["status"] == "active" and r["unit"] == "troops"))
+    assert ids(db, "unit:troops AND status:active") == ids(db, "unit:troops status:active")
+    assert sorted(ids(db, "NOT (status:disputed OR unit:troops)")) == sorted(
+        i for i, r in rows.items() if r["status"] != "disputed" and r["unit"] != "troops")
+
+
+def test_a_quoted_phrase_is_those_words_in_that_order(db):
+    phrase = ids(db, '"russian troops"')
+    apart = ids(db, "troops russian")
+    assert 0 < len(phrase) < len(apart)
+    assert all("russian troops" in " ".join((r["claim"], r["subject"], r["quote"] or "")).lower()
+               for r in list_facts(db, parse_where('"russian troops"')))
+
+
+def test_the_word_being_typed_is_a_start_the_others_whole(db):
+    assert ids(db, "porotnik") == ids(db, "porotnikov") != []  # still typing
+    assert ids(db, "porotnik -zzzz") == []  # a word that is finished is whole
+
+
+def test_field_values_ignore_case_where_the_column_does(db):
+    assert ids(db, "unit:Troops") == ids(db, "unit:troops") != []
+    assert ids(db, "tag:X") == ids(db, "tag:x")
+    assert ids(db, "status:DISPUTED") == ids(db, "status:disputed") != []
+
+
+@pytest.mark.parametrize("text, words, position", [
+    ("status:disputed OR", "OR needs a term on each side", 16),
+    ("OR status:active", "OR needs a term on each side", 0),
+    ("a AND OR b", "AND needs a term on each side", 2),
+    ("(status:disputed", "parenthesis is not closed", 0),
+    ("status:disputed)", "closes that was not opened", 15),
+    ("()", "holds nothing", 0),
+    ("tag:x NOT", "NOT needs a term after it", 6),
+    ("- tag:x", "right before", 0),
+    ("(tag:x OR actr:nato)", "unknown field 'actr'", 10),
+])
+def test_malformed_structure_says_what_and_where(text, words, position):
+    with pytest.raises(WhereError) as info:
+        parse_where(text)
+    assert words in info.value.message and info.value.position == position
 
 
 def test_competing_troop_estimates(db):
@@ -62,7 +141,9 @@ def test_malformed_filters_say_what_and_where(text, words, position):
 def test_hostile_text_stays_a_parameter(db):
     before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
     assert ids(db, "subject:\"'; DROP TABLE facts; --\"") == []
-    assert ids(db, 'NEAR( "x" OR') == []
+    assert ids(db, 'NEAR "x" ^ * : col') == []  # FTS syntax is searched for as words
+    with pytest.raises(WhereError):
+        ids(db, 'NEAR( "x" OR')
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
 
 
@@ -77,7 +158,8 @@ def test_hostile_text_stays_a_parameter(db):
 ])
 def test_confidence_words_stand_for_their_band(text, inside, outside):
     flt = parse_where(text)
-    conditions = [(op, n) for col, op, n in flt.comparisons if col == "confidence"]
+    assert flt.expression.field == "comparisons"
+    conditions = [(op, n) for col, op, n in flt.expression.value if col == "confidence"]
     ops = {">=": float.__ge__, ">": float.__gt__, "<": float.__lt__, "<=": float.__le__, "=": float.__eq__}
     for value in inside:
         assert all(ops[op](value, n) for op, n in conditions), (text, value)
@@ -90,6 +172,16 @@ def test_exact_subject(db):
     exact = list(list_facts(db, parse_where('subject="Russian troops in Belarus"')))
     assert {r["subject"] for r in exact} == {"Russian troops in Belarus"}
     assert len(contains) > len(exact) > 0
+
+
+def test_toggle_term_keeps_alternatives_together():
+    assert toggle_term("status:disputed OR status:active", "unit:troops") == \
+        "(status:disputed OR status:active) unit:troops"
+    # A term inside an alternative or a negation is not the filter's own: the facet's term is added.
+    assert not has_term("tag:x OR tag:y", "tag:x") and not has_term("-tag:x", "tag:x")
+    assert toggle_term("-tag:x", "tag:x") == "-tag:x tag:x"
+    assert toggle_term("(a OR b) tag:x", "tag:x") == "(a OR b)"
+    assert toggle_term("(a OR b", "tag:x") == "(a OR b"  # not readable: left as typed
 
 
 def test_terms_with_their_spans():

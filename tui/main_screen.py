@@ -111,8 +111,8 @@ class MainScreen(Screen[None]):
         bar = self.query_one(FilterBar)
         try:
             flt = parse_where(text)
-        except WhereError as e:
-            bar.show_error(str(e))
+        except WhereError as e:  # the table keeps the last filter that could be read, and says so
+            bar.show_error(f"{e} · still showing the last good filter")
             return
         bar.show_error(None)
         self.query_state = Query(flt, self.query_state.sort, self.query_state.descending)

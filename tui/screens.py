@@ -753,7 +753,9 @@ The filter language (the same as `facts list --where`)
   is:conflicted           changed apart by two analysts, or entered twice (K lists them)
   date:2022-02..2022-03   holds at some time in the range (date:2022 for one year)
   conf>=0.6  conf>=likely value>10000     comparisons: > >= < <= =
-  other words             full-text search in claim, subject, quote
+  other words             full-text search in claim, subject, quote; "a phrase" in that order
+  a b  (or a AND b)       both hold          a OR b     either holds (looser than side by side)
+  -tag:x  NOT tag:x       leaves those out   ( )        groups: (status:disputed OR tag:x) unit:troops
 
 Selecting a facet adds its term to the filter; selecting it again removes it.
 The table follows changes made by other programs (facts import, facts rate ...).
