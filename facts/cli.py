@@ -1,6 +1,7 @@
 """The `facts` command: a thin face over the library, in the style of sqlite-utils."""
 
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -13,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import FactsError, RecordErrors, environment_fault, log_internal_error
-from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES
+from .vocab import ACTOR_KINDS, CANDIDATE_KINDS, EXPORT_SHAPES, SORTS, STATUSES, TABLE_STYLES
 
 # Heavy modules (pydantic models, rich, the browser) are imported inside the
 # commands that need them, so `facts --help` starts fast.
@@ -23,6 +24,8 @@ OUTPUT_OPTIONS = [
     click.option("--json", "fmt", flag_value="json", help="A JSON array of objects."),
     click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON: one object a line."),
     click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
+    click.option("--fmt", "style", type=click.Choice(TABLE_STYLES), default="box", show_default=True,
+                 help="How the table is drawn: plain (aligned by spaces), tsv (tab-separated), markdown."),
 ]
 
 
@@ -48,6 +51,9 @@ class FactsGroup(click.Group):
         try:
             return super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as e:
+            if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # `facts`, `facts sources`: help
+                click.echo(e.ctx.get_help())
+                sys.exit(0)
             command = e.ctx.command_path if e.ctx else "facts"
             say(f"Error: {e.format_message()} (see: {command} --help)", err=True)
             sys.exit(e.exit_code)
@@ -71,12 +77,15 @@ class FactsGroup(click.Group):
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`facts list | head`): what it read is what it wanted. Quiet, as
+            # Unix tools are, with the status a process stopped by SIGPIPE has.
+            _quiet_stdout()
+            sys.exit(128 + signal.SIGPIPE)
         except (sqlite3.Error, OSError) as e:
             fault = environment_fault(e)
             if fault is None:
                 _internal_error()
-            if isinstance(e, BrokenPipeError):
-                _quiet_stdout()
             say(f"Error: {fault}; nothing was written (a fault of the machine, not of your input)", err=True)
             sys.exit(1)
         except Exception:
@@ -103,12 +112,20 @@ def _db(ctx: click.Context, create: bool = False):
     return open_db(ctx.obj["db"], create=create)
 
 
+def completes(kind: str):
+    """Shell completion of an option or argument from the database given with --db (or FACTS_DB)."""
+    def names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from .completion import complete
+        return complete(ctx.find_root().params.get("db_path") or "facts.db", kind, incomplete)
+    return names
+
+
 def _author() -> str:
     from .db import current_author
     return current_author()
 
 
-@click.group(cls=FactsGroup)
+@click.group(cls=FactsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="facts")
 @click.option("--db", "db_path", envvar="FACTS_DB", default="facts.db", show_default=True,
               type=click.Path(dir_okay=False), help="The database file (or set FACTS_DB).")
@@ -220,12 +237,12 @@ def sources_update(ctx, key, file_or_url, reason):
 @output_options
 @click.argument("key")
 @click.pass_context
-def sources_versions(ctx, key, fmt):
+def sources_versions(ctx, key, fmt, style):
     """List the versions of a source's text."""
     from .display import format_source_kind, format_timestamp
     from .output import write_rows
     from .sources import source_versions
-    write_rows(source_versions(_db(ctx), key), fmt, columns=[
+    write_rows(source_versions(_db(ctx), key), fmt, style=style, columns=[
         ("version", "right", lambda r: r["version"], False),
         ("kind", "left", lambda r: format_source_kind(r["media_type"]).split(",")[0], False),
         ("characters", "right", lambda r: f"{r['characters']:,}", False),
@@ -292,7 +309,7 @@ def sources_original(ctx, key, path, version):
 @sources.command("list")
 @output_options
 @click.pass_context
-def sources_list(ctx, fmt):
+def sources_list(ctx, fmt, style):
     """List sources with their metadata, kind, versions, and numbers of facts and orphaned facts."""
     from .display import format_source_kind
     from .output import write_rows
@@ -312,7 +329,7 @@ def sources_list(ctx, fmt):
         columns = [c for c in columns if c[0] != "ver."]
     if not any(s["orphans"] for s in sources):
         columns = [c for c in columns if c[0] != "orphans"]
-    write_rows(sources, fmt, columns=columns)
+    write_rows(sources, fmt, style=style, columns=columns)
 
 
 # --- actors ----------------------------------------------------------------------
@@ -375,14 +392,14 @@ def compare(ctx, subject, unit, weighted, plot, svg_path, as_json):
         import json
         click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
         return
-    from .output import console
+    from .output import console, print_trimmed
     from .showing import render_comparison
-    terminal = console()
-    terminal.print(render_comparison(comparison))
+    print_trimmed(render_comparison(comparison))
     if plot:
         from .charts import range_plot, timeline
-        terminal.print(range_plot(comparison, terminal.width))
-        terminal.print(timeline(comparison, terminal.width))
+        width = console().width
+        print_trimmed(range_plot(comparison, width))
+        print_trimmed(timeline(comparison, width))
 
 
 @cli.group()
@@ -408,11 +425,11 @@ def units_same(ctx, canonical, synonyms):
 @units.command("list")
 @output_options
 @click.pass_context
-def units_list(ctx, fmt):
+def units_list(ctx, fmt, style):
     """List the units declared the same as another."""
     from .output import write_rows
     from .provenance import unit_synonyms
-    write_rows(unit_synonyms(_db(ctx)), fmt, columns=[
+    write_rows(unit_synonyms(_db(ctx)), fmt, style=style, columns=[
         ("unit", "left", lambda r: r["unit"], True), ("read as", "left", lambda r: r["canonical"], True),
         ("facts", "right", lambda r: r["facts"], False), ("by", "left", lambda r: r["added_by"], False)])
 
@@ -453,11 +470,11 @@ def actors_add(ctx, name, aliases, kind, description, distinct):
 @actors.command("list")
 @output_options
 @click.pass_context
-def actors_list(ctx, fmt):
+def actors_list(ctx, fmt, style):
     """List actors with their aliases and number of claims."""
     from .actors import list_actors
     from .output import write_rows
-    write_rows(list_actors(_db(ctx)), fmt, columns=[
+    write_rows(list_actors(_db(ctx)), fmt, style=style, columns=[
         ("name", "left", lambda r: r["name"], True), ("kind", "left", lambda r: r["kind"], False),
         ("aliases", "left", lambda r: r["aliases"], True), ("claims", "right", lambda r: r["claims"], False)])
 
@@ -488,11 +505,11 @@ def actors_link(ctx, actor, organization, start, end, remove):
 @actors.command("links")
 @output_options
 @click.pass_context
-def actors_links(ctx, fmt):
+def actors_links(ctx, fmt, style):
     """List who speaks for which organisation, and when."""
     from .output import write_rows
     from .provenance import speakers
-    write_rows(speakers(_db(ctx)), fmt, columns=[
+    write_rows(speakers(_db(ctx)), fmt, style=style, columns=[
         ("actor", "left", lambda r: r["actor"], True), ("speaks for", "left", lambda r: r["organization"], True),
         ("from", "left", lambda r: r["date_start"] or "", False), ("to", "left", lambda r: r["date_end"] or "", False)])
 
@@ -564,12 +581,12 @@ def actors_merge(ctx, keep, merge):
 @click.option("--threshold", default=85.0, show_default=True, help="Least similarity (0-100) to list a pair.")
 @output_options
 @click.pass_context
-def actors_suggest(ctx, threshold, fmt):
+def actors_suggest(ctx, threshold, fmt, style):
     """List actors that look like the same one spelled twice (Lukashenka / Lukashenko), with scores."""
     from .actors import suggest_duplicates
     from .output import write_rows
     pairs = suggest_duplicates(_db(ctx), threshold)
-    write_rows(({"actor": a, "looks_like": b, "score": score} for a, b, score in pairs), fmt)
+    write_rows(({"actor": a, "looks_like": b, "score": score} for a, b, score in pairs), fmt, style=style)
 
 
 # --- add and import --------------------------------------------------------------
@@ -589,19 +606,20 @@ OPTIONAL_PROMPTS = {"quantity", "quote"}
 
 @cli.command()
 @click.option("--claim", help="The claim in one sentence.")
-@click.option("--subject", help="What is measured; competing claims share it.")
-@click.option("--quantity", "-q", help="'30000', 'about 30,000', 'as many as 30,000 troops', '10,000-30,000'.")
+@click.option("--subject", "-s", help="What is measured; competing claims share it.",
+              shell_complete=completes("subjects"))
+@click.option("--quantity", help="'30000', 'about 30,000', 'as many as 30,000 troops', '10,000-30,000'.")
 @click.option("--unit", help="troops, km, ... (may also end the quantity).")
 @click.option("--date", help="When the claim holds: 2022, 2022-02, 2022-02-19 or 2022-02-10/2022-02-20.")
 @click.option("--stated-on", help="When the claimant said it: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--actor", help="The claimant, by name or alias.")
+@click.option("--actor", "-a", help="The claimant, by name or alias.", shell_complete=completes("actors"))
 @click.option("--about", multiple=True, help="An actor the fact is about (repeatable).")
-@click.option("--source", help="The source key.")
+@click.option("--source", help="The source key.", shell_complete=completes("sources"))
 @click.option("--quote", help="The exact words in the source.")
 @click.option("--quote-start", type=int, help="Which occurrence: the quote's offset in the source text.")
 @click.option("--confidence", help="0..1 or an ICD 203 word: likely, very likely, almost certain, ...")
 @click.option("--credibility", type=int, help="Admiralty information credibility 1 (confirmed) ... 6 (cannot judge).")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).", shell_complete=completes("tags"))
 @click.option("--note", help="A note, stored as an annotation.")
 @click.option("--repeats", type=click.IntRange(min=1), help="The id of the fact this one relays (facts link).")
 @click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
@@ -777,13 +795,17 @@ class _progress:
 
 def filter_options(fn):
     options = [
-        click.option("--actor", "-a", "actors", multiple=True, help="Claimant name or alias (repeatable: any of)."),
-        click.option("--subject", "-s", "subjects", multiple=True, help="Subject contains this text."),
+        click.option("--actor", "-a", "actors", multiple=True, help="Claimant name or alias (repeatable: any of).",
+                     shell_complete=completes("actors")),
+        click.option("--subject", "-s", "subjects", multiple=True, help="Subject contains this text.",
+                     shell_complete=completes("subjects")),
         click.option("--unit", "units", multiple=True, help="Unit (repeatable)."),
-        click.option("--source", "sources", multiple=True, help="Source key (repeatable)."),
+        click.option("--source", "sources", multiple=True, help="Source key (repeatable).",
+                     shell_complete=completes("sources")),
         click.option("--status", "statuses", multiple=True,
                      type=click.Choice(STATUSES), help="Status (repeatable)."),
-        click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of)."),
+        click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of).",
+                     shell_complete=completes("tags")),
         click.option("--since", help="Holds on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
         click.option("--until", help="Holds on or before this date."),
         click.option("--min-confidence", help="At least this confidence (number or word)."),
@@ -824,13 +846,13 @@ def _fact_columns():
     from .display import format_confidence, format_date, format_quantity_unit, format_status
     return [
         ("id", "right", lambda r: r["id"], False),
-        ("date", "left", format_date, True),
+        ("date", "left", format_date, False),
         ("claimant", "left", lambda r: r["claimant"], True),
         ("subject", "left", lambda r: r["subject"], True),
-        ("quantity", "left", format_quantity_unit, True),
+        ("quantity", "left", format_quantity_unit, False),
         ("conf.", "left", lambda r: format_confidence(r["confidence"]), True),
         ("source", "left", lambda r: r["source"], True),
-        ("status", "left", format_status, True),
+        ("status", "left", format_status, False),
     ]
 
 
@@ -839,19 +861,29 @@ def _fact_columns():
 @click.option("--sort", default="id", show_default=True,
               type=click.Choice(SORTS))
 @click.option("--desc", is_flag=True, help="Sort descending.")
-@click.option("--limit", type=click.IntRange(min=0), help="At most this many facts.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many facts (on a terminal: a screenful).")
+@click.option("--all", "every", is_flag=True, help="Every fact that matches, on a terminal too.")
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @output_options
 @click.pass_context
-def list_(ctx, sort, desc, limit, offset, fmt, **filters):
-    """List facts, filtered and sorted."""
+def list_(ctx, sort, desc, limit, every, offset, fmt, style, **filters):
+    """List facts, filtered and sorted: one line each, written as they are read. On a terminal, a
+    screenful (and how many more there are); piped, every one."""
+    import shutil
+
     from .output import write_rows
-    from .query import list_facts
+    from .query import count_facts, list_facts
     db = _db(ctx)
-    rows = list_facts(db, build_filter(**filters), sort=sort, descending=desc, limit=limit, offset=offset)
-    count = write_rows(rows, fmt, columns=_fact_columns())
+    flt = build_filter(**filters)
+    screenful = fmt == "table" and limit is None and not every and sys.stdout.isatty()
+    if screenful:
+        limit = max(5, shutil.get_terminal_size().lines - 5)
+    rows = list_facts(db, flt, sort=sort, descending=desc, limit=limit, offset=offset)
+    count = write_rows(rows, fmt, style=style, columns=_fact_columns())
     if fmt == "table" and count == 0:
         say("No facts match.", err=True)
+    elif screenful and count == limit and (more := count_facts(db, flt) - offset - count) > 0:
+        say(f"… and {more:,} more: --limit N shows more, --all every one, --offset N from the N+1th", err=True)
 
 
 @cli.command()
@@ -867,9 +899,9 @@ def show(ctx, fact_id, as_json):
         click.echo(json.dumps({**detail.fact, "annotations": detail.annotations, "history": detail.history},
                               ensure_ascii=False, indent=2))
         return
-    from .output import console
+    from .output import print_trimmed
     from .showing import render_fact
-    console().print(render_fact(detail))
+    print_trimmed(render_fact(detail))
 
 
 # --- SQL and export ------------------------------------------------------------------
@@ -879,17 +911,17 @@ def show(ctx, fact_id, as_json):
 @click.option("-p", "--param", "params", type=(str, str), multiple=True, help="A named parameter: -p name value.")
 @output_options
 @click.pass_context
-def query(ctx, sql, params, fmt):
+def query(ctx, sql, params, fmt, style):
     """Run read-only SQL against the database (writes are refused)."""
     from .export import run_query
     from .output import write_rows
     columns, rows = run_query(ctx.obj["db"], sql, dict(params))
     if columns:
-        write_rows((dict(zip(columns, row)) for row in rows), fmt)
+        write_rows((dict(zip(columns, row)) for row in rows), fmt, style=style)
 
 
 @cli.command("export")
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=completes("tables"))
 @click.option("--shape", type=click.Choice(EXPORT_SHAPES[:3]), default="objects", show_default=True,
               help="Datasette's JSON shapes: the envelope with rows as objects or arrays, or a bare array.")
 @click.option("--nl", "nl", is_flag=True, help="One JSON object a line (_shape=array&_nl=on).")
@@ -979,7 +1011,7 @@ def sync(ctx, sources):
 @cli.command()
 @output_options
 @click.pass_context
-def conflicts(ctx, fmt):
+def conflicts(ctx, fmt, style):
     """List what analysts did apart that cannot both stand: each side with its value, author and time."""
     from .conflicts import list_conflicts, side_text
     from .db import open_db
@@ -990,9 +1022,9 @@ def conflicts(ctx, fmt):
         if not found:
             say("No conflicts.")
             return
-        from .output import console
+        from .output import print_trimmed
         from .showing import render_conflicts
-        console().print(render_conflicts(found, lambda c, side: side_text(db, c.field, side.value)))
+        print_trimmed(render_conflicts(found, lambda c, side: side_text(db, c.field, side.value)))
         say("Settle one with: facts resolve N --take mine|theirs|SIDE (two facts alike: --take both keeps two)")
         return
     write_rows(({"conflict": c.id, "kind": c.kind, "about": c.about, "field": c.field or None, "side": number,

@@ -246,6 +246,12 @@ def list_facts(db: sqlite_utils.Database, flt: Filter | None = None, *, sort: st
     yield from db.query(sql, params)
 
 
+def count_facts(db: sqlite_utils.Database, flt: Filter | None = None) -> int:
+    """How many facts pass the filter (counted on `facts`, whose indexes serve it, not the view)."""
+    where, params = (flt or Filter()).where(db)
+    return db.execute(f"SELECT count(*) FROM facts WHERE {where}", params).fetchone()[0]
+
+
 @dataclass
 class FactDetail:
     fact: dict

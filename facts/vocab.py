@@ -125,3 +125,5 @@ LIKELIHOOD_SYNONYMS = {
     "nearly certain": "almost certain",
     "almost certainly": "almost certain",
 }
+# How a table is drawn (--fmt): box lines for reading, or a shape a script reads.
+TABLE_STYLES = ("box", "plain", "tsv", "markdown")

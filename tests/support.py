@@ -4,7 +4,11 @@ small collection the import tests start from, and driving the browser through Te
 import asyncio
 import hashlib
 import json
+import os
+import pty
+import re
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,6 +56,32 @@ def make_old(path: Path, version: int) -> None:
 def facts_command() -> list[str]:
     """The CLI as a separate process, as a user runs it."""
     return [sys.executable, "-c", "from facts.cli import main; main()"]
+
+
+def on_a_terminal(*args: str, db, columns: int = 200, lines: int = 50) -> tuple[int, str]:
+    """Run facts on a pseudo-terminal of that size: (exit code, everything it wrote to stdout and stderr)."""
+    main, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines),
+           "FACTS_AUTHOR": "analyst"}
+    process = subprocess.Popen([*facts_command(), "--db", str(db), *args], stdin=subprocess.DEVNULL,
+                               stdout=secondary, stderr=secondary, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    # Our own styling (bold table headers) is the only escape allowed: a colour or weight, nothing else.
+    return process.wait(timeout=60), STYLE.sub("", out)
+
+
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 # --- the import tests' collection ------------------------------------------------------

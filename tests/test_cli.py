@@ -786,3 +786,46 @@ def test_usage_errors_are_one_line(db, args, words):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "--help" in lines[0]
+
+
+def test_help_without_arguments_and_with_h():
+    for args in ([], ["sources"], ["actors"]):
+        result = invoke(args)
+        assert result.exit_code == 0 and result.output.startswith("Usage: "), args
+    for args in (["-h"], ["list", "-h"], ["sources", "add", "-h"]):
+        result = invoke(args)
+        assert result.exit_code == 0 and "Usage: " in result.output and "-h, --help" in result.output, args
+
+
+def test_a_short_option_means_one_thing_in_every_command():
+    import click
+
+    from facts.cli import cli
+
+    meanings: dict[str, set[str]] = {}
+
+    def walk(command: click.Command) -> None:
+        for param in command.params:
+            if isinstance(param, click.Option):
+                long_names = [o for o in param.opts if o.startswith("--")]
+                for short in (o for o in param.opts if not o.startswith("--")):
+                    meanings.setdefault(short, set()).update(long_names)
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                walk(sub)
+    walk(cli)
+    assert meanings and {s: m for s, m in meanings.items() if len(m) > 1} == {}
+
+
+def test_shell_completion_offers_what_the_database_holds(db, tmp_path):
+    from facts.completion import complete
+    assert "Jens Stoltenberg" in complete(db, "actors", "jens") and "NATO" in complete(db, "actors", "na")
+    assert complete(db, "sources", "odr") == ["odr-2022-02-09"]
+    assert "Russian troops in Belarus" in complete(db, "subjects", "russian troops")
+    assert all(s.lower().startswith("russian") for s in complete(db, "subjects", "Russian"))
+    assert "facts_flat" in complete(db, "tables", "facts") and not complete(db, "tables", "facts_fts")
+    assert complete(db, "actors", "%") == [] and complete(tmp_path / "missing.db", "actors", "") == []
+    assert not (tmp_path / "missing.db").exists()  # completing never makes a database
+    env = {"_FACTS_COMPLETE": "bash_complete", "COMP_WORDS": f"facts --db {db} list --source od", "COMP_CWORD": "5"}
+    result = CliRunner().invoke(cli, [], env=env, prog_name="facts")
+    assert "plain,odr-2022-02-09" in result.output.splitlines()

@@ -217,7 +217,8 @@ def test_the_weighted_median_follows_confidence_and_reliability(db):
 
 
 def test_facts_add_suggests_the_fact_it_may_repeat_and_never_links_it(seeded_path):
-    result = run(seeded_path, "add", "--claim", "Stoltenberg: 30,000 troops", "--subject", SUBJECT, "-q", "30000",
+    result = run(seeded_path, "add", "--claim", "Stoltenberg: 30,000 troops", "--subject", SUBJECT,
+                 "--quantity", "30000",
                  "--unit", "troops", "--date", "2022-02", "--actor", "Stoltenberg", "--source", "blp-joint-exercises",
                  "--confidence", "likely", "--no-interactive")
     assert result.exit_code == 0, result.output
@@ -227,7 +228,7 @@ def test_facts_add_suggests_the_fact_it_may_repeat_and_never_links_it(seeded_pat
     assert "fact #1 (NATO, blp-joint-exercises)" in result.stderr  # the organisation he speaks for
     assert sqlite3.connect(seeded_path).execute("SELECT count(*) FROM fact_repeats WHERE fact_id = ?",
                                                 [new_id]).fetchone()[0] == 0
-    linked = run(seeded_path, "add", "--claim", "Relayed: 30,000 troops", "--subject", SUBJECT, "-q", "30000",
+    linked = run(seeded_path, "add", "--claim", "Relayed: 30,000 troops", "--subject", SUBJECT, "--quantity", "30000",
                  "--unit", "troops", "--date", "2022-02", "--actor", "Stoltenberg", "--source",
                  "ni-exercises-indefinite", "--confidence", "likely", "--repeats", "4", "--no-interactive")
     assert linked.exit_code == 0 and "Note:" not in linked.stderr

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from support import facts_command
+from support import on_a_terminal
 
 ESCAPES = "\x1b[2J\x1b]52;c;aGFja2Vk\x07\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\\x9b31m"
 INVISIBLE = "\u202egnp.exe\u200d\u2066x\u2069\ufeff"
@@ -20,31 +20,6 @@ NAMED = f"\x9b31m{INVISIBLE}"
 # What must never reach the terminal: C0 controls but tab and line ends, DEL and C1, bidi, zero-width.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
-def on_a_terminal(*args: str, db) -> tuple[int, str]:
-    """Run facts on a pseudo-terminal: (exit code, everything it wrote to stdout and stderr)."""
-    main, secondary = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", "FACTS_AUTHOR": "analyst"}
-    process = subprocess.Popen([*facts_command(), "--db", str(db), *args], stdin=subprocess.DEVNULL,
-                               stdout=secondary, stderr=secondary, env=env)
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    # Our own styling (bold table headers) is the only escape allowed: a colour or weight, nothing else.
-    return process.wait(timeout=60), STYLE.sub("", out)
-
-
-STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture
