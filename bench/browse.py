@@ -65,9 +65,25 @@ async def probe(db: Path) -> dict:
         strip = draw(self, y)
         index = int(self.scroll_y) + y - 1
         if y > 0 and self.row(index) is not None:
-            painted.setdefault((self.first_generation, index), time.perf_counter())
+            painted.setdefault((self.generation, index), time.perf_counter())
         return strip
     FactTable.render_line = render_line
+    # When each result's ids arrived (its count is then on screen), and each time facet counts were shown.
+    ids_shown: dict[int, float] = {}
+    show_ids = FactTable._show_ids
+
+    def _show_ids(self, generation, ids):
+        show_ids(self, generation, ids)
+        if generation == self.generation:
+            ids_shown.setdefault(generation, time.perf_counter())
+    FactTable._show_ids = _show_ids
+    facets_shown: list[float] = []
+    show_counts = FacetPanel.show_counts
+
+    def _show_counts(self, counts, selected):
+        show_counts(self, counts, selected)
+        facets_shown.append(time.perf_counter())
+    FacetPanel.show_counts = _show_counts
 
     async def until(pilot, condition, timeout=300.0) -> None:
         start = time.perf_counter()
@@ -85,7 +101,7 @@ async def probe(db: Path) -> dict:
     out: dict = {}
     started = time.perf_counter()
     app = FactsApp(db)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the facets
         table = app.query_one(FactTable)
         await until(pilot, lambda: any(g >= 1 for g, _ in painted))
         out["first_rows"] = min(t for (g, _), t in painted.items() if g >= 1) - started
@@ -101,7 +117,7 @@ async def probe(db: Path) -> dict:
             for target in targets:
                 table._move_to(0)
                 await pilot.pause(0.1)
-                key = (table.first_generation, target)
+                key = (table.generation, target)
                 painted.pop(key, None)
                 t0 = time.perf_counter()
                 table._move_to(target)
@@ -116,12 +132,31 @@ async def probe(db: Path) -> dict:
         app.query_one(FilterBar).set_value(FILTER)
         await until(pilot, lambda: any(g > generation for g, _ in painted))
         out["filter_rows"] = min(t for (g, _), t in painted.items() if g > generation) - t0
-        await until(pilot, lambda: table.ids_generation > generation)
+        await until(pilot, lambda: table.generation > generation and table.ids is not None)
         out["filter_count"] = time.perf_counter() - t0
         out["filtered"] = table.total
         await until(pilot, lambda: facets.option_count > 0
                     and "counting" not in str(facets.get_option_at_index(0).prompt))
         out["facets"] = time.perf_counter() - t0
+
+        # The same filter typed, a key every 60 ms as a person types, from an empty one: from the last
+        # key to the full count, and to the facet counts, of what was typed.
+        def counted() -> bool:
+            return facets.option_count > 0 and "counting" not in str(facets.get_option_at_index(0).prompt)
+        app.query_one(FilterBar).set_value("")
+        await until(pilot, lambda: table.ids is not None and counted())
+        app.query_one("#filter-input").focus()
+        for char in FILTER:
+            last_key = time.perf_counter()  # the key is sent as press begins
+            await pilot.press(char)
+            await asyncio.sleep(0.06)
+        final = table.generation
+        await until(pilot, lambda: final in ids_shown)
+        out["typed_count"] = ids_shown[final] - last_key
+        assert table.total == out["filtered"], (table.total, out["filtered"])
+        await until(pilot, counted)
+        out["typed_facets"] = facets_shown[-1] - last_key
+        await pilot.press("escape")
         await pilot.press("q")
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -208,6 +243,8 @@ def table(results: list[tuple[int, dict, dict]]) -> str:
         (f"filter `{FILTER}`: first rows", lambda b, v: ms(b["filter_rows"])),
         ("… its full count", lambda b, v: f"{ms(b['filter_count'])} ({b['filtered']:,} facts)"),
         ("… facet counts", lambda b, v: ms(b["facets"])),
+        ("the same filter typed (a key every 60 ms): last key to full count", lambda b, v: ms(b["typed_count"])),
+        ("… last key to facet counts", lambda b, v: ms(b["typed_facets"])),
         ("peak memory (max RSS)", lambda b, v: f"{b['peak_mb']:.0f} MB"),
         ("VisiData `vd -b` on the same CSV: load + save", lambda b, v: f"{v['seconds']:.1f} s" if "seconds" in v
          else v.get("error", "")),

@@ -10,6 +10,8 @@ pay for opening one.
 """
 
 import queue
+import sqlite3
+import threading
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +27,7 @@ from .comparison import Comparison, compare
 from .conflicts import Conflict, list_conflicts, resolve_conflict, side_text
 from .db import open_db, transaction, utc_now
 from .display import format_confidence, format_date, format_quantity_unit, format_status
-from .errors import DuplicateFact, FactsError
+from .errors import DuplicateFact, FactsError, Superseded
 from .export import export, output
 from .extract import Candidate
 from .facets import FacetValue, data_version, facet_counts_many
@@ -67,21 +69,38 @@ class Collection:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._idle: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
+        self._running: dict[str, sqlite_utils.Database] = {}  # job -> the connection doing it now
+        self._lock = threading.Lock()
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite_utils.Database]:
+    def _db(self, job: str | None = None) -> Iterator[sqlite_utils.Database]:
+        """A connection of the pool. For a `job` (the table's result, the facets ...), starting it again
+        stops the one still running: its query is interrupted, and it raises Superseded."""
         try:
             db = self._idle.get_nowait()
         except queue.Empty:
             db = open_db(self.path)
+        if job is not None:
+            with self._lock:
+                if (previous := self._running.get(job)) is not None:
+                    previous.conn.interrupt()
+                self._running[job] = db
         try:
             yield db
+        except sqlite3.OperationalError as e:
+            if job is not None and e.sqlite_errorcode == sqlite3.SQLITE_INTERRUPT:
+                raise Superseded(job) from None
+            raise
         finally:
+            if job is not None:
+                with self._lock:
+                    if self._running.get(job) is db:
+                        del self._running[job]
             self._idle.put(db)
 
     def first_rows(self, query: Query, limit: int) -> list[dict]:
         """The first rows of a result, before its id list is known."""
-        with self._db() as db:
+        with self._db("result") as db:
             where, params = query.filter.where(db)
             sql = (f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE {where} "
                    f"ORDER BY {order_by(query.sort, query.descending)} LIMIT ?")
@@ -92,7 +111,7 @@ class Collection:
         # Names (claimant, source) and annotation counts live in the view; the rest in `facts`,
         # whose indexes serve the order without joining anything.
         table = "facts_flat" if query.sort in ("claimant", "source", "annotations") else "facts"
-        with self._db() as db:
+        with self._db("result") as db:
             where, params = query.filter.where(db)
             sql = f"SELECT id FROM {table} WHERE {where} ORDER BY {order_by(query.sort, query.descending)}"
             ids = array("q")
@@ -111,7 +130,7 @@ class Collection:
             return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
 
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
-        with self._db() as db:
+        with self._db("facets") as db:
             return facet_counts_many(db, query.filter, names, limit)
 
     def fact(self, fact_id: int) -> FactDetail:

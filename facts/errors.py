@@ -9,6 +9,10 @@ import sqlite3
 ENVIRONMENT_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 
 
+class Superseded(Exception):
+    """A read stopped because a newer one of the same job began (the browser's filter typed on): not a failure."""
+
+
 class FactsError(Exception):
     """A user-caused error: printed as one line, exit code 1, nothing written."""
 

@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
         self.initial_filter = initial_filter
         self.query_state = Query()
         self.total: int | None = None
+        self._facets_of: Query | None = None  # the result whose facets the panel shows or is counting
         self._detail_timer: Timer | None = None
         self.session_annotations: list[int] = []  # what u can undo, newest last
 
@@ -122,8 +123,16 @@ class MainScreen(Screen[None]):
         self.total = None
         self._update_title()
         self.table.load(self.query_state, keep_id=keep_id)
-        self.query_one(FacetPanel).show_pending()
-        self._load_facets(self.query_state)
+        self._facets_of = None
+        self._facets_again()
+
+    def _facets_again(self) -> None:
+        """Count the facets of the current result, if the panel shows them (else when it is shown)."""
+        facets = self.query_one(FacetPanel)
+        if facets.display and self._facets_of is not self.query_state:
+            self._facets_of = self.query_state
+            facets.show_pending()
+            self._load_facets(self.query_state)
 
     @background(exclusive=True, group="facets")
     def _load_facets(self, query: Query) -> None:
@@ -219,6 +228,7 @@ class MainScreen(Screen[None]):
     def action_toggle_facets(self) -> None:
         facets = self.query_one(FacetPanel)
         facets.display = not facets.display
+        self._facets_again()
 
     def action_compare(self) -> None:
         row = self.table.highlighted_row()

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.dom import DOMNode
 
 from facts.display import printable_line
-from facts.errors import describe_failure
+from facts.errors import Superseded, describe_failure
 
 T = TypeVar("T")
 
@@ -30,6 +30,8 @@ def background(*, group: str = "default", exclusive: bool = False) -> Callable[[
         def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
+            except Superseded:  # a newer read of the same job took over: nothing to say
+                return None
             except Exception as e:  # the worker's last word: whatever it was, said in one line, app kept up
                 self.app.call_from_thread(report, self.app, e)
                 return None
