@@ -684,7 +684,7 @@ def _prompt_missing(data: dict, asked: set[str]) -> None:
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl", "csv"]),
               help="Read every file as this format (default: from the extension).")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
@@ -693,11 +693,30 @@ def _prompt_missing(data: dict, asked: set[str]) -> None:
               help="Read sources' text_file from this folder (default: each import file's own folder).")
 @click.pass_context
 def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
-    """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files.
+    """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files (- reads standard input).
 
     All or nothing: one bad record writes nothing, and every bad record is
     named as FILE:LINE: field: reason. Importing the same facts again adds nothing.
+    Standard input is read as --format says, else as JSON, JSONL or YAML by its first line; its
+    sources' text files are read from the current folder (or --texts-from).
     """
+    from .fact_files import standard_input
+    if "-" not in files:
+        _import_files(ctx, files, fmt, dry_run, create_actors, text_folder)
+        return
+    if files.count("-") > 1:
+        raise FactsError("standard input (-) can be read once")
+    with standard_input(sys.stdin.buffer, fmt) as (spooled, stdin_fmt):
+        try:
+            _import_files(ctx, [spooled if f == "-" else f for f in files], stdin_fmt if len(files) == 1 else fmt,
+                          dry_run, create_actors, text_folder or ".")
+        except RecordErrors as e:
+            raise RecordErrors([p.replace(spooled, "stdin") for p in e.problems], e.total) from None
+        except FactsError as e:
+            raise FactsError(str(e).replace(spooled, "stdin")) from None
+
+
+def _import_files(ctx, files, fmt, dry_run, create_actors, text_folder) -> None:
     from .fact_dir import is_log
     from .fact_files import read_files
     from .importer import import_records
@@ -768,22 +787,32 @@ def _count(n: int, noun: str) -> str:
 
 
 class _progress:
-    """A rich progress bar on stderr for long work on a terminal; silent otherwise."""
+    """A rich progress bar on stderr for long work on a terminal; silent otherwise. A total of None is
+    not known yet: the work says it (update) as it goes."""
 
-    def __init__(self, total: int, label: str, threshold: int = 2000):
+    def __init__(self, total: int | None, label: str, threshold: int = 2000, shown: bool = True):
         self.total, self.label = total, label
-        self.enabled = total >= threshold and sys.stderr.isatty()
+        self.enabled = shown and (total is None or total >= threshold) and sys.stderr.isatty()
 
-    def __enter__(self):
+    def __enter__(self) -> "_progress":
         if not self.enabled:
-            return lambda n=1: None
-        from rich.progress import Progress
+            return self
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from .output import console
-        self.bar = Progress(console=console(sys.stderr), transient=True)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console(sys.stderr), transient=True)
         self.bar.start()
-        task = self.bar.add_task(self.label, total=self.total)
-        return lambda n=1: self.bar.advance(task, n)
+        self.task = self.bar.add_task(self.label, total=self.total)
+        return self
+
+    def __call__(self, n: int = 1) -> None:
+        if self.enabled:
+            self.bar.advance(self.task, n)
+
+    def update(self, done: int, total: int | None) -> None:
+        if self.enabled:
+            self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc):
         if self.enabled:
@@ -983,9 +1012,10 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
             count = write_site(db, Path(ctx.obj["db"]), Path(site), meta())
             say(f"Wrote {site}: {count} tables and views", err=True)
         return
-    with output(path) as out:
+    # On a terminal, a bar on stderr while rows go to a file (not while they go to the screen).
+    with output(path) as out, _progress(None, "Exporting", shown=bool(path) or not sys.stdout.isatty()) as bar:
         export(db, name or "facts_flat", out, shape="csv" if as_csv else "nl" if nl else shape, flt=flt, parallel=True,
-               database=database)
+               database=database, progress=bar.update)
 
 
 # --- working as a team ----------------------------------------------------------

@@ -98,10 +98,12 @@ def _quote(name: str) -> str:
 
 
 def export(db: sqlite_utils.Database, name: str, out: IO[str], shape: str = "objects",
-           flt: Filter | None = None, database: str = "facts", parallel: bool = False) -> int:
+           flt: Filter | None = None, database: str = "facts", parallel: bool = False,
+           progress: Callable[[int, int | None], None] | None = None) -> int:
     """Write a table or view (or the facts a filter keeps) in one of Datasette's shapes; returns the row count.
 
-    parallel: let worker processes format a large export (export_chunks), all from one snapshot."""
+    parallel: let worker processes format a large export (export_chunks), all from one snapshot.
+    progress: told the rows written so far and the total (None where the shape does not count it)."""
     if shape not in EXPORT_SHAPES:
         raise FactsError(f"unknown shape '{shape}' (one of: {', '.join(EXPORT_SHAPES)})")
     select = _select(db, name, flt)
@@ -121,10 +123,22 @@ def export(db: sqlite_utils.Database, name: str, out: IO[str], shape: str = "obj
                 count()
             chunks = _serial_chunks(db, select, shape)
         head = _head(db, select, database, counted[0]) if wants_count else None
+        if progress is not None:
+            chunks = _told(chunks, progress, counted[0] if wants_count else None)
         return _write(out, shape, select.columns, head, chunks)
     finally:
         if reading:
             db.execute("COMMIT")
+
+
+def _told(chunks: Iterable[tuple[int, str]], progress: Callable[[int, int | None], None],
+          total: int | None) -> Iterator[tuple[int, str]]:
+    done = 0
+    progress(done, total)
+    for n, text in chunks:
+        yield n, text
+        done += n
+        progress(done, total)
 
 
 def _head(db: sqlite_utils.Database, select: Select, database: str, total: int) -> dict:

@@ -17,10 +17,13 @@ import csv
 import io
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import yaml
 
@@ -485,6 +488,30 @@ def read_files(paths: Iterable[str | Path], fmt: str | None = None) -> Records:
     if problems:
         raise RecordErrors(problems)
     return Records(files)
+
+
+@contextmanager
+def standard_input(stream: BinaryIO, fmt: str | None) -> Iterator[tuple[str, str]]:
+    """Standard input copied to a file the readers can go over twice (a JSONL import reads its facts
+    after its actors): (the file's path, its format: `fmt`, else told by the first line)."""
+    with tempfile.TemporaryDirectory(prefix="facts-stdin-") as folder:
+        path = Path(folder) / "stdin"
+        with path.open("wb") as f:
+            shutil.copyfileobj(stream, f, 1 << 20)
+        yield str(path), fmt or _told_by_first_line(path)
+
+
+def _told_by_first_line(path: Path) -> str:
+    """JSON (an array, or a collection's object), JSONL (a record a line) or else YAML."""
+    with path.open("rb") as f:
+        first = next((line for line in f if line.strip()), b"").strip()
+    if first.startswith(b"{"):
+        try:
+            record = json.loads(first)
+        except ValueError:
+            return "json"  # an object over several lines
+        return "json" if isinstance(record, dict) and "type" not in record and set(record) <= set(SECTIONS) else "jsonl"
+    return "json" if first.startswith(b"[") else "yaml"
 
 
 def seed_files() -> list[Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import snapshot
+from support import on_a_terminal, snapshot
 
 from facts.cli import cli
 from facts.db import open_db
@@ -323,3 +323,15 @@ def test_a_parallel_export_reads_one_snapshot_while_a_writer_commits(db, tmp_pat
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         assert len(rows) == 58
         assert len({r["confidence"] for r in rows}) == 1
+
+
+def test_export_to_a_file_shows_its_progress_on_a_terminal_and_only_there(seeded_path, tmp_path):
+    target = tmp_path / "facts.json"
+    code, screen = on_a_terminal("export", "-o", str(target), db=seeded_path, columns=100)
+    assert code == 0, screen
+    total = json.loads(target.read_text(encoding="utf-8"))["filtered_table_rows_count"]
+    assert re.search(rf"Exporting .* {total}/{total}", screen), screen  # the bar, ending at the whole count
+    code, screen = on_a_terminal("export", "--nl", db=seeded_path, columns=100)
+    assert code == 0 and "Exporting" not in screen  # rows going to the screen are not mixed with a bar
+    piped = CliRunner().invoke(cli, ["--db", str(seeded_path), "export", "-o", str(tmp_path / "p.json")])
+    assert piped.exit_code == 0 and "Exporting" not in piped.stderr

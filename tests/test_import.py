@@ -823,3 +823,46 @@ def test_import_into_missing_database_says_to_run_init(tmp_path):
     assert_clean_failure(result)
     assert "facts init" in result.stderr
     assert not db.exists()
+
+
+# --- standard input ------------------------------------------------------------------
+
+def test_standard_input_is_read_in_each_format_told_by_its_first_line(db_path):
+    facts = [{**GOOD, "claim": f"Claim {i}.", "subject": f"Subject {i}", "quantity": f"{i},000 troops"}
+             for i in range(1, 4)]
+    as_jsonl = json.dumps(facts[0]) + "\n"
+    as_json = json.dumps([facts[1]], indent=2)
+    as_yaml = fact_yaml("Claim 3.", subject="Subject 3", quantity="3,000 troops", actor="NATO")
+    for text in (as_jsonl, as_json, as_yaml):
+        result = run(db_path, "import", "-", input=text)
+        assert result.exit_code == 0, result.output
+        assert "Added 1 fact (0 already stored)" in result.stdout
+    assert sorted(f["subject"] for f in facts_of(db_path)) == ["Subject 1", "Subject 2", "Subject 3"]
+    csv = run(db_path, "import", "--format", "csv", "-",
+              input="claim,subject,quantity,date,actor,source,confidence\nFour.,Subject 4,40,2023,NATO,memo,0.5\n")
+    assert csv.exit_code == 0, csv.output
+    assert "Subject 4" in {f["subject"] for f in facts_of(db_path)}
+
+
+def test_standard_input_problems_are_named_as_stdin_and_write_nothing(db_path):
+    before = snapshot(db_path)
+    bad = json.dumps(GOOD | {"claim": "Fine."}) + "\n" + json.dumps(GOOD | {"claim": "Bad.", "quantity": "lots"}) + "\n"
+    result = run(db_path, "import", "-", input=bad)
+    assert_clean_failure(result)
+    problems = [line for line in result.stderr.splitlines() if line.startswith("stdin:")]
+    assert [p.split(":")[1] for p in problems] == ["2"], result.stderr
+    assert "facts-stdin-" not in result.stderr  # the spooled copy's path is never shown
+    assert snapshot(db_path) == before
+    twice = run(db_path, "import", "-", "-", input=bad)
+    assert_clean_failure(twice)
+    assert "once" in twice.stderr
+
+
+def test_a_full_fidelity_export_piped_into_another_database(seeded_path, tmp_path):
+    other = tmp_path / "other.db"
+    assert run(other, "init").exit_code == 0
+    exported = run(seeded_path, "export", "--format", "facts-jsonl")
+    assert exported.exit_code == 0, exported.output
+    result = run(other, "import", "-", input=exported.stdout)
+    assert result.exit_code == 0, result.output
+    assert [f["claim"] for f in facts_of(other)] == [f["claim"] for f in facts_of(seeded_path)]
