@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 
 from .actors import add_actor, edit_actor, list_actors, resolve_actor
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
+from .columns import FactColumns, Held, needs
 from .comparison import Comparison, compare
 from .conflicts import Conflict, list_conflicts, resolve_conflict, side_text
 from .db import open_db, transaction, utc_now
@@ -30,7 +32,7 @@ from .display import format_confidence, format_date, format_quantity_unit, forma
 from .errors import DuplicateFact, FactsError, Superseded
 from .export import export, output
 from .extract import Candidate
-from .facets import FacetValue, data_version, facet_counts_many
+from .facets import FacetValue, data_version, facet_counts_many, named
 from .fact_dir import write_log
 from .models import Actor, validated
 from .numbers import parse_quantity
@@ -71,6 +73,8 @@ class Collection:
         self._idle: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
         self._running: dict[str, sqlite_utils.Database] = {}  # job -> the connection doing it now
         self._lock = threading.Lock()
+        self.columns = FactColumns(lambda: open_db(self.path, quiet=True))
+        self._last_kept: tuple[tuple, np.ndarray] | None = None
 
     @contextmanager
     def _db(self, job: str | None = None) -> Iterator[sqlite_utils.Database]:
@@ -101,36 +105,60 @@ class Collection:
     def first_rows(self, query: Query, limit: int) -> list[dict]:
         """The first rows of a result, before its id list is known."""
         with self._db("result") as db:
+            if (held := self.columns.ready(needs(query.filter, query.sort))) is not None:
+                first = held.ordered(self._kept(db, held, query.filter), query.sort, query.descending)[:limit]
+                found = self._rows(db, first.tolist())
+                return [found[i] for i in first.tolist() if i in found]
             where, params = query.filter.where(db)
             sql = (f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE {where} "
                    f"ORDER BY {order_by(query.sort, query.descending)} LIMIT ?")
             return [_display(dict(r)) for r in db.query(sql, params + [limit])]
 
-    def ordered_ids(self, query: Query) -> array:
-        """Every id of the result, in order."""
-        # Names (claimant, source) and annotation counts live in the view; the rest in `facts`,
-        # whose indexes serve the order without joining anything.
-        table = "facts_flat" if query.sort in ("claimant", "source", "annotations") else "facts"
+    def ordered_ids(self, query: Query) -> np.ndarray:
+        """Every id of the result, in order: from the columns in memory when they are held, else from SQLite."""
         with self._db("result") as db:
+            if (held := self.columns.ready(needs(query.filter, query.sort))) is not None:
+                return held.ordered(self._kept(db, held, query.filter), query.sort, query.descending)
+            # Names (claimant, source) and annotation counts live in the view; the rest in `facts`,
+            # whose indexes serve the order without joining anything.
+            table = "facts_flat" if query.sort in ("claimant", "source", "annotations") else "facts"
             where, params = query.filter.where(db)
             sql = f"SELECT id FROM {table} WHERE {where} ORDER BY {order_by(query.sort, query.descending)}"
             ids = array("q")
             cursor = db.execute(sql, params)
             while batch := cursor.fetchmany(50_000):
                 ids.extend(r[0] for r in batch)
-            return ids
+            return np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
+
+    def _kept(self, db: sqlite_utils.Database, held: Held, flt: Filter) -> np.ndarray:
+        """Which facts a filter keeps, as a mask over the held columns; the last one is kept for the facets
+        (or the result) of the same filter."""
+        key = (held.version, id(held), repr(flt))
+        last = self._last_kept
+        if last is not None and last[0] == key:
+            return last[1]
+        mask = held.kept(db, flt)
+        self._last_kept = (key, mask)
+        return mask
 
     def rows(self, ids: list[int]) -> dict[int, dict]:
         """Rows by id, ready to show."""
+        with self._db() as db:
+            return self._rows(db, ids)
+
+    @staticmethod
+    def _rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
         sql = f"SELECT {', '.join(PAGE_COLUMNS)} FROM facts_flat WHERE id IN ({marks})"
-        with self._db() as db:
-            return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
+        return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
 
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
         with self._db("facets") as db:
+            if (held := self.columns.ready(needs(query.filter, "id", names))) is not None:
+                counted = held.facets(self._kept(db, held, query.filter), names, limit)
+                return {name: named(db, name, top) for name, top in counted.items()}
             return facet_counts_many(db, query.filter, names, limit)
 
     def fact(self, fact_id: int) -> FactDetail:

@@ -67,11 +67,15 @@ def facet_counts_many(db: sqlite_utils.Database, flt: Filter | None, names: tupl
             counters[n].update(r[i] for r in rows)
     for n in grouped:
         # The same top values as facet_counts: most common first, ties by the stored value.
-        top = sorted(counters[n].items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))[:limit]
-        labels = _labels(db, n, [v for v, _ in top])
-        out[n] = sorted((FacetValue(labels[v], c) for v, c in top),
-                        key=lambda f: (-f.count, f.value is not None, f.value))
+        out[n] = named(db, n, sorted(counters[n].items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))[:limit])
     return {n: out[n] for n in names}
+
+
+def named(db: sqlite_utils.Database, facet: str, top: list[tuple]) -> list[FacetValue]:
+    """A facet's top (stored value, count) pairs as shown: claimants and sources by name, in the order of
+    facet_counts (most common first, ties by name)."""
+    labels = _labels(db, facet, [v for v, _ in top])
+    return sorted((FacetValue(labels[v], c) for v, c in top), key=lambda f: (-f.count, f.value is not None, f.value))
 
 
 def _labels(db: sqlite_utils.Database, facet: str, values: list) -> dict:

@@ -74,7 +74,7 @@ def expression_sql(db: sqlite_utils.Database, node: Expression) -> tuple[str, li
     """An expression as SQL with parameters. A negated condition holds where the condition does not,
     empty fields included (-unit:troops keeps facts without a unit)."""
     if isinstance(node, Term):
-        return _term_sql(db, node)
+        return term_sql(db, node)
     if isinstance(node, Not):
         sql, params = expression_sql(db, node.part)
         return f"(({sql}) IS NOT 1)", params
@@ -84,16 +84,16 @@ def expression_sql(db: sqlite_utils.Database, node: Expression) -> tuple[str, li
         words = [p for p in parts if isinstance(p, Term) and p.field == "words"]
         if len(words) > 1:
             parts = [p for p in parts if p not in words]
-            joined.append(_search_sql([w.value[0] for w in words], prefix=words[-1].value[1]))  # type: ignore[index]
+            joined.append(search_sql([w.value[0] for w in words], prefix=words[-1].value[1]))  # type: ignore[index]
     joined += [expression_sql(db, p) for p in parts]
     glue = " AND " if isinstance(node, AllOf) else " OR "
     return "(" + glue.join(sql for sql, _ in joined) + ")", [p for _, params in joined for p in params]
 
 
-def _term_sql(db: sqlite_utils.Database, term: Term) -> tuple[str, list]:
+def term_sql(db: sqlite_utils.Database, term: Term) -> tuple[str, list]:
     if term.field == "words":  # (word, whether it is being typed: its start is enough)
         word, prefix = cast(tuple[str, bool], term.value)
-        return _search_sql([word], prefix)
+        return search_sql([word], prefix)
     if term.field == "phrase":
         words = re.findall(r"\w+", str(term.value))
         return "id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)", [f'"{" ".join(words)}"']
@@ -106,7 +106,7 @@ def _term_sql(db: sqlite_utils.Database, term: Term) -> tuple[str, list]:
     return _condition(db, term.field, [term.value])
 
 
-def _search_sql(words: list[str], prefix: bool = True) -> tuple[str, list]:
+def search_sql(words: list[str], prefix: bool = True) -> tuple[str, list]:
     return "id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)", [fts_query(" ".join(words), prefix)]
 
 
@@ -203,13 +203,13 @@ class Filter:
         for subject in self.subjects:  # each must hold
             conditions.append(_condition(db, "subjects", [subject]))
         if self.since or self.until:
-            conditions.append(_term_sql(db, Term("dates", (
+            conditions.append(term_sql(db, Term("dates", (
                 self.since and _point(self.since, "since").start.isoformat(),
                 self.until and _point(self.until, "until").end.isoformat()))))
         if self.min_confidence is not None:
             conditions.append(_compare_sql([("confidence", ">=", self.min_confidence)]))
         if self.search and self.search.strip():
-            conditions.append(_search_sql([self.search]))
+            conditions.append(search_sql([self.search]))
         if self.expression is not None:
             conditions.append(expression_sql(db, self.expression))
         sql = " AND ".join(c for c, _ in conditions) or "1"

@@ -7,10 +7,10 @@ fetched in a thread, so no keystroke waits on SQLite.
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
@@ -110,7 +110,7 @@ class FactTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.collection = collection
         self.query_state = Query()
-        self.ids: array | None = None
+        self.ids: np.ndarray | None = None
         self.first: list[dict] = []
         self.pages: LRUCache[int, dict[int, dict]] = LRUCache(CACHED_PAGES)  # page number -> rows by id
         self.pages_requested: set[int] = set()  # pages being fetched
@@ -158,19 +158,17 @@ class FactTable(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
-    def _show_ids(self, generation: int, ids: array) -> None:
+    def _show_ids(self, generation: int, ids: np.ndarray) -> None:
         if generation != self.generation:
             return
         self.ids = ids
-        self.max_id = max(ids, default=0)
+        self.max_id = int(ids.max()) if len(ids) else 0
         self.pages[0] = {r["id"]: r for r in self.first}
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         row = 0
         if self._keep_id is not None:
-            try:
-                row = ids.index(self._keep_id)
-            except ValueError:
-                row = min(self.cursor_row, max(len(ids) - 1, 0))
+            place = _place(ids, self._keep_id)
+            row = place if place is not None else min(self.cursor_row, max(len(ids) - 1, 0))
             self._keep_id = None
         self.cursor_row = min(row, max(len(ids) - 1, 0))
         self._scroll_to_cursor()
@@ -189,7 +187,7 @@ class FactTable(ScrollView, can_focus=True):
         if page is None:
             self._request(number)
             return None
-        return page.get(self.ids[index])
+        return page.get(int(self.ids[index]))
 
     def _request(self, number: int) -> None:
         if number in self.pages_requested or self.ids is None:
@@ -226,12 +224,10 @@ class FactTable(ScrollView, can_focus=True):
 
     def select_fact(self, fact_id: int) -> bool:
         """Move the cursor to a fact if the result holds it."""
-        if self.ids is None:
+        place = _place(self.ids, fact_id) if self.ids is not None else None
+        if place is None:
             return False
-        try:
-            self.cursor_row = self.ids.index(fact_id)
-        except ValueError:
-            return False
+        self.cursor_row = place
         self._scroll_to_cursor()
         return True
 
@@ -378,3 +374,9 @@ class FactTable(ScrollView, can_focus=True):
         text = " ".join(self._cell("" if row.get(c.key) is None else str(row[c.key]), w, c.right)
                         for c, w in zip(columns, widths, strict=True))
         return Strip([Segment(text, style)]).crop_extend(0, width, style)
+
+
+def _place(ids: np.ndarray, fact_id: int) -> int | None:
+    """Where a fact stands in a result, if it is in it."""
+    found = np.flatnonzero(ids == fact_id)
+    return int(found[0]) if len(found) else None

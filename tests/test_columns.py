@@ -1,0 +1,132 @@
+"""The columns in memory (facts/columns.py) answer as SQLite does: the same facts, in the same order, with
+the same facet counts, for every kind of term, every sort and both directions."""
+
+import time
+
+import numpy as np
+import pytest
+from support import run
+
+from facts.collection import Collection, Query
+from facts.columns import SORT_KEYS, FactColumns, Held, needs
+from facts.db import open_db
+from facts.facets import facet_counts_many
+from facts.query import SORT_COLUMNS, Filter, order_by
+from facts.vocab import SORTS
+from facts.where import parse_where
+
+FACETS = ("claimant", "subject", "unit", "source", "status", "tag")
+EVERYTHING = {"actor_id", "source_id", "subject", "unit", "status", "confidence", "value", "date_start",
+              "date_end", "claimant", "source", "annotations", "tags"}
+
+FILTERS = [
+    "", "unit:troops", "unit:TROOPS", "-unit:troops", "NOT unit:km", "status:disputed OR status:active",
+    "NOT troops", "troops", "tro", "belarus troops", '"allied resolve"', "conf>=likely", "conf=likely",
+    "conf<0.5", "value>10000", "value<=5000 -status:active", "value=30000", "date:2021..2022",
+    "date:2022-02", "date:..2020", "actor:nato", "claimant:nato OR source:odr-2022-02-09",
+    "subject:troops", 'subject="Allied Resolve 2022 exercise period"', "tag:deployment",
+    "tag:deployment tag:allied-resolve-2022", "NOT (tag:deployment OR tag:background)", "is:conflicted",
+    "anchor:exact", "(unit:troops OR unit:km) conf>=0.5", "-(status:disputed conf>0.7) value>100",
+    "subject:allied OR (troops -unit:troops)",
+]
+
+
+@pytest.fixture(scope="module")
+def varied(seed_template, tmp_path_factory):
+    """The seeds, and facts whose units differ only in case, re-rated ones and one with no figure."""
+    from support import copy_db
+    path = tmp_path_factory.mktemp("columns") / "facts.db"
+    copy_db(seed_template, path)
+    for i, (quantity, unit) in enumerate([("5,000 Troops", "Troops"), ("7", "KM"), ("about 12,000", "troops")]):
+        result = run(path, "add", "--claim", f"Case claim {i}.", "--subject", f"Case subject {i}", "--quantity",
+                     quantity, "--unit", unit, "--date", f"2021-0{i + 1}", "--actor", "NATO", "--source",
+                     "odr-2022-02-09", "--confidence", "0.55")
+        assert result.exit_code == 0, result.output
+    assert run(path, "rate", "3", "remote", "--reason", "Checked again.").exit_code == 0
+    return path
+
+
+def held_for(path, names=EVERYTHING) -> Held:
+    columns = FactColumns(lambda: open_db(path))
+    deadline = time.monotonic() + 30
+    while (held := columns.ready(names)) is None:
+        assert time.monotonic() < deadline, "the columns were never read"
+        time.sleep(0.01)
+    return held
+
+
+def sql_ids(db, flt: Filter, sort: str, descending: bool) -> list[int]:
+    table = "facts_flat" if sort in ("claimant", "source", "annotations") else "facts"
+    where, params = flt.where(db)
+    return [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY {order_by(sort, descending)}",
+                                     params)]
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_a_filter_keeps_the_same_facts_in_the_same_order_by_every_sort(varied, text):
+    db = open_db(varied)
+    held = held_for(varied)
+    flt = parse_where(text)
+    mask = held.kept(db, flt)
+    for sort in SORTS:
+        for descending in (False, True):
+            expected = sql_ids(db, flt, sort, descending)
+            assert held.ordered(mask, sort, descending).tolist() == expected, (sort, descending)
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_a_filter_has_the_same_facets(varied, text):
+    db = open_db(varied)
+    held = held_for(varied)
+    flt = parse_where(text)
+    from facts.facets import named
+    counted = held.facets(held.kept(db, flt), FACETS, 5)
+    assert {n: named(db, n, top) for n, top in counted.items()} == facet_counts_many(db, flt, FACETS, 5)
+
+
+def test_the_fields_given_one_by_one_are_kept_as_sql_keeps_them(varied):
+    db = open_db(varied)
+    held = held_for(varied)
+    flt = Filter(actors=["NATO"], units=["troops"], since="2021", min_confidence=0.5, search="troops",
+                 expression=parse_where("-status:disputed").expression)
+    assert held.ordered(held.kept(db, flt), "date", False).tolist() == sql_ids(db, flt, "date", False)
+
+
+def test_every_sort_has_its_keys():
+    assert set(SORT_KEYS) == set(SORT_COLUMNS)
+
+
+def test_a_commit_elsewhere_drops_the_columns_until_read_again(varied, tmp_path):
+    from support import copy_db
+    path = tmp_path / "facts.db"
+    copy_db(varied, path)
+    columns = FactColumns(lambda: open_db(path))
+    deadline = time.monotonic() + 30
+    while (held := columns.ready({"unit"})) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    before = len(held.ids)
+    assert run(path, "add", "--claim", "New.", "--subject", "New subject", "--quantity", "9", "--date", "2022",
+               "--actor", "NATO", "--source", "odr-2022-02-09", "--confidence", "0.5").exit_code == 0
+    assert columns.ready({"unit"}) is None  # what it held is of the database before the fact
+    while (held := columns.ready({"unit"})) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert len(held.ids) == before + 1
+
+
+def test_the_browser_s_result_and_facets_come_from_the_columns_once_they_are_read(varied):
+    collection = Collection(varied)
+    query = Query(filter=parse_where("unit:troops conf>=0.5"), sort="claimant", descending=True)
+    db = open_db(varied)
+    expected = sql_ids(db, query.filter, "claimant", True)
+    first = collection.ordered_ids(query)  # from SQLite: nothing is held yet
+    assert first.tolist() == expected
+    deadline = time.monotonic() + 30
+    while collection.columns.ready(needs(query.filter, query.sort, FACETS)) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert collection.ordered_ids(query).tolist() == expected
+    assert [r["id"] for r in collection.first_rows(query, 3)] == expected[:3]
+    assert collection.facets(query, FACETS, 5) == facet_counts_many(db, query.filter, FACETS, 5)
+    assert isinstance(collection.ordered_ids(query), np.ndarray)
