@@ -13,6 +13,8 @@ A row here is a fact's place in `ids` (every fact id, ascending); a column is it
 order (NULL first), and for each row the index of its value (its code). A code's order is its value's.
 """
 
+import contextlib
+import ctypes
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ class FactColumns:
         self._reading = threading.Lock()  # one reading at a time
         self._held: Held | None = None
         self._loading: set[str] = set()
+        self._failed: int | None = None  # the version whose reading failed: SQLite answers until it changes
 
     def ready(self, needs: Iterable[str]) -> "Held | None":
         """The columns, if everything in `needs` (columns, 'tags', sort keys) is held for the database as it is
@@ -71,6 +74,8 @@ class FactColumns:
             missing = needs - (held.names() if held else set()) - self._loading
             if held is None and not self._loading:
                 missing.add("ids")
+            if self._failed == version:
+                missing = set()
             self._loading |= missing
         if missing:
             threading.Thread(target=self._load, args=(version, missing), daemon=True).start()
@@ -98,9 +103,12 @@ class FactColumns:
                             return
                         self._held = Held(version, ids)
                     self._held.add(read)
+            except Exception:  # the columns are a speed-up: SQLite still answers, and nothing reaches the screen
+                self._failed = version
             finally:
                 with self._lock:
                     self._loading -= names
+                _give_back_memory()
 
 
 class Held:
@@ -255,10 +263,17 @@ def _terms(node: Expression | None) -> Iterable[Term]:
             yield from _terms(part)
 
 
-def _numbers(db: sqlite_utils.Database, sql: str, params: list | None = None) -> np.ndarray:
+def _numbers(db: sqlite_utils.Database, sql: str, params: list | None = None, dtype: type = np.int64) -> np.ndarray:
     """The integers a query's one group_concat gives, in one string: far quicker than a row each."""
     text = db.execute(sql, params or []).fetchone()[0]
-    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype=dtype)
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the system: reading a column frees strings and arrays of several MB, which
+    glibc's allocator would otherwise keep for the process (tens of MB at a million facts)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _json_ids(ids: np.ndarray) -> str:
@@ -275,9 +290,15 @@ def _read(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> "Column | np
 
 def _column(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> Column:
     if name in ("actor_id", "source_id"):  # small integers: the column itself, in id order
-        raw = _numbers(db, f"SELECT group_concat({name}) FROM (SELECT {name} FROM facts ORDER BY id)")
-        distinct, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
-        return Column(distinct.tolist(), _compact(inverse, len(distinct)), ids[first])
+        raw = _numbers(db, f"SELECT group_concat({name}) FROM (SELECT {name} FROM facts ORDER BY id)", dtype=np.int32)
+        if not len(raw):
+            return Column([], np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64))
+        present = np.bincount(raw) > 0  # a table as long as the largest id, not a sort of a million
+        distinct = np.flatnonzero(present)
+        code_of = np.cumsum(present, dtype=np.int32) - 1
+        first = np.zeros(len(present), dtype=np.int32)
+        first[raw[::-1]] = np.arange(len(raw) - 1, -1, -1, dtype=np.int32)  # the earliest row of each wins
+        return Column(distinct.tolist(), _compact(code_of[raw], len(distinct)), ids[first[distinct]])
     # A column with an index: its values in order, each with the facts that hold it.
     codes = np.zeros(len(ids), dtype=np.int32)
     values: list = []

@@ -130,3 +130,27 @@ def test_the_browser_s_result_and_facets_come_from_the_columns_once_they_are_rea
     assert [r["id"] for r in collection.first_rows(query, 3)] == expected[:3]
     assert collection.facets(query, FACETS, 5) == facet_counts_many(db, query.filter, FACETS, 5)
     assert isinstance(collection.ordered_ids(query), np.ndarray)
+
+
+def test_columns_that_cannot_be_read_leave_sqlite_to_answer_without_trying_again_and_again(varied, capfd):
+    import threading
+    made = []
+
+    def connect():
+        db = open_db(varied)
+        made.append(db)
+        if len(made) == 2:  # the reading connection: closed, so every read fails
+            db.conn.close()
+        return db
+    tries = []
+
+    class Counted(FactColumns):
+        def _load(self, version, names):
+            tries.append(names)
+            super()._load(version, names)
+    columns = Counted(connect)
+    for _ in range(50):
+        assert columns.ready({"unit"}) is None
+        time.sleep(0.005)
+    assert len(tries) == 1 and threading.active_count() < 5  # one failed reading, not one a call
+    assert "Traceback" not in capfd.readouterr().err  # nothing written over the screen
