@@ -15,7 +15,10 @@ peak memory is its own) and measures, with the app's own workers doing the readi
   places around the middle), and the time to redraw the whole table once it is there;
 - filter: from a changed filter to its first rows, and to its full count;
 - facets: from a changed filter to the facet counts;
-- peak memory (max RSS) of the process.
+- sorting by claimant: first rows and the whole id list;
+- compare on the subject with the most claims: its first screen, and the longest the keyboard waited;
+- the source reader on the source with the most facts;
+- peak memory (max RSS) of the process over all of it: a session, not only start-up.
 
 Beside it, VisiData (`vd -b`, batch mode) loads the same facts as CSV and writes them out: wall
 time and peak memory (`/usr/bin/time -v`). Install it with `pip install visidata` in the project's
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -143,8 +147,9 @@ async def probe(db: Path) -> dict:
         # key to the full count, and to the facet counts, of what was typed.
         def counted() -> bool:
             return facets.option_count > 0 and "counting" not in str(facets.get_option_at_index(0).prompt)
+        generation = table.generation
         app.query_one(FilterBar).set_value("")
-        await until(pilot, lambda: table.ids is not None and counted())
+        await until(pilot, lambda: table.generation > generation and table.ids is not None and counted())
         app.query_one("#filter-input").focus()
         for char in FILTER:
             last_key = time.perf_counter()  # the key is sent as press begins
@@ -156,6 +161,46 @@ async def probe(db: Path) -> dict:
         assert table.total == out["filtered"], (table.total, out["filtered"])
         await until(pilot, counted)
         out["typed_facets"] = facets_shown[-1] - last_key
+
+        # Sorting the whole collection by claimant (a name the facts table does not hold): first rows, all ids.
+        generation = table.generation
+        app.query_one(FilterBar).set_value("")
+        await until(pilot, lambda: table.generation > generation and table.ids is not None and counted())
+        generation = table.generation
+        t0 = time.perf_counter()
+        table.sort_by("claimant")
+        await until(pilot, lambda: any(g > generation for g, _ in painted))
+        out["sort_rows"] = min(t for (g, _), t in painted.items() if g > generation) - t0
+        await until(pilot, lambda: table.generation > generation and table.ids is not None)
+        out["sort_ids"] = time.perf_counter() - t0
+
+        # Compare on the subject with the most claims: its first screen, and the longest the keyboard waited
+        # (the gap between ticks of a 20 ms timer) meanwhile.
+        from facts_tui.screens import CompareScreen, SourceReaderScreen
+        with sqlite3.connect(db) as conn:
+            subject, unit, claims = conn.execute("SELECT subject, unit, count(*) FROM facts GROUP BY subject, unit "
+                                                 "ORDER BY 3 DESC LIMIT 1").fetchone()
+            source = conn.execute("SELECT s.key FROM sources s JOIN facts f ON f.source_id = s.id "
+                                  "GROUP BY s.id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        ticks = [time.perf_counter()]
+        timer = app.set_interval(0.02, lambda: ticks.append(time.perf_counter()))
+        t0 = time.perf_counter()
+        screen = CompareScreen(app.collection, subject, unit)
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.comparison is not None and screen.query_one("#compare-table").row_count > 0)
+        out["compare_first"] = time.perf_counter() - t0
+        out["compare_claims"] = claims
+        await pilot.pause(0.3)
+        timer.stop()
+        out["compare_stall"] = max(b - a for a, b in itertools.pairwise(ticks))
+        await pilot.press("escape")
+
+        # The source reader on the source with the most facts.
+        t0 = time.perf_counter()
+        reader = SourceReaderScreen(app.collection, source, "bench")
+        await app.push_screen(reader)
+        await pilot.pause(0.5)
+        out["reader_open"] = time.perf_counter() - t0
         await pilot.press("escape")
         await pilot.press("q")
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -245,6 +290,11 @@ def table(results: list[tuple[int, dict, dict]]) -> str:
         ("… facet counts", lambda b, v: ms(b["facets"])),
         ("the same filter typed (a key every 60 ms): last key to full count", lambda b, v: ms(b["typed_count"])),
         ("… last key to facet counts", lambda b, v: ms(b["typed_facets"])),
+        ("sort all by claimant: first rows", lambda b, v: ms(b["sort_rows"])),
+        ("… its whole id list", lambda b, v: ms(b["sort_ids"])),
+        ("compare the largest subject: first screen", lambda b, v: f"{ms(b['compare_first'])} "
+                                                                  f"({b['compare_claims']:,} claims)"),
+        ("… the longest the keyboard waited meanwhile", lambda b, v: ms(b["compare_stall"])),
         ("peak memory (max RSS)", lambda b, v: f"{b['peak_mb']:.0f} MB"),
         ("VisiData `vd -b` on the same CSV: load + save", lambda b, v: f"{v['seconds']:.1f} s" if "seconds" in v
          else v.get("error", "")),

@@ -13,6 +13,7 @@ import queue
 import sqlite3
 import threading
 from array import array
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import sqlite_utils
 from .actors import add_actor, edit_actor, list_actors, resolve_actor
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
-from .columns import FactColumns, Held, needs
+from .columns import WAIT_FOR_KEYS, FactColumns, Held, needs
 from .comparison import Comparison, compare
 from .conflicts import Conflict, list_conflicts, resolve_conflict, side_text
 from .db import open_db, transaction, utc_now
@@ -72,14 +73,26 @@ class Collection:
         self.path = Path(path)
         self._idle: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
         self._running: dict[str, sqlite_utils.Database] = {}  # job -> the connection doing it now
+        self._latest: dict[str, Query | None] = {}  # job -> the query it was last asked for
+        # job -> queries it was asked for before that (kept, so that no new query takes their id)
+        self._superseded: dict[str, deque] = defaultdict(lambda: deque(maxlen=64))
         self._lock = threading.Lock()
         self.columns = FactColumns(lambda: open_db(self.path, quiet=True))
         self._last_kept: tuple[tuple, np.ndarray] | None = None
 
     @contextmanager
-    def _db(self, job: str | None = None) -> Iterator[sqlite_utils.Database]:
-        """A connection of the pool. For a `job` (the table's result, the facets ...), starting it again
-        stops the one still running: its query is interrupted, and it raises Superseded."""
+    def _db(self, job: str | None = None, query: "Query | None" = None) -> Iterator[sqlite_utils.Database]:
+        """A connection of the pool. For a `job` (the table's result, the facets ...), asking it for another
+        query stops the one still running: its read is interrupted, and it raises Superseded, as does any
+        later step of it (a thread cannot be stopped between steps: the first rows, then the ids)."""
+        if job is not None:
+            with self._lock:
+                if any(q is query for q in self._superseded[job]):
+                    raise Superseded(job)
+                latest = self._latest.get(job)
+                if latest is not None and latest is not query:
+                    self._superseded[job].append(latest)
+                self._latest[job] = query
         try:
             db = self._idle.get_nowait()
         except queue.Empty:
@@ -104,8 +117,9 @@ class Collection:
 
     def first_rows(self, query: Query, limit: int) -> list[dict]:
         """The first rows of a result, before its id list is known."""
-        with self._db("result") as db:
-            if (held := self.columns.ready(needs(query.filter, query.sort))) is not None:
+        with self._db("result", query) as db:
+            wait = WAIT_FOR_KEYS.get(query.sort, 0.0)
+            if (held := self.columns.ready(needs(query.filter, query.sort), wait)) is not None:
                 first = held.ordered(self._kept(db, held, query.filter), query.sort, query.descending)[:limit]
                 found = self._rows(db, first.tolist())
                 return [found[i] for i in first.tolist() if i in found]
@@ -116,8 +130,9 @@ class Collection:
 
     def ordered_ids(self, query: Query) -> np.ndarray:
         """Every id of the result, in order: from the columns in memory when they are held, else from SQLite."""
-        with self._db("result") as db:
-            if (held := self.columns.ready(needs(query.filter, query.sort))) is not None:
+        with self._db("result", query) as db:
+            wait = WAIT_FOR_KEYS.get(query.sort, 0.0)
+            if (held := self.columns.ready(needs(query.filter, query.sort), wait)) is not None:
                 return held.ordered(self._kept(db, held, query.filter), query.sort, query.descending)
             # Names (claimant, source) and annotation counts live in the view; the rest in `facts`,
             # whose indexes serve the order without joining anything.
@@ -155,7 +170,7 @@ class Collection:
         return {r["id"]: _display(dict(r)) for r in db.query(sql, list(ids))}
 
     def facets(self, query: Query, names: tuple[str, ...], limit: int = 20) -> dict[str, list[FacetValue]]:
-        with self._db("facets") as db:
+        with self._db("facets", query) as db:
             if (held := self.columns.ready(needs(query.filter, "id", names))) is not None:
                 counted = held.facets(self._kept(db, held, query.filter), names, limit)
                 return {name: named(db, name, top) for name, top in counted.items()}
