@@ -103,6 +103,8 @@ async def probe(db: Path) -> dict:
         return time.perf_counter() - start
 
     out: dict = {}
+    peaks: dict[str, float] = {}  # the peak memory reached by the end of each step
+    out["peaks"] = peaks
     started = time.perf_counter()
     app = FactsApp(db)
     async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the facets
@@ -111,6 +113,7 @@ async def probe(db: Path) -> dict:
         out["first_rows"] = min(t for (g, _), t in painted.items() if g >= 1) - started
         await until(pilot, lambda: table.total is not None)
         out["all_ids"] = time.perf_counter() - started
+        peaks["all_ids"] = peak_mb()
         out["facts"] = table.total
         await pilot.pause(0.5)
         rng = random.Random(7)
@@ -142,6 +145,7 @@ async def probe(db: Path) -> dict:
         await until(pilot, lambda: facets.option_count > 0
                     and "counting" not in str(facets.get_option_at_index(0).prompt))
         out["facets"] = time.perf_counter() - t0
+        peaks["facets"] = peak_mb()
 
         # The same filter typed, a key every 60 ms as a person types, from an empty one: from the last
         # key to the full count, and to the facet counts, of what was typed.
@@ -161,6 +165,7 @@ async def probe(db: Path) -> dict:
         assert table.total == out["filtered"], (table.total, out["filtered"])
         await until(pilot, counted)
         out["typed_facets"] = facets_shown[-1] - last_key
+        peaks["typed_facets"] = peak_mb()
 
         # Sorting the whole collection by claimant (a name the facts table does not hold): first rows, all ids.
         generation = table.generation
@@ -173,6 +178,7 @@ async def probe(db: Path) -> dict:
         out["sort_rows"] = min(t for (g, _), t in painted.items() if g > generation) - t0
         await until(pilot, lambda: table.generation > generation and table.ids is not None)
         out["sort_ids"] = time.perf_counter() - t0
+        peaks["sort_ids"] = peak_mb()
 
         # Compare on the subject with the most claims: its first screen, and the longest the keyboard waited
         # (the gap between ticks of a 20 ms timer) meanwhile.
@@ -193,6 +199,7 @@ async def probe(db: Path) -> dict:
         await pilot.pause(0.3)
         timer.stop()
         out["compare_stall"] = max(b - a for a, b in itertools.pairwise(ticks))
+        peaks["compare_stall"] = peak_mb()
         await pilot.press("escape")
 
         # The source reader on the source with the most facts.
@@ -201,10 +208,15 @@ async def probe(db: Path) -> dict:
         await app.push_screen(reader)
         await pilot.pause(0.5)
         out["reader_open"] = time.perf_counter() - t0
+        peaks["reader_open"] = peak_mb()
         await pilot.press("escape")
         await pilot.press("q")
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_mb"] = peak_mb()
     return out
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the driver -------------------------------------------------------------------------------

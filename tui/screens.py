@@ -96,9 +96,15 @@ class CompareScreen(Screen):
     @background(exclusive=True)
     def _load(self) -> None:
         comparison = self.collection.compare(self.subject, self.unit, self.weighted)
-        self.app.call_from_thread(self._show, comparison)
+        # The charts of a subject with thousands of claims take a while to draw: here, not on the screen's thread.
+        width = self._chart_width()
+        charts = range_plot(comparison, width), timeline(comparison, width)
+        self.app.call_from_thread(self._show, comparison, charts)
 
-    def _show(self, comparison: Comparison) -> None:
+    def _chart_width(self) -> int:
+        return max(40, self.query_one("#compare-charts").size.width - 2)
+
+    def _show(self, comparison: Comparison, charts: tuple[Text, Text]) -> None:
         self.comparison = comparison
         notes = [n.plain for n in comparison_notes(comparison)]
         self.query_one("#compare-notes", Static).update(Text(" ".join(notes) or " "))
@@ -127,15 +133,17 @@ class CompareScreen(Screen):
         if at is not None:
             table.move_cursor(row=table.get_row_index(at), animate=False)
         self._show_rule()
-        self._draw_charts()
+        self._show_charts(*charts)
 
     def _draw_charts(self) -> None:
         if self.comparison is None:
             return
-        width = max(40, self.query_one("#compare-charts").size.width - 2)
-        plot = range_plot(self.comparison, width)
+        width = self._chart_width()
+        self._show_charts(range_plot(self.comparison, width), timeline(self.comparison, width))
+
+    def _show_charts(self, plot: Text, line: Text) -> None:
         self.query_one("#compare-plot", Static).update(plot)
-        self.query_one("#compare-timeline", Static).update(timeline(self.comparison, width))
+        self.query_one("#compare-timeline", Static).update(line)
         self.plot_lines = plot.plain.splitlines()
         self.call_after_refresh(self._scroll_to_period)
 
