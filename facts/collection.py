@@ -156,6 +156,11 @@ class Collection:
         self._last_kept = (key, mask)
         return mask
 
+    def largest_id(self) -> int:
+        """The largest fact id (0 when there are none): how wide the id column must be for any result."""
+        with self._db() as db:
+            return db.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
+
     def rows(self, ids: list[int]) -> dict[int, dict]:
         """Rows by id, ready to show."""
         with self._db() as db:

@@ -525,3 +525,35 @@ def test_actors_list_and_correcting_one(seeded_path):
     db = open_db(seeded_path)
     assert db.execute("SELECT kind FROM actors WHERE name = 'Andriy Porotnikov'").fetchone() == ("other",)
     assert db.execute("SELECT count(*) FROM aliases WHERE alias = 'Andrey Porotnikov'").fetchone()[0] == 1
+
+
+def test_the_count_s_arrival_does_not_move_the_columns(seeded_path):
+    import sqlite3
+    import threading
+    columns = ("claim, subject, value, low, high, unit, qualifier, as_stated, date_start, date_end, date_precision, "
+               "stated_on, actor_id, source_id, quote, quote_start, quote_end, quote_prefix, quote_suffix, "
+               "confidence, credibility, status")
+    with sqlite3.connect(seeded_path) as conn:  # a fact with a long id, at the end of the id order
+        copied = columns.replace("claim,", "claim || ?,", 1)
+        conn.execute(f"INSERT INTO facts (id, {columns}) SELECT 123456789012, {copied} FROM facts WHERE id = 58",
+                     [" Again."])
+    release = threading.Event()
+
+    async def scenario(app, pilot):
+        t = table(app)
+        ordered_ids, first_rows = t.collection.ordered_ids, t.collection.first_rows
+
+        def held_back(query):  # the id list waits, as at a million facts
+            release.wait(10)
+            return ordered_ids(query)
+        t.collection.ordered_ids = held_back
+        t.collection.first_rows = lambda query, limit: first_rows(query, 3)  # a page, not the whole result
+        app.query_one(FilterBar).set_value("-status:retracted")  # every fact: the first three have short ids
+        await until(pilot, lambda: t.ids is None and t.first)
+        header_before = text_of(t).splitlines()[0]
+        release.set()
+        await until(pilot, lambda: t.ids is not None)
+        await settle(pilot, app)
+        assert text_of(t).splitlines()[0] == header_before  # the header, and so every column, where it was
+        assert 123456789012 in t.ids.tolist()
+    browse(seeded_path, scenario)

@@ -43,7 +43,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "id", 4, "id", right=True),  # widened to the longest id of the result
+    Column("id", "id", 4, "id", right=True),  # widened to the longest id of the collection
     Column("date_text", "date", 14, "date"),
     Column("claimant", "claimant", 8, "claimant", flex=2),
     Column("subject", "subject", 12, "subject", flex=3),
@@ -135,22 +135,23 @@ class FactTable(ScrollView, can_focus=True):
     @background(exclusive=True, group="result")
     def _load(self, query: Query, generation: int) -> None:
         try:
+            largest = self.collection.largest_id()
             first = self.collection.first_rows(query, PAGE)
-            self.app.call_from_thread(self._show_first, generation, first)
+            self.app.call_from_thread(self._show_first, generation, first, largest)
             ids = self.collection.ordered_ids(query)
         except FactsError as e:
             self.post_message(self.Counted(None, str(e)))
             return
         self.app.call_from_thread(self._show_ids, generation, ids)
 
-    def _show_first(self, generation: int, rows: list[dict]) -> None:
+    def _show_first(self, generation: int, rows: list[dict], largest: int) -> None:
         if generation != self.generation:
             return
         self.ids = None
         self.pages.clear()
         self.pages_requested.clear()
         self.first = rows
-        self.max_id = max((r["id"] for r in rows), default=0)
+        self.max_id = largest  # the id column is as wide as the collection's ids: the count's arrival moves nothing
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if self._keep_id is None:
             self.cursor_row = 0
@@ -162,7 +163,6 @@ class FactTable(ScrollView, can_focus=True):
         if generation != self.generation:
             return
         self.ids = ids
-        self.max_id = int(ids.max()) if len(ids) else 0
         self.pages[0] = {r["id"]: r for r in self.first}
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         row = 0
