@@ -318,3 +318,21 @@ def test_facts_show_says_what_a_fact_repeats_and_whom_it_counts_as(seeded_path):
     assert (detail["repeats"], detail["origin_fact"], detail["origin"]) == (4, 4, "NATO")
     plain = run(seeded_path, "show", "5").stdout
     assert "Repeats" not in plain and "Counts as   Belarus Security Blog" in plain
+
+
+def test_compare_reads_each_claim_s_origin_as_fact_origins_does(db):
+    """Compare takes a fact that repeats none, by a claimant who speaks for no one, as its own origin without
+    asking fact_origins: for every fact, with chains and speakers in the collection, the answers agree."""
+    from facts.comparison import _origins, _subject_rows
+    first = _fact(db, "The ministry says 5,000", "5000", "Belarusian Ministry of Defence")
+    relay = _fact(db, "An outlet says 5,000", "5000", "The Insider", source="blp-joint-exercises")
+    with transaction(db):
+        link_repeats(db, relay, first, "tester", "2026-01-01T00:00:00.000Z")
+    speakers = {a for (a,) in db.execute("SELECT actor_id FROM speaks_for")}
+    assert speakers  # the seeds have speakers (Stoltenberg for NATO): both ways are asked
+    for (subject,) in db.execute("SELECT DISTINCT subject FROM facts").fetchall():
+        rows = _subject_rows(db, subject)
+        expected = {f: (o, name) for f, o, name in db.execute(
+            f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({', '.join('?' * len(rows))})",
+            [r["id"] for r in rows])}
+        assert _origins(db, rows) == expected, subject
