@@ -25,7 +25,7 @@ import sqlite_utils
 from .actors import add_actor, edit_actor, list_actors, resolve_actor
 from .annotations import annotate, retract
 from .candidates import Document, Draft, decide, draft_from_passage, inbox, load_document
-from .columns import WAIT_FOR_KEYS, FactColumns, Held, needs
+from .columns import READ_AHEAD, WAIT_FOR_KEYS, FactColumns, Held, needs
 from .comparison import Comparison, compare
 from .conflicts import Conflict, list_conflicts, resolve_conflict, side_text
 from .db import open_db, transaction, utc_now
@@ -79,6 +79,7 @@ class Collection:
         self._lock = threading.Lock()
         self.columns = FactColumns(lambda: open_db(self.path, quiet=True))
         self._last_kept: tuple[tuple, np.ndarray] | None = None
+        self._kept_lock = threading.Lock()
 
     @contextmanager
     def _db(self, job: str | None = None, query: "Query | None" = None) -> Iterator[sqlite_utils.Database]:
@@ -133,6 +134,7 @@ class Collection:
         with self._db("result", query) as db:
             wait = WAIT_FOR_KEYS.get(query.sort, 0.0)
             if (held := self.columns.ready(needs(query.filter, query.sort), wait)) is not None:
+                self.columns.ready(READ_AHEAD)
                 return held.ordered(self._kept(db, held, query.filter), query.sort, query.descending)
             # Names (claimant, source) and annotation counts live in the view; the rest in `facts`,
             # whose indexes serve the order without joining anything.
@@ -146,15 +148,17 @@ class Collection:
             return np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
 
     def _kept(self, db: sqlite_utils.Database, held: Held, flt: Filter) -> np.ndarray:
-        """Which facts a filter keeps, as a mask over the held columns; the last one is kept for the facets
-        (or the result) of the same filter."""
+        """Which facts a filter keeps, as a mask over the held columns. One filter's mask is worked out once
+        for the result and the facets alike (one waits for the other rather than asking SQLite twice, which at
+        a million facts would also hold twice the memory), and the last one is kept."""
         key = (held.version, id(held), repr(flt))
-        last = self._last_kept
-        if last is not None and last[0] == key:
-            return last[1]
-        mask = held.kept(db, flt)
-        self._last_kept = (key, mask)
-        return mask
+        with self._kept_lock:
+            last = self._last_kept
+            if last is not None and last[0] == key:
+                return last[1]
+            mask = held.kept(db, flt)
+            self._last_kept = (key, mask)
+            return mask
 
     def largest_id(self) -> int:
         """The largest fact id (0 when there are none): how wide the id column must be for any result."""

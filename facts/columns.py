@@ -41,6 +41,8 @@ KEPT_ORDERS = 2  # sort orders kept at once: 4 bytes a fact each
 # Sorts by what facts_flat joins (a name, a count): SQLite sorts the whole view for them, seconds at a million
 # facts, where reading the key takes a fraction of one; a result in such an order waits that long for it.
 WAIT_FOR_KEYS = {"claimant": 3.0, "source": 3.0, "annotations": 3.0}
+# ... and are read ahead, once the columns answer, so that such a sort does not wait at all (a few MB).
+READ_AHEAD = frozenset(WAIT_FOR_KEYS)
 
 
 @dataclass
@@ -352,10 +354,10 @@ def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> np.ndarray:
         if annotated:
             counts[np.searchsorted(ids, np.fromstring(annotated, dtype=np.int64, sep=","))] = \
                 np.fromstring(how_many, dtype=np.int64, sep=",")
-        return counts
+        return _compact(counts, int(counts.max(initial=0)) + 1)
     column = _column(db, "actor_id" if name == "claimant" else "source_id", ids)
     table, label = ("actors", "name") if name == "claimant" else ("sources", "key")
     ranked = _numbers(db, f"SELECT group_concat(id) FROM (SELECT id FROM {table} ORDER BY {label}, id)")
     rank = np.zeros(int(max(ranked.max(initial=0), max(column.values, default=0))) + 1, dtype=np.int32)
     rank[ranked] = np.arange(len(ranked), dtype=np.int32)
-    return rank[np.array(column.values, dtype=np.int64)][column.codes]
+    return _compact(rank[np.array(column.values, dtype=np.int64)][column.codes], len(ranked))

@@ -96,15 +96,21 @@ class CompareScreen(Screen):
     @background(exclusive=True)
     def _load(self) -> None:
         comparison = self.collection.compare(self.subject, self.unit, self.weighted)
-        # The charts of a subject with thousands of claims take a while to draw: here, not on the screen's thread.
+        self.app.call_from_thread(self._show, comparison)
+        # The charts of a subject with thousands of claims take a while to draw: after the table, and here, not
+        # on the screen's thread.
         width = self._chart_width()
         charts = range_plot(comparison, width), timeline(comparison, width)
-        self.app.call_from_thread(self._show, comparison, charts)
+        self.app.call_from_thread(self._charts_drawn, comparison, charts)
 
     def _chart_width(self) -> int:
         return max(40, self.query_one("#compare-charts").size.width - 2)
 
-    def _show(self, comparison: Comparison, charts: tuple[Text, Text]) -> None:
+    def _charts_drawn(self, comparison: Comparison, charts: tuple[Text, Text]) -> None:
+        if comparison is self.comparison:
+            self._show_charts(*charts)
+
+    def _show(self, comparison: Comparison) -> None:
         self.comparison = comparison
         notes = [n.plain for n in comparison_notes(comparison)]
         self.query_one("#compare-notes", Static).update(Text(" ".join(notes) or " "))
@@ -133,7 +139,6 @@ class CompareScreen(Screen):
         if at is not None:
             table.move_cursor(row=table.get_row_index(at), animate=False)
         self._show_rule()
-        self._show_charts(*charts)
 
     def _draw_charts(self) -> None:
         if self.comparison is None:
