@@ -103,7 +103,7 @@ async def probe(db: Path) -> dict:
         return time.perf_counter() - start
 
     out: dict = {}
-    peaks: dict[str, float] = {}  # the peak memory reached by the end of each step
+    peaks: dict[str, tuple] = {}  # the peak memory reached by the end of each step, and memory then
     out["peaks"] = peaks
     started = time.perf_counter()
     app = FactsApp(db)
@@ -113,7 +113,7 @@ async def probe(db: Path) -> dict:
         out["first_rows"] = min(t for (g, _), t in painted.items() if g >= 1) - started
         await until(pilot, lambda: table.total is not None)
         out["all_ids"] = time.perf_counter() - started
-        peaks["all_ids"] = peak_mb()
+        peaks["all_ids"] = (round(peak_mb()), round(now_mb()))
         out["facts"] = table.total
         await pilot.pause(0.5)
         rng = random.Random(7)
@@ -145,7 +145,7 @@ async def probe(db: Path) -> dict:
         await until(pilot, lambda: facets.option_count > 0
                     and "counting" not in str(facets.get_option_at_index(0).prompt))
         out["facets"] = time.perf_counter() - t0
-        peaks["facets"] = peak_mb()
+        peaks["facets"] = (round(peak_mb()), round(now_mb()))
 
         # The same filter typed, a key every 60 ms as a person types, from an empty one: from the last
         # key to the full count, and to the facet counts, of what was typed.
@@ -165,7 +165,7 @@ async def probe(db: Path) -> dict:
         assert table.total == out["filtered"], (table.total, out["filtered"])
         await until(pilot, counted)
         out["typed_facets"] = facets_shown[-1] - last_key
-        peaks["typed_facets"] = peak_mb()
+        peaks["typed_facets"] = (round(peak_mb()), round(now_mb()))
 
         # Sorting the whole collection by claimant (a name the facts table does not hold): first rows, all ids.
         generation = table.generation
@@ -178,7 +178,7 @@ async def probe(db: Path) -> dict:
         out["sort_rows"] = min(t for (g, _), t in painted.items() if g > generation) - t0
         await until(pilot, lambda: table.generation > generation and table.ids is not None)
         out["sort_ids"] = time.perf_counter() - t0
-        peaks["sort_ids"] = peak_mb()
+        peaks["sort_ids"] = (round(peak_mb()), round(now_mb()))
 
         # Compare on the subject with the most claims: its first screen, and the longest the keyboard waited
         # (the gap between ticks of a 20 ms timer) meanwhile.
@@ -199,7 +199,7 @@ async def probe(db: Path) -> dict:
         await pilot.pause(0.3)
         timer.stop()
         out["compare_stall"] = max(b - a for a, b in itertools.pairwise(ticks))
-        peaks["compare_stall"] = peak_mb()
+        peaks["compare_stall"] = (round(peak_mb()), round(now_mb()))
         await pilot.press("escape")
 
         # The source reader on the source with the most facts.
@@ -208,7 +208,7 @@ async def probe(db: Path) -> dict:
         await app.push_screen(reader)
         await pilot.pause(0.5)
         out["reader_open"] = time.perf_counter() - t0
-        peaks["reader_open"] = peak_mb()
+        peaks["reader_open"] = (round(peak_mb()), round(now_mb()))
         await pilot.press("escape")
         await pilot.press("q")
     out["peak_mb"] = peak_mb()
@@ -217,6 +217,15 @@ async def probe(db: Path) -> dict:
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def now_mb() -> float:
+    """Resident memory at this moment (Linux), beside the peak."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
 
 
 # --- the driver -------------------------------------------------------------------------------

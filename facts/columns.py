@@ -57,6 +57,7 @@ class FactColumns:
     PRAGMA data_version, one reads, in a thread, what is asked for and not yet held."""
 
     def __init__(self, connect: Callable[[], sqlite_utils.Database]):
+        _large_blocks_apart()
         self._connect = connect
         self._watch: sqlite_utils.Database | None = None
         self._reader: sqlite_utils.Database | None = None
@@ -213,8 +214,11 @@ class Held:
         return mask
 
     def ordered(self, mask: np.ndarray, sort: str, descending: bool) -> np.ndarray:
-        """The ids of the kept facts in the order of a sort (query.order_by's)."""
+        """The ids of the kept facts in the order of a sort (query.order_by's). Every fact by id is the ids
+        themselves, not a copy."""
         order = self._order(sort)
+        if order is None and mask.all():
+            return self.ids[::-1] if descending else self.ids
         rows = order[mask[order]] if order is not None else np.flatnonzero(mask)
         return self.ids[rows[::-1] if descending else rows]
 
@@ -281,6 +285,14 @@ def _numbers(db: sqlite_utils.Database, sql: str, params: list | None = None, dt
     """The integers a query's one group_concat gives, in one string: far quicker than a row each."""
     text = db.execute(sql, params or []).fetchone()[0]
     return np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype=dtype)
+
+
+def _large_blocks_apart() -> None:
+    """Have glibc map every block of 128 KiB or more on its own, returned to the system when freed. By
+    default it raises that threshold after the first such block is freed, and then keeps the megabytes a
+    column's reading frees (at a million facts, a browsing session held 240 MB instead of 165 MB)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
 
 def _give_back_memory() -> None:
