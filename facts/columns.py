@@ -107,7 +107,7 @@ class FactColumns:
                     if db.execute("PRAGMA data_version").fetchone()[0] != version:
                         return  # already changed: read again when next asked
                     held = self._held if self._held is not None and self._held.version == version else None
-                    ids = held.ids if held is not None else _numbers(
+                    ids = held.ids if held is not None else integers(
                         db, "SELECT group_concat(id) FROM (SELECT id FROM facts ORDER BY id)")
                     read = {n: _read(db, n, ids) for n in sorted(names - {"ids"})}
                 finally:
@@ -179,7 +179,7 @@ class Held:
         if term.field in BY_VALUE and BY_VALUE[term.field] in self.columns:
             column = self.columns[BY_VALUE[term.field]]
             sql, params = term_sql(db, term)
-            holding = _numbers(db, f"SELECT group_concat(id) FROM facts WHERE id IN "
+            holding = integers(db, f"SELECT group_concat(id) FROM facts WHERE id IN "
                                    f"(SELECT value FROM json_each(?)) AND {sql}",
                                [_json_ids(column.holders), *params])
             hits = np.isin(column.holders, holding)
@@ -205,7 +205,7 @@ class Held:
 
     def _asked(self, db: sqlite_utils.Database, where: str, params: list) -> np.ndarray:
         """The rows of the facts SQLite says a condition keeps."""
-        found = _numbers(db, f"SELECT group_concat(id) FROM facts WHERE {where}", params)
+        found = integers(db, f"SELECT group_concat(id) FROM facts WHERE {where}", params)
         mask = np.zeros(len(self.ids), dtype=bool)
         rows = np.searchsorted(self.ids, found)
         inside = rows < len(self.ids)
@@ -281,7 +281,7 @@ def _terms(node: Expression | None) -> Iterable[Term]:
             yield from _terms(part)
 
 
-def _numbers(db: sqlite_utils.Database, sql: str, params: list | None = None, dtype: type = np.int64) -> np.ndarray:
+def integers(db: sqlite_utils.Database, sql: str, params: list | None = None, dtype: type = np.int64) -> np.ndarray:
     """The integers a query's one group_concat gives, in one string: far quicker than a row each."""
     text = db.execute(sql, params or []).fetchone()[0]
     return np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype=dtype)
@@ -316,7 +316,7 @@ def _read(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> "Column | np
 
 def _column(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> Column:
     if name in ("actor_id", "source_id"):  # small integers: the column itself, in id order
-        raw = _numbers(db, f"SELECT group_concat({name}) FROM (SELECT {name} FROM facts ORDER BY id)", dtype=np.int32)
+        raw = integers(db, f"SELECT group_concat({name}) FROM (SELECT {name} FROM facts ORDER BY id)", dtype=np.int32)
         if not len(raw):
             return Column([], np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64))
         present = np.bincount(raw) > 0  # a table as long as the largest id, not a sort of a million
@@ -369,7 +369,7 @@ def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> np.ndarray:
         return _compact(counts, int(counts.max(initial=0)) + 1)
     column = _column(db, "actor_id" if name == "claimant" else "source_id", ids)
     table, label = ("actors", "name") if name == "claimant" else ("sources", "key")
-    ranked = _numbers(db, f"SELECT group_concat(id) FROM (SELECT id FROM {table} ORDER BY {label}, id)")
+    ranked = integers(db, f"SELECT group_concat(id) FROM (SELECT id FROM {table} ORDER BY {label}, id)")
     rank = np.zeros(int(max(ranked.max(initial=0), max(column.values, default=0))) + 1, dtype=np.int32)
     rank[ranked] = np.arange(len(ranked), dtype=np.int32)
     return _compact(rank[np.array(column.values, dtype=np.int64)][column.codes], len(ranked))

@@ -331,7 +331,7 @@ def test_compare_reads_each_claim_s_origin_as_fact_origins_does(db):
     speakers = {a for (a,) in db.execute("SELECT actor_id FROM speaks_for")}
     assert speakers  # the seeds have speakers (Stoltenberg for NATO): both ways are asked
     for (subject,) in db.execute("SELECT DISTINCT subject FROM facts").fetchall():
-        rows = _subject_rows(db, subject)
+        subject, rows = _subject_rows(db, subject)
         expected = {f: (o, name) for f, o, name in db.execute(
             f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({', '.join('?' * len(rows))})",
             [r["id"] for r in rows])}
