@@ -170,3 +170,33 @@ def test_a_step_of_a_superseded_read_neither_runs_nor_stops_the_newer_one(varied
     with pytest.raises(Superseded):
         collection.ordered_ids(older)  # the older thread's next step
     assert collection.ordered_ids(newer).tolist() == expected
+
+
+TERMS = ["unit:troops", "unit:KM", "status:disputed", "status:active", "troops", "belarus", "tro", '"allied resolve"',
+         "conf>=likely", "conf<0.5", "value>10000", "value<=5000", "date:2021..2022", "date:2022-02",
+         "actor:nato", "source:odr-2022-02-09", "subject:troops", "tag:deployment", "tag:background",
+         "anchor:exact", "is:conflicted"]
+
+
+def _expressions():
+    from hypothesis import strategies as st
+    term = st.sampled_from(TERMS)
+    return st.recursive(term, lambda inner: st.one_of(
+        st.builds(lambda a: f"-{a}" if not a.startswith("-") else f"NOT ({a})", inner),
+        st.builds(lambda a, b: f"({a} OR {b})", inner, inner),
+        st.builds(lambda a, b: f"{a} {b}", inner, inner)), max_leaves=6)
+
+
+def test_random_filters_keep_what_sqlite_keeps(varied):
+    """Terms nested in every way (NOT inside OR, OR inside NOT, words beside other terms): the columns'
+    answer is SQLite's."""
+    from hypothesis import HealthCheck, given, settings
+    db = open_db(varied)
+    held = held_for(varied)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_expressions())
+    def check(text):
+        flt = parse_where(text)
+        assert held.ordered(held.kept(db, flt), "id", False).tolist() == sql_ids(db, flt, "id", False), text
+    check()
