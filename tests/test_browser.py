@@ -557,3 +557,26 @@ def test_the_count_s_arrival_does_not_move_the_columns(seeded_path):
         assert text_of(t).splitlines()[0] == header_before  # the header, and so every column, where it was
         assert 123456789012 in t.ids.tolist()
     browse(seeded_path, scenario)
+
+
+def test_the_highlighted_fact_stays_in_sight(seeded_path):
+    """Moving down past the bottom, or changing the order, keeps the cursor's row on the screen (no row of
+    the table is lost to a scrollbar)."""
+    async def scenario(app, pilot):
+        t = table(app)
+        t.focus()
+
+        def in_sight() -> bool:  # as composed on the screen, scrollbars over the rows included
+            strips = app.screen._compositor.render_strips()
+            x, y, width, height = t.content_region
+            shown = [strip.crop(x, x + width).text for strip in strips[y + 1:y + height]]
+            return any(line.split()[:1] == [str(t.highlighted_id())] for line in shown)
+        for _ in range(15):  # the table shows about ten rows here
+            await pilot.press("down")
+            await settle(pilot, app)
+            assert in_sight(), t.cursor_row
+        keep = t.highlighted_id()
+        await pilot.press("3", "3")  # by claimant, then the other way
+        await settle(pilot, app)
+        assert t.highlighted_id() == keep and in_sight()
+    browse(seeded_path, scenario, size=(120, 24))

@@ -61,7 +61,7 @@ class FactTable(ScrollView, can_focus=True):
     """Facts in the order of the current query, paged from SQLite."""
 
     DEFAULT_CSS = """
-    FactTable { background: $surface; }
+    FactTable { background: $surface; overflow-x: hidden; }  /* columns fit the width: no row lost to a scrollbar */
     FactTable > .fact-table--header { text-style: bold; background: $panel; }
     FactTable > .fact-table--cursor { background: $accent 40%; text-style: bold; }
     FactTable:focus > .fact-table--cursor { background: $accent; color: $text; }
