@@ -107,9 +107,10 @@ class FactColumns:
                     if db.execute("PRAGMA data_version").fetchone()[0] != version:
                         return  # already changed: read again when next asked
                     held = self._held if self._held is not None and self._held.version == version else None
-                    ids = held.ids if held is not None else integers(
-                        db, "SELECT group_concat(id) FROM (SELECT id FROM facts ORDER BY id)")
-                    read = {n: _read(db, n, ids) for n in sorted(names - {"ids"})}
+                    ids = held.ids if held is not None else _narrow(integers(
+                        db, "SELECT group_concat(id) FROM (SELECT id FROM facts ORDER BY id)"))
+                    known = dict(held.columns) if held is not None else {}
+                    read = {n: _read(db, n, ids, known) for n in sorted(names - {"ids"})}
                 finally:
                     db.execute("COMMIT")
                 with self._lock:
@@ -131,6 +132,8 @@ class Held:
 
     def __init__(self, version: int, ids: np.ndarray):
         self.version, self.ids = version, ids
+        # Ids rise, so 1 first and n last means every id from 1 to n: no fact was ever deleted.
+        self.dense = bool(len(ids)) and ids[0] == 1 and ids[-1] == len(ids)
         self.columns: dict[str, Column] = {}
         self.keys: dict[str, np.ndarray] = {}  # sort keys not stored as a column: claimant, source, annotations
         self.tags: tuple[list, np.ndarray, np.ndarray] | None = None  # tags, each pair's row and tag code
@@ -207,6 +210,10 @@ class Held:
         """The rows of the facts SQLite says a condition keeps."""
         found = integers(db, f"SELECT group_concat(id) FROM facts WHERE {where}", params)
         mask = np.zeros(len(self.ids), dtype=bool)
+        if self.dense:  # ids 1..n: a fact's row is its id less one, with no array of rows made for it
+            found -= 1
+            mask[found[found < len(self.ids)]] = True  # a fact added since the columns were read is left out
+            return mask
         rows = np.searchsorted(self.ids, found)
         inside = rows < len(self.ids)
         rows = rows[inside]
@@ -306,11 +313,13 @@ def _json_ids(ids: np.ndarray) -> str:
     return "[" + ",".join(map(str, ids.tolist())) + "]"
 
 
-def _read(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> "Column | np.ndarray | tuple":
+def _read(db: sqlite_utils.Database, name: str, ids: np.ndarray,
+          known: dict[str, Column]) -> "Column | np.ndarray | tuple":
+    """A column, the tags or a sort key, read at the snapshot of `ids` (`known`: the columns already held)."""
     if name == "tags":
         return _tags(db, ids)
     if name in ("claimant", "source", "annotations"):
-        return _key(db, name, ids)
+        return _key(db, name, ids, known)
     return _column(db, name, ids)
 
 
@@ -321,10 +330,10 @@ def _column(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> Column:
             return Column([], np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64))
         present = np.bincount(raw) > 0  # a table as long as the largest id, not a sort of a million
         distinct = np.flatnonzero(present)
-        code_of = np.cumsum(present, dtype=np.int32) - 1
+        code_of: np.ndarray = (np.cumsum(present) - 1).astype(_smallest(len(distinct)))  # codes come out small
         first = np.zeros(len(present), dtype=np.int32)
         first[raw[::-1]] = np.arange(len(raw) - 1, -1, -1, dtype=np.int32)  # the earliest row of each wins
-        return Column(distinct.tolist(), _compact(code_of[raw], len(distinct)), ids[first[distinct]])
+        return Column(distinct.tolist(), code_of[raw], ids[first[distinct]])
     # A column with an index: its values in order, each with the facts that hold it.
     codes = np.zeros(len(ids), dtype=np.int32)
     values: list = []
@@ -339,7 +348,16 @@ def _column(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> Column:
 
 def _compact(codes: np.ndarray, distinct: int) -> np.ndarray:
     """Codes in the fewest bytes their number allows: a million facts' units in 1 MB, not 4."""
-    return codes.astype(np.uint8 if distinct <= 256 else np.uint16 if distinct <= 65536 else np.int32)
+    return codes.astype(_smallest(distinct))
+
+
+def _narrow(ids: np.ndarray) -> np.ndarray:
+    """Fact ids in 4 bytes where they all fit (they count up from 1): half the memory of every list of them."""
+    return ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
+
+
+def _smallest(distinct: int) -> type:
+    return np.uint8 if distinct <= 256 else np.uint16 if distinct <= 65536 else np.int32
 
 
 def _tags(db: sqlite_utils.Database, ids: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
@@ -349,14 +367,14 @@ def _tags(db: sqlite_utils.Database, ids: np.ndarray) -> tuple[list, np.ndarray,
     for code, (tag, members) in enumerate(db.execute(
             "SELECT tag, group_concat(fact_id) FROM fact_tags GROUP BY tag ORDER BY tag")):
         tags.append(tag)
-        rows.append(np.searchsorted(ids, np.fromstring(members, dtype=np.int64, sep=",")))
+        rows.append(np.searchsorted(ids, np.fromstring(members, dtype=np.int64, sep=",")).astype(np.int32))
         codes.append(np.full(len(rows[-1]), code, dtype=np.int32))
     if not tags:
         return tags, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return tags, np.concatenate(rows), np.concatenate(codes)
 
 
-def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> np.ndarray:
+def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray, known: dict[str, Column]) -> np.ndarray:
     """A sort key of facts_flat that `facts` does not hold: the claimant's name, the source's key (by rank),
     the number of annotations."""
     if name == "annotations":
@@ -367,9 +385,11 @@ def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> np.ndarray:
             counts[np.searchsorted(ids, np.fromstring(annotated, dtype=np.int64, sep=","))] = \
                 np.fromstring(how_many, dtype=np.int64, sep=",")
         return _compact(counts, int(counts.max(initial=0)) + 1)
-    column = _column(db, "actor_id" if name == "claimant" else "source_id", ids)
+    held = "actor_id" if name == "claimant" else "source_id"
+    column = known[held] if held in known else _column(db, held, ids)
     table, label = ("actors", "name") if name == "claimant" else ("sources", "key")
     ranked = integers(db, f"SELECT group_concat(id) FROM (SELECT id FROM {table} ORDER BY {label}, id)")
-    rank = np.zeros(int(max(ranked.max(initial=0), max(column.values, default=0))) + 1, dtype=np.int32)
-    rank[ranked] = np.arange(len(ranked), dtype=np.int32)
-    return _compact(rank[np.array(column.values, dtype=np.int64)][column.codes], len(ranked))
+    rank: np.ndarray = np.zeros(int(max(ranked.max(initial=0), max(column.values, default=0))) + 1,
+                                dtype=_smallest(len(ranked)))
+    rank[ranked] = np.arange(len(ranked))
+    return rank[np.array(column.values, dtype=np.int64)][column.codes]

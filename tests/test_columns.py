@@ -200,3 +200,34 @@ def test_random_filters_keep_what_sqlite_keeps(varied):
         flt = parse_where(text)
         assert held.ordered(held.kept(db, flt), "id", False).tolist() == sql_ids(db, flt, "id", False), text
     check()
+
+
+@pytest.fixture(scope="module")
+def gapped(varied, tmp_path_factory):
+    """The same facts and one more whose id leaves a gap: rows are no longer ids less one."""
+    import sqlite3
+
+    from support import copy_db
+    path = tmp_path_factory.mktemp("gapped") / "facts.db"
+    copy_db(varied, path)
+    columns = ("claim, subject, value, low, high, unit, qualifier, as_stated, date_start, date_end, date_precision, "
+               "stated_on, actor_id, source_id, quote, quote_start, quote_end, quote_prefix, quote_suffix, "
+               "confidence, credibility, status, status_reason")
+    copied = columns.replace("claim,", "claim || ' Again.',", 1)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"INSERT INTO facts (id, {columns}) SELECT 1000, {copied} FROM facts WHERE id = 4")
+    return path
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_with_a_gap_in_the_ids_a_filter_keeps_what_sqlite_keeps(gapped, text):
+    db = open_db(gapped)
+    held = held_for(gapped)
+    assert not held.dense
+    flt = parse_where(text)
+    for sort in ("id", "claimant", "date"):
+        assert held.ordered(held.kept(db, flt), sort, False).tolist() == sql_ids(db, flt, sort, False), sort
+
+
+def test_ids_from_one_up_are_read_as_rows(varied):
+    assert held_for(varied).dense
