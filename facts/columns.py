@@ -1,5 +1,5 @@
 """The facts' columns in memory, as numpy arrays: a filter's count, facets and order at a million facts in
-milliseconds, where SQLite takes a second to read the rows again for each (issue: the browser's counts).
+milliseconds, where SQLite takes a second to read the rows again for each.
 
 Which facts a filter keeps is still SQLite's to say, term by term, so that there is one meaning of each
 term: a term on one column (unit, subject, claimant, source, status) is asked of one fact for each value
@@ -24,13 +24,13 @@ from typing import cast
 import numpy as np
 import sqlite_utils
 
+from .facets import FACETS
 from .query import AllOf, Expression, Filter, Not, Term, expression_sql, search_sql, term_sql
 
 # Terms on one column, asked of one fact per value: Term.field -> the column
 BY_VALUE = {"units": "unit", "subjects": "subject", "exact_subjects": "subject", "actors": "actor_id",
             "sources": "source_id", "statuses": "status"}
-FACET_COLUMNS = {"claimant": "actor_id", "subject": "subject", "unit": "unit", "source": "source_id",
-                 "status": "status"}
+FACET_COLUMNS = {name: column for name, (column, _) in FACETS.items()}  # facet -> the column it counts
 # Each sort (query.SORT_COLUMNS) as the keys it orders by, most significant first; 'id' is the row itself.
 SORT_KEYS: dict[str, tuple[str, ...]] = {
     "id": (), "date": ("date_start", "date_end"), "claimant": ("claimant",), "subject": ("subject",),
@@ -290,7 +290,11 @@ def _terms(node: Expression | None) -> Iterable[Term]:
 
 def integers(db: sqlite_utils.Database, sql: str, params: list | None = None, dtype: type = np.int64) -> np.ndarray:
     """The integers a query's one group_concat gives, in one string: far quicker than a row each."""
-    text = db.execute(sql, params or []).fetchone()[0]
+    return _parsed(db.execute(sql, params or []).fetchone()[0], dtype)
+
+
+def _parsed(text: str | None, dtype: type = np.int64) -> np.ndarray:
+    """The numbers of a group_concat's text, read by numpy."""
     return np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype=dtype)
 
 
@@ -342,7 +346,7 @@ def _column(db: sqlite_utils.Database, name: str, ids: np.ndarray) -> Column:
     for code, (value, holder, members) in enumerate(db.execute(query)):
         values.append(value)
         holders.append(holder)
-        codes[np.searchsorted(ids, np.fromstring(members, dtype=np.int64, sep=","))] = code
+        codes[np.searchsorted(ids, _parsed(members))] = code
     return Column(values, _compact(codes, len(values)), np.array(holders, dtype=np.int64))
 
 
@@ -367,7 +371,7 @@ def _tags(db: sqlite_utils.Database, ids: np.ndarray) -> tuple[list, np.ndarray,
     for code, (tag, members) in enumerate(db.execute(
             "SELECT tag, group_concat(fact_id) FROM fact_tags GROUP BY tag ORDER BY tag")):
         tags.append(tag)
-        rows.append(np.searchsorted(ids, np.fromstring(members, dtype=np.int64, sep=",")).astype(np.int32))
+        rows.append(np.searchsorted(ids, _parsed(members)).astype(np.int32))
         codes.append(np.full(len(rows[-1]), code, dtype=np.int32))
     if not tags:
         return tags, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
@@ -381,9 +385,7 @@ def _key(db: sqlite_utils.Database, name: str, ids: np.ndarray, known: dict[str,
         counts = np.zeros(len(ids), dtype=np.int32)
         annotated, how_many = db.execute("SELECT group_concat(fact_id), group_concat(n) FROM (SELECT fact_id, "
                                          "count(*) AS n FROM annotations GROUP BY fact_id ORDER BY fact_id)").fetchone()
-        if annotated:
-            counts[np.searchsorted(ids, np.fromstring(annotated, dtype=np.int64, sep=","))] = \
-                np.fromstring(how_many, dtype=np.int64, sep=",")
+        counts[np.searchsorted(ids, _parsed(annotated))] = _parsed(how_many)
         return _compact(counts, int(counts.max(initial=0)) + 1)
     held = "actor_id" if name == "claimant" else "source_id"
     column = known[held] if held in known else _column(db, held, ids)

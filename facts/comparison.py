@@ -12,6 +12,7 @@ import datetime as dt
 import sqlite3
 import statistics
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -212,27 +213,22 @@ def _origins(db: sqlite_utils.Database, rows: list[sqlite3.Row]) -> dict[int, tu
     by a claimant who speaks for no one, is its own origin under its claimant's name (what fact_origins says
     of it, without walking a chain); the others are read from fact_origins, 900 ids at a time."""
     ids = [r["id"] for r in rows]
-    repeating = _among(db, "SELECT fact_id FROM fact_repeats WHERE fact_id IN", ids)
+    repeating = {r[0] for r in _rows_among(db, "SELECT fact_id FROM fact_repeats WHERE fact_id IN", ids)}
     speakers = {a for (a,) in db.execute("SELECT DISTINCT actor_id FROM speaks_for")}
     out = {r["id"]: (r["id"], r["claimant"]) for r in rows
            if r["id"] not in repeating and r["actor_id"] not in speakers}
-    fact_ids = [i for i in ids if i not in out]
-    for i in range(0, len(fact_ids), 900):
-        batch = fact_ids[i:i + 900]
-        marks = ", ".join("?" * len(batch))
-        for fact_id, origin_fact, origin in db.execute(
-                f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({marks})", batch):
-            out[fact_id] = (origin_fact, origin)
+    others = [i for i in ids if i not in out]
+    for fact_id, origin_fact, origin in _rows_among(
+            db, "SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN", others):
+        out[fact_id] = (origin_fact, origin)
     return out
 
 
-def _among(db: sqlite_utils.Database, sql: str, ids: list[int]) -> set[int]:
-    """The ids a query of the form '... WHERE x IN' keeps, asked 900 at a time."""
-    found: set[int] = set()
+def _rows_among(db: sqlite_utils.Database, sql: str, ids: list[int]) -> Iterator[tuple]:
+    """The rows of a query that ends '... WHERE x IN', for the given ids, asked 900 at a time."""
     for i in range(0, len(ids), 900):
         batch = ids[i:i + 900]
-        found.update(r[0] for r in db.execute(f"{sql} ({', '.join('?' * len(batch))})", batch))
-    return found
+        yield from db.execute(f"{sql} ({', '.join('?' * len(batch))})", batch)
 
 
 def _claim(row: sqlite3.Row, origin: tuple[int, str]) -> Claim:
