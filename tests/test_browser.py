@@ -580,3 +580,14 @@ def test_the_highlighted_fact_stays_in_sight(seeded_path):
         await settle(pilot, app)
         assert t.highlighted_id() == keep and in_sight()
     browse(seeded_path, scenario, size=(120, 24))
+
+
+def test_a_narrow_column_keeps_its_sort_arrow(seeded_path):
+    async def scenario(app, pilot):
+        t = table(app)
+        t.focus()
+        await pilot.press("3")  # by claimant: a column 8 cells wide at 80 columns
+        await settle(pilot, app)
+        header = text_of(t).splitlines()[0]
+        assert "claim… ▲" in header, header
+    browse(seeded_path, scenario, size=(80, 24))

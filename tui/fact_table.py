@@ -351,10 +351,14 @@ class FactTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style("fact-table--header")
             cells = []
             for column, w in zip(columns, widths, strict=True):
-                title = column.title
-                if column.sort == self.query_state.sort:
-                    title += " ▼" if self.query_state.descending else " ▲"
-                cells.append(self._cell(title, w, column.right))
+                if column.sort == self.query_state.sort and w > 2:  # the arrow stays when the title is cut
+                    arrow = " ▼" if self.query_state.descending else " ▲"
+                    title = printable_line(column.title)
+                    if cell_len(title) + 2 > w:
+                        title = set_cell_size(title, w - 3) + "…"
+                    cells.append(self._cell(title + arrow, w, column.right))
+                else:
+                    cells.append(self._cell(column.title, w, column.right))
             return Strip([Segment(" ".join(cells), style)]).crop_extend(0, width, style)
         index = int(self.scroll_y) + y - 1
         if index >= self._row_count:

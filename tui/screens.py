@@ -41,7 +41,8 @@ from .widgets import RowTable
 
 
 def _cell(value: object) -> Text:
-    return Text(printable_line("" if value is None else value))
+    """A table cell: what does not fit its column ends in an ellipsis, so a cut is seen as one."""
+    return Text(printable_line("" if value is None else value), overflow="ellipsis", no_wrap=True)
 
 
 class CompareScreen(Screen):
