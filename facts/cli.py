@@ -691,8 +691,11 @@ def _prompt_missing(data: dict, asked: set[str]) -> None:
 @click.option("--create-actors", is_flag=True, help="Create unknown actors instead of refusing them.")
 @click.option("--texts-from", "text_folder", type=click.Path(file_okay=False, exists=True),
               help="Read sources' text_file from this folder (default: each import file's own folder).")
+@click.option("--workers", type=click.IntRange(0, 64), default=None,
+              help="Processes that check the facts of a large JSONL file (default: one per core, up to 4; "
+                   "0: all in this process).")
 @click.pass_context
-def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
+def import_(ctx, files, fmt, dry_run, create_actors, text_folder, workers):
     """Import facts (and actors and sources) from YAML, JSON, JSONL or CSV files (- reads standard input).
 
     All or nothing: one bad record writes nothing, and every bad record is
@@ -702,21 +705,21 @@ def import_(ctx, files, fmt, dry_run, create_actors, text_folder):
     """
     from .fact_files import standard_input
     if "-" not in files:
-        _import_files(ctx, files, fmt, dry_run, create_actors, text_folder)
+        _import_files(ctx, files, fmt, dry_run, create_actors, text_folder, workers)
         return
     if files.count("-") > 1:
         raise FactsError("standard input (-) can be read once")
     with standard_input(sys.stdin.buffer, fmt) as (spooled, stdin_fmt):
         try:
             _import_files(ctx, [spooled if f == "-" else f for f in files], stdin_fmt if len(files) == 1 else fmt,
-                          dry_run, create_actors, text_folder or ".")
+                          dry_run, create_actors, text_folder or ".", workers)
         except RecordErrors as e:
             raise RecordErrors([p.replace(spooled, "stdin") for p in e.problems], e.total) from None
         except FactsError as e:
             raise FactsError(str(e).replace(spooled, "stdin")) from None
 
 
-def _import_files(ctx, files, fmt, dry_run, create_actors, text_folder) -> None:
+def _import_files(ctx, files, fmt, dry_run, create_actors, text_folder, workers) -> None:
     from .fact_dir import is_log
     from .fact_files import read_files
     from .importer import import_records
@@ -727,7 +730,8 @@ def _import_files(ctx, files, fmt, dry_run, create_actors, text_folder) -> None:
     db = _db(ctx)
     with _progress(len(records), "Importing") as advance:
         result = import_records(db, records, _author(), dry_run=dry_run, create_actors=create_actors,
-                                progress=advance, text_folder=Path(text_folder) if text_folder else None)
+                                progress=advance, text_folder=Path(text_folder) if text_folder else None,
+                                workers=workers)
     verb = "Would add" if dry_run else "Added"
     say(f"{verb} {_count(result.facts_added, 'fact')} ({result.facts_unchanged} already stored), "
                f"{_count(result.actors_added, 'actor')}, {_count(result.sources_added, 'source')}"

@@ -57,6 +57,13 @@ def new_uid() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
+def new_uids(count: int) -> Iterator[str]:
+    """`count` global ids made at once: one read of the system's randomness rather than one each."""
+    prefix = f"{time.time_ns() // 1_000_000:012x}"
+    random = secrets.token_hex(10 * count)
+    return (prefix + random[i:i + 20] for i in range(0, 20 * count, 20))
+
+
 def change_json(values: dict) -> str:
     """A change's old or new values as SQLite's JSON functions write them (the history triggers do), so every
     change reads alike, and one copied from another database reads as it was made."""

@@ -39,6 +39,7 @@ CHANGES = ("unit", "edit", "source_version", "source_edit", "link")
 # CSV columns that hold lists, separated by ';'.
 _CSV_LISTS = ("about", "tags", "aliases")
 _CSV_QUANTITY = ("value", "low", "high", "qualifier", "as_stated")
+RANGE = 2_000  # lines of a JSONL file an import worker takes at a time
 MAX_DEPTH = 64  # levels of nesting in a YAML file; a fact file needs four
 NESTED = f"nested too deeply (more than {MAX_DEPTH} levels)"
 
@@ -55,13 +56,13 @@ class Record:
         return f"{self.path}:{self.line}"
 
 
-def _open_file(path: str | Path, fmt: str | None) -> "HeldFile | _JsonlFile":
+def _open_file(path: str | Path, fmt: str | None) -> "HeldFile | JsonlFile":
     path = Path(path)
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise FactsError(f"{path}: unknown file type '{path.suffix}' (use .yaml, .json, .jsonl or .csv, or --format)")
     if fmt == "jsonl":
-        return _JsonlFile(str(path))
+        return JsonlFile(str(path))
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -96,7 +97,7 @@ class Records:
     Facts and annotations of JSONL files stay on disk until the import reaches them.
     """
 
-    def __init__(self, files: list["HeldFile | _JsonlFile"]):
+    def __init__(self, files: list["HeldFile | JsonlFile"]):
         self.files = files
 
     def __len__(self) -> int:
@@ -348,7 +349,7 @@ def _plainly_fact(line: str) -> bool:
     return ('"type"' not in line and "\\u" not in line) or _TYPED_FACT.match(line) is not None
 
 
-class _JsonlFile:
+class JsonlFile:
     """A JSONL file, read once up front for its actors and sources and its line count; its facts and
     annotations are read again, line by line, when the import reaches them."""
 
@@ -356,11 +357,13 @@ class _JsonlFile:
         self.path = path
         self.held: list[Record] = []  # actors and sources
         self.counts = dict.fromkeys(SECTIONS, 0)
-        for number, line in self._lines():
+        # (byte offset, first line number, lines) of every RANGE lines, for import workers
+        self.ranges: list[tuple[int, int, int]] = []
+        for number, line in self._lines(self.ranges):
             if _plainly_fact(line):
                 self.counts["facts"] += 1
                 continue
-            record = _jsonl_record(path, number, line)
+            record = jsonl_record(path, number, line)
             self.counts[record.section] += 1
             if record.section in ("actors", "sources"):
                 self.held.append(record)
@@ -375,19 +378,30 @@ class _JsonlFile:
         if not self.counts[section]:
             return
         for number, line in self._lines():
-            if not _plainly_fact(line):
-                record = _jsonl_record(self.path, number, line)  # read without error up front
+            if section == "facts":
+                record = self.fact_record(number, line)
+                if record is not None:
+                    yield record
+            elif not _plainly_fact(line):
+                record = jsonl_record(self.path, number, line)  # read without error up front
                 if record.section == section:
                     yield record
-            elif section == "facts":
-                yield _unless_unreadable(self.path, number, line)
 
-    def _lines(self) -> Iterator[tuple[int, str]]:
-        """(number, text) of each line that is not blank."""
+    def fact_record(self, number: int, line: str) -> Record | None:
+        """The record a line gives the facts section; None when it belongs to another."""
+        if _plainly_fact(line):
+            return _unless_unreadable(self.path, number, line)
+        record = jsonl_record(self.path, number, line)
+        return record if record.section == "facts" else None
+
+    def _lines(self, ranges: list[tuple[int, int, int]] | None = None) -> Iterator[tuple[int, str]]:
+        """(number, text) of each line that is not blank; `ranges` gets the file in ranges of RANGE lines."""
         try:
             with open(self.path, "rb") as f:
                 offset = 0
                 for number, raw in enumerate(f, start=1):
+                    if ranges is not None and number % RANGE == 1:
+                        ranges.append((offset, number, RANGE))
                     try:
                         line = raw.decode("utf-8").rstrip("\r\n")
                     except UnicodeDecodeError as e:
@@ -402,7 +416,7 @@ class _JsonlFile:
             raise FactsError(f"{self.path}: cannot read ({e.strerror})") from None
 
 
-def _jsonl_record(path: str, number: int, line: str) -> Record:
+def jsonl_record(path: str, number: int, line: str) -> Record:
     item, end = _decode(path, line, _skip(line, 0), first_line=number)
     if _skip(line, end) != len(line):
         raise RecordErrors([f"{path}:{number}: not valid JSON: extra data after the record"])
@@ -421,7 +435,7 @@ def _jsonl_record(path: str, number: int, line: str) -> Record:
 def _unless_unreadable(path: str, number: int, line: str) -> Record:
     """The fact on a line, or a record naming why it cannot be read: the import goes on to the next."""
     try:
-        return _jsonl_record(path, number, line)
+        return jsonl_record(path, number, line)
     except RecordErrors as e:
         return Record(path, number, "facts", None, problem=e.problems[0])
 

@@ -5,6 +5,7 @@ last (facts/fact_files.py reads the files, in that order). Facts are written in
 batches inside one transaction; a failure anywhere rolls back everything.
 """
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,14 +18,16 @@ from .actors import add_actor
 from .annotations import insert_annotation
 from .db import transaction
 from .errors import FactsError, FieldProblems, RecordErrors
-from .fact_files import CHANGES, HeldFile, Record, Records, read_files, seed_files
+from .fact_files import CHANGES, SECTIONS, HeldFile, JsonlFile, Record, Records, read_files, seed_files
 from .files import read_file
+from .import_workers import checked_lines, held_names, workers_for
 from .models import Actor, Annotation, FactPointer, Source, SpeaksFor, validated
 from .provenance import link_repeats, link_speaker, resolve_pointer
 from .replay import expect_change, replay_change
 from .sources import add_source
-from .writing import FactWriter, Resolver, validate_fact
+from .writing import FACT_COLUMNS, FactWriter, PreparedFact, Resolver, superseding_problems, validate_fact
 
+SUPERSEDED_BY = FACT_COLUMNS.index("superseded_by")
 LISTED = 1000  # problems listed by line; the rest are counted
 CACHE_MIB = 64  # SQLite page cache during an import
 BULK = 10_000  # records in one import from which the facts' indexes are built once, at the end
@@ -40,50 +43,125 @@ class ImportResult:
     fact_ids: list[int] = field(default_factory=list)
 
 
+def import_records(db: sqlite_utils.Database, records: Iterable[Record], author: str, *, dry_run: bool = False,
+                   create_actors: bool = False, progress: Callable[[int], None] | None = None,
+                   text_folder: Path | None = None, workers: int | None = None) -> ImportResult:
+    """Write all records in one transaction, or none of them if any is bad (or on a dry run).
+
+    A source's text_file is read from its import file's folder, or from `text_folder` when given.
+    `workers`: processes that check a large JSONL file's facts (default: one per core, up to 4)."""
+    if not isinstance(records, Records):
+        records = Records([HeldFile(list(records))])  # actors and sources before the facts that name them
+    job = _Import(db, records, author, create_actors, progress, text_folder, workers)
+    try:
+        return job.run(dry_run, bulk=True)
+    except _Unverified:
+        # The database's final check found what the models let through: the import runs again with every
+        # check made row by row, so that each refused record is named.
+        job = _Import(db, records, author, create_actors, progress, text_folder, workers)
+        return job.run(dry_run, bulk=False)
+
+
 class _DryRun(Exception):
     pass
 
 
-def import_records(db: sqlite_utils.Database, records: Iterable[Record], author: str, *, dry_run: bool = False,
-                   create_actors: bool = False, progress: Callable[[int], None] | None = None,
-                   text_folder: Path | None = None) -> ImportResult:
-    """Write all records in one transaction, or none of them if any is bad (or on a dry run).
+class _Unverified(Exception):
+    """A bulk import's check at the end failed."""
 
-    A source's text_file is read from its import file's folder, or from `text_folder` when given."""
-    if not isinstance(records, Records):
-        records = Records([HeldFile(list(records))])  # actors and sources before the facts that name them
-    result = ImportResult()
-    problems = _Problems()
-    try:
-        with _page_cache(db, CACHE_MIB), transaction(db), _indexes_built_at_the_end(db, len(records)):
-            writer = FactWriter(db, author, refused=lambda where, e: problems.add(where, e.problems))
-            resolver = Resolver(db, create_actors=create_actors, writer=writer)
-            links = _Links()
-            for record in records:
-                if record.problem:
-                    problems.lines([record.problem])
-                else:
-                    try:
-                        _import_one(db, record, author, resolver, writer, result, text_folder, links)
-                    except FieldProblems as e:
-                        problems.add(record.where(), e.problems)
-                    except FactsError as e:
-                        problems.add(record.where(), [(record.section[:-1], str(e))])
-                if progress:
-                    progress(1)
-            writer.flush()
-            _link(db, links, author, problems)
-            result.actors_added += resolver.actors_created
-            if problems.total:
-                raise RecordErrors(problems.listed, problems.total)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    else:
-        if len(records) >= BULK:  # the file alone then holds the data: a copy of facts.db is whole
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return result
+
+class _Import:
+    """One try at an import, in one transaction."""
+
+    def __init__(self, db: sqlite_utils.Database, records: Records, author: str, create_actors: bool,
+                 progress: Callable[[int], None] | None, text_folder: Path | None, workers: int | None):
+        self.db, self.records, self.author = db, records, author
+        self.create_actors, self.progress = create_actors, progress
+        self.text_folder, self.workers = text_folder, workers
+        self.result = ImportResult()
+        self.problems = _Problems()
+        self.links = _Links()
+
+    def run(self, dry_run: bool, bulk: bool) -> ImportResult:
+        db, problems = self.db, self.problems
+        try:
+            with _page_cache(db, CACHE_MIB), transaction(db):
+                deferred = _Deferred(db, len(self.records) if bulk else 0)
+                self.writer = FactWriter(db, self.author, refused=lambda where, e: problems.add(where, e.problems),
+                                         relaxed=deferred.active, index_key=deferred.natural_key())
+                self.resolver = Resolver(db, create_actors=self.create_actors, writer=self.writer)
+                for section in SECTIONS:
+                    for file in self.records.files:
+                        workers = self._workers(file, section, bulk)
+                        if workers:
+                            self._checked_facts(file, workers)  # type: ignore[arg-type]
+                        else:
+                            for record in file.records(section):
+                                self._record(record)
+                self.writer.flush()
+                _link(db, self.links, self.author, problems)
+                self.result.actors_added += self.resolver.actors_created
+                if problems.total:
+                    raise RecordErrors(problems.listed, problems.total)
+                deferred.finish()
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        else:
+            if len(self.records) >= BULK:  # the file alone then holds the data: a copy of facts.db is whole
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return self.result
+
+    def _workers(self, file: object, section: str, bulk: bool) -> int:
+        if section != "facts" or not bulk or not isinstance(file, JsonlFile):
+            return 0
+        return workers_for(file.counts["facts"], self.workers)
+
+    def _record(self, record: Record) -> None:
+        if record.problem:
+            self.problems.lines([record.problem])
+        else:
+            try:
+                _import_one(self.db, record, self.author, self.resolver, self.writer, self.result, self.text_folder,
+                            self.links)
+            except FieldProblems as e:
+                self.problems.add(record.where(), e.problems)
+            except FactsError as e:
+                self.problems.add(record.where(), [(record.section[:-1], str(e))])
+        if self.progress:
+            self.progress(1)
+
+    def _checked_facts(self, file: JsonlFile, workers: int) -> None:
+        """A JSONL file's facts, checked by worker processes; what they could not settle is read here."""
+        self.writer.flush()
+        path = file.path
+        for number, digest, *checked in checked_lines(path, file.ranges, held_names(self.db.conn), workers):
+            if digest is None:
+                record = file.fact_record(number, checked[0])
+                if record is not None:
+                    self._record(record)
+                continue
+            where = f"{path}:{number}"
+            try:
+                self._checked_fact(PreparedFact(*checked), where, digest)
+            except FieldProblems as e:
+                self.problems.add(where, e.problems)
+            if self.progress:
+                self.progress(1)
+
+    def _checked_fact(self, fact: PreparedFact, where: str, digest: int) -> None:
+        superseded_by = fact.values[SUPERSEDED_BY]
+        if superseded_by is not None:
+            problems = superseding_problems(self.resolver, superseded_by)
+            if problems:
+                raise FieldProblems(problems)
+        fact_id, created = self.writer.add(fact, where, digest)
+        self.result.fact_ids.append(fact_id)
+        if created:
+            self.result.facts_added += 1
+        else:
+            self.result.facts_unchanged += 1
 
 
 class _Problems:
@@ -102,26 +180,55 @@ class _Problems:
         self.listed += lines[:max(0, LISTED - len(self.listed))]
 
 
-@contextmanager
-def _indexes_built_at_the_end(db: sqlite_utils.Database, incoming: int) -> Iterator[None]:
-    """A large import into a database no larger than it drops the secondary indexes of facts and the
-    trigger that feeds its full-text index, inside the import's transaction, and builds them once at
-    the end (sorted, and an FTS rebuild): about twice as fast as keeping them row by row. The natural key
-    and the uids stay, for the duplicate checks. If the import fails, the rollback restores them."""
-    if incoming < BULK or db.execute("SELECT count(*) FROM facts").fetchone()[0] > incoming:
-        yield
-        return
-    deferred = db.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'facts' AND sql IS NOT NULL AND "
-        "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'facts_natural_key') "
-        "OR (type = 'trigger' AND name = 'facts_fts_insert'))"
-    ).fetchall()
-    for kind, name, _ in deferred:
-        db.execute(f'DROP {kind.upper()} "{name}"')
-    yield
-    for _, _, sql in deferred:
-        db.execute(sql)
-    db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")
+class _Deferred:
+    """What a large import into a database no larger than it leaves until the end.
+
+    The secondary indexes of facts and the trigger that feeds its full-text index are dropped inside the
+    import's transaction and built once at the end (sorted, and an FTS rebuild): about twice as fast as
+    keeping them row by row. The facts' CHECKs are not evaluated row by row (every fact passed the
+    models, which hold the same rules) but once over the table at the end. Into an empty table, the
+    natural-key and global-id indexes wait too: the writer knows the keys it added by their digest, and
+    a duplicate global id fails the unique index built at the end. A check that fails at the end raises
+    _Unverified; if the import fails, the rollback restores everything."""
+
+    def __init__(self, db: sqlite_utils.Database, incoming: int):
+        self.db = db
+        self.dropped: dict[str, str] = {}  # name -> the SQL that makes it again
+        stored = db.execute("SELECT count(*) FROM facts").fetchone()[0] if incoming >= BULK else incoming
+        self.active = incoming >= BULK and stored <= incoming
+        if not self.active:
+            return
+        kept = "" if stored == 0 else "AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'facts_natural_key'"
+        for kind, name, sql in db.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'facts' AND sql IS NOT NULL AND "
+                f"((type = 'index' {kept}) OR (type = 'trigger' AND name = 'facts_fts_insert'))").fetchall():
+            db.execute(f'DROP {kind.upper()} "{name}"')
+            self.dropped[name] = sql
+
+    def natural_key(self) -> Callable[[], None] | None:
+        """What builds the natural-key index now, if it waits."""
+        if "facts_natural_key" not in self.dropped:
+            return None
+        return lambda: self._build("facts_natural_key")
+
+    def _build(self, name: str) -> None:
+        self.db.execute(self.dropped.pop(name))
+
+    def finish(self) -> None:
+        if not self.active:
+            return
+        if self.db.execute("PRAGMA quick_check(facts)").fetchall() != [("ok",)]:
+            raise _Unverified
+        threads = self.db.execute("PRAGMA threads").fetchone()[0]
+        self.db.execute("PRAGMA threads = 2")  # the index builds sort on two threads
+        try:
+            for name in list(self.dropped):
+                self._build(name)
+        except sqlite3.IntegrityError:
+            raise _Unverified from None
+        finally:
+            self.db.execute(f"PRAGMA threads = {threads}")
+        self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")
 
 
 @contextmanager

@@ -4,9 +4,11 @@ One path for every way a fact comes in (facts add, facts import, the seed
 collection, the browser's form).
 """
 
+import hashlib
 import json
+import operator
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -31,6 +33,12 @@ FACT_COLUMNS = (
 # Together these name one claim: importing it again adds nothing (schema.sql: facts_natural_key).
 NATURAL_KEY = ("source_id", "actor_id", "subject", "claim", "date_start", "date_end")
 
+
+def key_digest(key: tuple) -> int:
+    """A fact's natural key in 8 bytes, the same in every process (Python's hash() is not)."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little")
+
+
 _INSERT = (f"INSERT INTO facts (id, {', '.join(FACT_COLUMNS)}, created_by, created_at, uid) "
            f"VALUES (?, {', '.join('?' * len(FACT_COLUMNS))}, ?, ?, ?)")
 _FIND = (f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE "
@@ -40,9 +48,12 @@ _ANNOTATE = "INSERT INTO annotations (fact_id, kind, tag, body, author, created_
 BATCH = 1000  # facts written per executemany
 
 
+_KEY = operator.itemgetter(*(FACT_COLUMNS.index(c) for c in NATURAL_KEY))
+
+
 @dataclass
 class PreparedFact:
-    row: dict
+    values: tuple  # in FACT_COLUMNS order
     about: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     note: str | None = None
@@ -53,6 +64,15 @@ class PreparedFact:
     as_entered: bool = False
     repeats: int | FactPointer | None = None  # linked once the fact is written (facts.provenance)
     uid: str | None = None  # its global id, when the record carries one
+
+    @property
+    def row(self) -> dict:
+        return dict(zip(FACT_COLUMNS, self.values))
+
+    @property
+    def key(self) -> tuple:
+        """Its natural key: the values of NATURAL_KEY."""
+        return _KEY(self.values)
 
 
 class Resolver:
@@ -143,10 +163,14 @@ def resolve_references(resolver: Resolver, actor: object, about: object, source:
             refs.anchor = find_quote(text, quote, start)
         except ValueError as e:
             problems.append(("quote", f"{e} ('{key}')"))
-    if (isinstance(superseded_by, int) and not isinstance(superseded_by, bool)
-            and not resolver.fact_exists(superseded_by)):
-        problems.append(("superseded_by", f"no fact #{superseded_by}"))
+    if isinstance(superseded_by, int) and not isinstance(superseded_by, bool):
+        problems += superseding_problems(resolver, superseded_by)
     return refs, problems
+
+
+def superseding_problems(resolver: "Resolver", superseded_by: int) -> list[tuple[str, str]]:
+    """The problem of a fact superseded by one that is not there."""
+    return [] if resolver.fact_exists(superseded_by) else [("superseded_by", f"no fact #{superseded_by}")]
 
 
 def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
@@ -170,8 +194,8 @@ def prepare_fact(fact: FactIn, resolver: Resolver) -> PreparedFact:
         "confidence": fact.confidence, "credibility": fact.credibility, "status": fact.status,
         "status_reason": fact.status_reason, "superseded_by": fact.superseded_by,
     }
-    return PreparedFact(row, sorted(set(about)), list(dict.fromkeys(fact.tags)), fact.note, fact.created_at,
-                        fact.created_by, repeats=fact.repeats, uid=fact.uid)
+    return PreparedFact(tuple(row[c] for c in FACT_COLUMNS), sorted(set(about)), list(dict.fromkeys(fact.tags)),
+                        fact.note, fact.created_at, fact.created_by, repeats=fact.repeats, uid=fact.uid)
 
 
 def insert_fact(db: sqlite_utils.Database, fact: PreparedFact, author: str) -> tuple[int, bool]:
@@ -191,10 +215,18 @@ class FactWriter:
     """
 
     def __init__(self, db: sqlite_utils.Database, author: str,
-                 refused: Callable[[str | None, FieldProblems], None] | None = None):
+                 refused: Callable[[str | None, FieldProblems], None] | None = None, *,
+                 relaxed: bool = False, index_key: Callable[[], None] | None = None):
+        """`relaxed`: the facts' CHECKs are not evaluated as they are written (each fact passed the models;
+        the caller checks the table once at the end). `index_key`: the natural-key index is not there
+        yet (a bulk import into an empty table); the writer knows the keys it added by their digest,
+        and calls it to build the index the first time a key comes again."""
         self.db = db
         self.author = author
         self.refused = refused
+        self.relaxed = relaxed
+        self.index_key = index_key
+        self._digests: set[int] | None = set() if index_key else None
         self.next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM facts").fetchone()[0]
         self._batch: list[tuple[int, PreparedFact, str | None]] = []  # id, fact, where it came from
         self._keys: dict[tuple, int] = {}  # natural key -> index in the batch
@@ -218,13 +250,20 @@ class FactWriter:
         """The ids of the facts added and not yet written."""
         return range(self._batch[0][0] if self._batch else self.next_id, self.next_id)
 
-    def add(self, fact: PreparedFact, where: str | None = None) -> tuple[int, bool]:
-        """(id, created). The same claim again is skipped; a changed one is refused naming the stored fact."""
-        key = tuple(fact.row[c] for c in NATURAL_KEY)
+    def add(self, fact: PreparedFact, where: str | None = None, digest: int | None = None) -> tuple[int, bool]:
+        """(id, created). The same claim again is skipped; a changed one is refused naming the stored fact.
+        `digest` is the key's digest when the caller has it (key_digest)."""
+        key = fact.key
         if key in self._keys:
             fact_id, earlier, _ = self._batch[self._keys[key]]
             _check_unchanged(fact, fact_id, earlier.row)
             return fact_id, False
+        if self._digests is not None:
+            digest = key_digest(key) if digest is None else digest
+            if digest not in self._digests and not (fact.as_entered and key in self._entered_keys()):
+                self._digests.add(digest)
+                return self._added(key, fact, where)
+            self._build_key_index()
         existing = self.db.conn.execute(_FIND, key).fetchone()
         if not existing and fact.as_entered and key in self._entered_keys():
             existing = self.db.conn.execute(f"SELECT id, {', '.join(FACT_COLUMNS)} FROM facts WHERE id = ?",
@@ -235,6 +274,9 @@ class FactWriter:
                 stored = entered_values(self.db, existing[0], stored)
             _check_unchanged(fact, existing[0], stored)
             return existing[0], False
+        return self._added(key, fact, where)
+
+    def _added(self, key: tuple, fact: PreparedFact, where: str | None) -> tuple[int, bool]:
         fact_id = self.next_id
         self.next_id += 1
         self._keys[key] = len(self._batch)
@@ -242,6 +284,13 @@ class FactWriter:
         if len(self._batch) >= BATCH:
             self.flush()
         return fact_id, True
+
+    def _build_key_index(self) -> None:
+        """A key came again: from here on it is looked up in the natural-key index, built now."""
+        self.flush()
+        if self.index_key:
+            self.index_key()
+        self.index_key = self._digests = None
 
     def flush(self) -> None:
         """Write the facts added since the last flush."""
@@ -262,25 +311,31 @@ class FactWriter:
         refuses: (how many were written, the error or None)."""
         conn = self.db.conn
         now = db_module.utc_now()
+        uids = db_module.new_uids(sum(1 + len(f.tags) + (f.note is not None) for _, f, _ in batch))
         error = None
         try:
-            conn.executemany(_INSERT, [(fact_id, *(f.row[c] for c in FACT_COLUMNS), f.created_by or self.author,
-                                        f.created_at or now, f.uid or db_module.new_uid()) for fact_id, f, _ in batch])
+            if self.relaxed:
+                conn.execute("PRAGMA ignore_check_constraints = ON")
+            conn.executemany(_INSERT, [(fact_id, *f.values, f.created_by or self.author,
+                                        f.created_at or now, f.uid or next(uids)) for fact_id, f, _ in batch])
         except sqlite3.IntegrityError as e:
             # The rows before the refused one stay written (a savepoint per batch would cost more than it saves).
             last = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
             batch, error = [item for item in batch if item[0] <= last], e
+        finally:
+            if self.relaxed:
+                conn.execute("PRAGMA ignore_check_constraints = OFF")
         conn.executemany(_ABOUT, [(fact_id, actor_id) for fact_id, f, _ in batch for actor_id in f.about])
         conn.executemany(_ANNOTATE, [row for fact_id, f, _ in batch
-                                     for row in _annotations(fact_id, f, self.author, f.created_at or now)])
+                                     for row in _annotations(fact_id, f, self.author, f.created_at or now, uids)])
         return len(batch), error
 
 
-def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str) -> list[tuple]:
+def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str, uids: Iterator[str]) -> list[tuple]:
     """The tag and note annotations a new fact comes with."""
-    rows: list[tuple] = [(fact_id, "tag", tag, None, author, now, db_module.new_uid()) for tag in fact.tags]
+    rows: list[tuple] = [(fact_id, "tag", tag, None, author, now, next(uids)) for tag in fact.tags]
     if fact.note:
-        rows.append((fact_id, "note", None, fact.note, author, now, db_module.new_uid()))
+        rows.append((fact_id, "note", None, fact.note, author, now, next(uids)))
     return rows
 
 

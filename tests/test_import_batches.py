@@ -5,6 +5,7 @@ problems. Small batches (a few facts) make a handful of records cross several ba
 """
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -26,7 +27,9 @@ import facts.importer
 import facts.writing
 from facts.db import open_db
 from facts.fact_files import read_files
+from facts.import_workers import SMALLEST, check_range, held_names, workers_for
 from facts.importer import import_records
+from facts.writing import PreparedFact, key_digest
 
 TABLES = ("facts", "fact_about", "annotations", "fact_tags", "fact_history", "facts_fts_data", "facts_fts_docsize")
 WHEN = "2024-01-02T03:04:05.000Z"  # every record's created_at, so two imports give the same rows
@@ -247,3 +250,127 @@ def test_a_failed_bulk_import_leaves_the_indexes_and_rows_as_they_were(db_path, 
     result = run(db_path, "import", str(path))
     assert_clean_failure(result)
     assert snapshot(db_path) == before
+
+
+# --- a bulk import, its facts checked by worker processes -----------------------------------------
+
+UID = "0123456789abcdef0123456789abcdef"
+SCENARIOS = {
+    "duplicates and supersessions": COLLECTION,
+    "a changed claim": [fact("One."), fact("Two."), fact("Three."), fact("Four."), fact("Four.", confidence=0.9),
+                        fact("One.", confidence=0.9)],
+    "unreadable lines and problems": [fact("Good."), '{"claim": "Broken.",', fact("Bad.", confidence=1.5), "[1, 2]",
+                                      fact("Unknown.", actor="Nobody Known"), fact("Gone.", status="superseded",
+                                      superseded_by=99, status_reason="By a fact not there."), fact("Last good.")],
+    "typed lines, refs and names given later": [
+        {"type": "annotation", "fact": 1, "kind": "tag", "tag": "late", "author": "ann", "created_at": WHEN},
+        {"type": "fact", "ref": 1, **fact("Named later.", actor="Jane Later", source="later-doc")},
+        fact("Plain line.", actor="nato officials"), fact("By an alias.", actor="LUKASHENKA", about=["belarus"]),
+        {"type": "source", "key": "later-doc", "title": "Given after the facts"},
+        {"type": "actor", "name": "Jane Later", "kind": "person"},
+        fact("Names the later actor.", actor="Jane Later"),
+    ],
+    "one global id twice": [fact("One.", uid=UID), fact("Two."), fact("Three.", uid=UID)],
+}
+MODES = {  # BULK, --workers
+    "row by row": (10**9, "0"),
+    "bulk, in this process": (1, "0"),
+    "bulk, two workers": (1, "2"),
+}
+
+
+def import_in_mode(template, tmp_path, monkeypatch, records: list, mode: str) -> tuple:
+    bulk, workers = MODES[mode]
+    monkeypatch.setattr(facts.importer, "BULK", bulk)
+    monkeypatch.setattr(facts.fact_files, "RANGE", 2)  # many ranges, taken in turn by the workers
+    monkeypatch.setattr(facts.writing, "BATCH", 3)
+    folder = tmp_path / mode.replace(" ", "-").replace(",", "")
+    folder.mkdir()
+    db = folder / "facts.db"
+    shutil.copyfile(template, db)
+    path = jsonl(tmp_path, "facts.jsonl", records)
+    result = run(db, "import", str(path), "--workers", workers)
+    return result.exit_code, result.stdout, result.stderr, {table: rows(db, table) for table in TABLES
+                                                            if table != "facts_fts_data"}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_bulk_import_with_workers_writes_and_says_what_one_fact_at_a_time_does(template, tmp_path, monkeypatch,
+                                                                               scenario):
+    results = {mode: import_in_mode(template, tmp_path, monkeypatch, SCENARIOS[scenario], mode) for mode in MODES}
+    assert results["bulk, two workers"] == results["row by row"]
+    assert results["bulk, in this process"] == results["row by row"]
+
+
+def test_the_scenarios_succeed_and_fail_as_they_should(template, tmp_path, monkeypatch):
+    outcomes = {name: import_in_mode(template, tmp_path / str(i), monkeypatch, records, "bulk, two workers")
+                for i, (name, records) in enumerate(SCENARIOS.items()) if (tmp_path / str(i)).mkdir() is None}
+    assert {name: code for name, (code, *_) in outcomes.items()} == {
+        "duplicates and supersessions": 0, "a changed claim": 1, "unreadable lines and problems": 1,
+        "typed lines, refs and names given later": 0, "one global id twice": 1}
+    assert "UNIQUE constraint failed: facts.uid" in outcomes["one global id twice"][2]
+    assert "superseded_by: no fact #99" in outcomes["unreadable lines and problems"][2]
+    assert "Added 4 facts (0 already stored)" in outcomes["typed lines, refs and names given later"][1]
+
+
+def test_a_bulk_import_checks_the_rules_of_the_database_once_at_the_end(template, tmp_path, monkeypatch):
+    """The facts' CHECKs are not evaluated row by row in a bulk import: a fact the models let through
+    and the database does not is still refused, named by its line, and nothing is written."""
+    monkeypatch.setattr(facts.importer, "BULK", 1)
+    passed = facts.importer.validate_fact
+
+    def lenient(data, resolver):  # models that miss a rule of the database: a claim ending in a space
+        prepared = passed(data, resolver)
+        if prepared.row["claim"] == "Two.":
+            prepared.values = ("Two. ", *prepared.values[1:])
+        return prepared
+    monkeypatch.setattr(facts.importer, "validate_fact", lenient)
+    db = tmp_path / "facts.db"
+    shutil.copyfile(template, db)
+    before = snapshot(db)
+    path = jsonl(tmp_path, "facts.jsonl", [fact("One."), fact("Two."), fact("Three.")])
+    result = run(db, "import", str(path), "--workers", "0")
+    assert_clean_failure(result)
+    lines = problem_lines(result, path)
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:2: record: refused by the database: ")
+    assert "trim(claim)" in lines[0]  # the rule it broke
+    assert snapshot(db) == before
+
+
+def test_a_worker_settles_the_lines_it_can_and_hands_back_the_rest(template, tmp_path):
+    db = tmp_path / "facts.db"
+    shutil.copyfile(template, db)
+    actors = write(tmp_path, "actors.yaml", "actors:\n  - name: Ołeksandr Łukaszenka\n    kind: person\n")
+    assert run(db, "import", str(actors)).exit_code == 0
+    path = jsonl(tmp_path, "facts.jsonl", [
+        fact("By an alias in capitals.", actor="LUKASHENKA", about=["belarus"]),  # NOCASE
+        fact("Folded beyond ASCII.", actor="OŁEKSANDR ŁUKASZENKA"),  # casefold; json.dumps writes \\u escapes
+        fact("Quoted.", quote="Some say 5,000 tanks.", quote_start=MEMO_TEXT.rindex("Some say")),  # anchored
+        fact("Unknown claimant.", actor="Nobody Known"),
+        fact("Unknown source.", source="nowhere"),
+        {"ref": 1, **fact("A ref.")},
+        {"type": "fact", **fact("Typed.")},  # a line any record may be on: read to see that it is a fact
+        fact("Repeats.", repeats=1),
+        fact("Bad.", confidence=2),
+        '{"claim": "Broken.",',
+        "",
+    ])
+    conn = sqlite3.connect(db)
+    names = held_names(conn)
+    conn.close()
+    results = check_range(str(path), 0, 1, 100, names)
+    assert [(number, digest is not None) for number, digest, *_ in results] == [
+        (1, True), (2, True), (3, True), (4, False), (5, False), (6, False), (7, True), (8, False), (9, False),
+        (10, False)]
+    assert results[3][2] == path.read_text().splitlines()[3]  # handed back as its text
+    settled = [PreparedFact(*rest) for _, digest, *rest in results[:3]]
+    assert [f.row["actor_id"] for f in settled[:2]] == [1, 5] and settled[0].about == [4]
+    assert settled[2].row["quote_end"] == MEMO_TEXT.rindex("Some say") + len("Some say 5,000 tanks.")
+    assert results[0][1] == key_digest(settled[0].key)
+
+
+def test_workers_start_for_large_files_on_two_cores_or_more(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5})
+    assert (workers_for(SMALLEST - 1, None), workers_for(SMALLEST, None), workers_for(10, 3)) == (0, 4, 3)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert workers_for(10**6, None) == 0
