@@ -51,6 +51,10 @@ from .writing import (
 )
 
 # The columns of a page row, as the browser shows them.
+# SQLite's page cache per connection (its default is 2 MiB): the browser holds several connections, and
+# those reading the columns scan each once, which a cache does not help.
+CACHE_KIB = 1024
+COLUMNS_CACHE_KIB = 256
 PAGE_COLUMNS = ("id", "claim", "subject", "value", "low", "high", "unit", "qualifier", "date_start", "date_end",
                 "date_precision", "claimant", "source", "confidence", "status", "annotation_count", "tags",
                 "anchored_by", "conflicted")
@@ -76,9 +80,14 @@ class Collection:
         # job -> queries it was asked for before that (kept, so that no new query takes their id)
         self._superseded: dict[str, deque] = defaultdict(lambda: deque(maxlen=64))
         self._lock = threading.Lock()
-        self.columns = FactColumns(lambda: open_db(self.path, quiet=True))
+        self.columns = FactColumns(lambda: self._connect(COLUMNS_CACHE_KIB, quiet=True))
         self._last_kept: tuple[tuple, np.ndarray] | None = None
         self._kept_lock = threading.Lock()
+
+    def _connect(self, cache_kib: int, quiet: bool = False) -> sqlite_utils.Database:
+        db = open_db(self.path, quiet=quiet)
+        db.execute(f"PRAGMA cache_size = -{cache_kib}")
+        return db
 
     @contextmanager
     def _db(self, job: str | None = None, query: "Query | None" = None) -> Iterator[sqlite_utils.Database]:
@@ -96,7 +105,7 @@ class Collection:
         try:
             db = self._idle.get_nowait()
         except queue.Empty:
-            db = open_db(self.path)
+            db = self._connect(CACHE_KIB)
         if job is not None:
             with self._lock:
                 if (previous := self._running.get(job)) is not None:

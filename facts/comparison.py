@@ -9,7 +9,6 @@ once, however many sources relay it; the estimate combines the origins by a rule
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import statistics
 from collections import defaultdict
 from collections.abc import Iterator
@@ -157,10 +156,9 @@ def canonical_units(db: sqlite_utils.Database) -> dict[str, str]:
 def compare(db: sqlite_utils.Database, subject: str, unit: str | None = None, weighted: bool = False) -> Comparison:
     """The claims on one subject in one canonical unit (the given one, else the one most claims use), by
     period and origin, with a combined estimate per period."""
-    subject, rows = _subject_rows(db, subject)
+    subject, claims, actors = _subject_claims(db, subject)
+    _set_origins(db, claims, actors)
     synonyms = canonical_units(db)
-    origins = _origins(db, rows)
-    claims = [_claim(r, origins[r["id"]]) for r in rows]
 
     def canonical(u: str | None) -> str:
         return synonyms.get(u.lower(), u).lower() if u else ""
@@ -181,47 +179,61 @@ def compare(db: sqlite_utils.Database, subject: str, unit: str | None = None, we
                       {u: n for u, n in sorted(counts.items()) if u != wanted}, weighted)
 
 
-def _subject_rows(db: sqlite_utils.Database, subject: str) -> tuple[str, list[sqlite3.Row]]:
-    """The subject as stored (the one given, else the same in another case) and its claims' rows (sqlite3.Row:
-    read by name like a dict, in a tenth of the memory; a subject can have tens of thousands)."""
-    sql = """SELECT f.id, f.actor_id, a.name AS claimant, s.key AS source, s.reliability, f.confidence, f.value,
+_CLAIMS = """SELECT f.id, f.actor_id, a.name AS claimant, s.key AS source, s.reliability, f.confidence, f.value,
                     f.low, f.high, f.qualifier, f.unit, f.date_start, f.date_end, f.date_precision,
                     coalesce(f.stated_on, s.published) AS stated, f.status
              FROM facts f JOIN actors a ON a.id = f.actor_id JOIN sources s ON s.id = f.source_id
              WHERE f.subject = ? ORDER BY f.date_start, f.date_end, f.id"""
 
-    def read(stored: str) -> list[sqlite3.Row]:
-        cursor = db.conn.cursor()
-        cursor.row_factory = sqlite3.Row
-        return cursor.execute(sql, [stored]).fetchall()
-    rows = read(subject)
-    if not rows:  # the subject as typed in another case
+
+def _subject_claims(db: sqlite_utils.Database, subject: str) -> tuple[str, list[Claim], list[int]]:
+    """The subject as stored (the one given, else the same in another case), its claims, each its own origin
+    under its claimant's name until _set_origins says otherwise, and their claimants' actor ids.
+
+    Rows become claims as they are read, and the texts that repeat across claims (names, units, dates,
+    statuses; SQLite gives every row its own copy) are held once: a subject can have tens of thousands."""
+    def read(stored: str) -> tuple[list[Claim], list[int]]:
+        shared: dict[str, str] = {}
+
+        def one(text):
+            return text if text is None else shared.setdefault(text, text)
+        claims, actors = [], []
+        for (fact_id, actor_id, claimant, source, reliability, confidence, value, low, high, qualifier, unit_,
+             date_start, date_end, precision, stated, status) in db.conn.execute(_CLAIMS, [stored]):
+            actors.append(actor_id)
+            claimant = one(claimant)
+            claims.append(Claim(
+                id=fact_id, claimant=claimant, origin=claimant, origin_fact=fact_id, source=one(source),
+                reliability=one(reliability), confidence=confidence, value=value, low=low, high=high,
+                qualifier=one(qualifier), unit=one(unit_), date_start=one(date_start), date_end=one(date_end),
+                date_precision=one(precision), stated=one(stated), status=one(status)))
+        return claims, actors
+    claims, actors = read(subject)
+    if not claims:  # the subject as typed in another case
         found = db.execute("SELECT subject FROM facts WHERE subject = ? COLLATE NOCASE LIMIT 1", [subject]).fetchone()
         if found:
-            subject, rows = found[0], read(found[0])
-    if not rows:
+            subject = found[0]
+            claims, actors = read(subject)
+    if not claims:
         from rapidfuzz import process
         subjects = [r[0] for r in db.execute("SELECT DISTINCT subject FROM facts LIMIT 100000")]
         near = process.extract(subject, subjects, limit=3, score_cutoff=60)
         hint = f" (did you mean {' or '.join(repr(n) for n, _, _ in near)}?)" if near else ""
         raise FactsError(f"no claims on '{subject}'{hint}")
-    return subject, rows
+    return subject, claims, actors
 
 
-def _origins(db: sqlite_utils.Database, rows: list[sqlite3.Row]) -> dict[int, tuple[int, str]]:
-    """fact id -> (its origin fact, the name of the actor the origin counts as). A fact that repeats none,
-    by a claimant who speaks for no one, is its own origin under its claimant's name (what fact_origins says
-    of it, without walking a chain); the others are read from fact_origins, 900 ids at a time."""
-    ids = [r["id"] for r in rows]
-    repeating = {r[0] for r in _rows_among(db, "SELECT fact_id FROM fact_repeats WHERE fact_id IN", ids)}
+def _set_origins(db: sqlite_utils.Database, claims: list[Claim], actors: list[int]) -> None:
+    """Each claim's origin fact and the name of the actor the origin counts as. A fact that repeats none, by a
+    claimant who speaks for no one, is its own origin under its claimant's name (what fact_origins says of
+    it, without walking a chain); the others are read from fact_origins, 900 ids at a time."""
+    repeating = {r[0] for r in _rows_among(db, "SELECT fact_id FROM fact_repeats WHERE fact_id IN",
+                                           [c.id for c in claims])}
     speakers = {a for (a,) in db.execute("SELECT DISTINCT actor_id FROM speaks_for")}
-    out = {r["id"]: (r["id"], r["claimant"]) for r in rows
-           if r["id"] not in repeating and r["actor_id"] not in speakers}
-    others = [i for i in ids if i not in out]
+    others = {c.id: c for c, actor in zip(claims, actors, strict=True) if c.id in repeating or actor in speakers}
     for fact_id, origin_fact, origin in _rows_among(
-            db, "SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN", others):
-        out[fact_id] = (origin_fact, origin)
-    return out
+            db, "SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN", list(others)):
+        others[fact_id].origin_fact, others[fact_id].origin = origin_fact, origin
 
 
 def _rows_among(db: sqlite_utils.Database, sql: str, ids: list[int]) -> Iterator[tuple]:
@@ -229,14 +241,6 @@ def _rows_among(db: sqlite_utils.Database, sql: str, ids: list[int]) -> Iterator
     for i in range(0, len(ids), 900):
         batch = ids[i:i + 900]
         yield from db.execute(f"{sql} ({', '.join('?' * len(batch))})", batch)
-
-
-def _claim(row: sqlite3.Row, origin: tuple[int, str]) -> Claim:
-    return Claim(id=row["id"], claimant=row["claimant"], origin=origin[1], origin_fact=origin[0], source=row["source"],
-                 reliability=row["reliability"], confidence=row["confidence"], value=row["value"], low=row["low"],
-                 high=row["high"], qualifier=row["qualifier"], unit=row["unit"], date_start=row["date_start"],
-                 date_end=row["date_end"], date_precision=row["date_precision"], stated=row["stated"],
-                 status=row["status"])
 
 
 def _periods(claims: list[Claim]) -> list[list[Claim]]:

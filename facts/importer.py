@@ -6,6 +6,7 @@ batches inside one transaction; a failure anywhere rolls back everything.
 """
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .writing import FACT_COLUMNS, FactWriter, PreparedFact, Resolver, supersedi
 SUPERSEDED_BY = FACT_COLUMNS.index("superseded_by")
 LISTED = 1000  # problems listed by line; the rest are counted
 CACHE_MIB = 64  # SQLite page cache during an import
+SORT_MIB = 16  # and while the indexes are built at its end
 BULK = 10_000  # records in one import from which the facts' indexes are built once, at the end
 
 
@@ -40,7 +42,7 @@ class ImportResult:
     annotations_added: int = 0
     actors_added: int = 0
     sources_added: int = 0
-    fact_ids: list[int] = field(default_factory=list)
+    fact_ids: array = field(default_factory=lambda: array("q"))  # 8 bytes each: a million are 8 MB
 
 
 def import_records(db: sqlite_utils.Database, records: Iterable[Record], author: str, *, dry_run: bool = False,
@@ -219,15 +221,14 @@ class _Deferred:
             return
         if self.db.execute("PRAGMA quick_check(facts)").fetchall() != [("ok",)]:
             raise _Unverified
-        threads = self.db.execute("PRAGMA threads").fetchone()[0]
-        self.db.execute("PRAGMA threads = 2")  # the index builds sort on two threads
+        # An index build sorts in memory up to the page cache's size, then in temporary files: a smaller
+        # cache keeps a million facts' natural keys from filling the memory.
+        self.db.execute(f"PRAGMA cache_size = -{SORT_MIB * 1024}")
         try:
             for name in list(self.dropped):
                 self._build(name)
         except sqlite3.IntegrityError:
             raise _Unverified from None
-        finally:
-            self.db.execute(f"PRAGMA threads = {threads}")
         self.db.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")
 
 

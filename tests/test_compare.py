@@ -323,7 +323,7 @@ def test_facts_show_says_what_a_fact_repeats_and_whom_it_counts_as(seeded_path):
 def test_compare_reads_each_claim_s_origin_as_fact_origins_does(db):
     """Compare takes a fact that repeats none, by a claimant who speaks for no one, as its own origin without
     asking fact_origins: for every fact, with chains and speakers in the collection, the answers agree."""
-    from facts.comparison import _origins, _subject_rows
+    from facts.comparison import _set_origins, _subject_claims
     first = _fact(db, "The ministry says 5,000", "5000", "Belarusian Ministry of Defence")
     relay = _fact(db, "An outlet says 5,000", "5000", "The Insider", source="blp-joint-exercises")
     with transaction(db):
@@ -331,8 +331,9 @@ def test_compare_reads_each_claim_s_origin_as_fact_origins_does(db):
     speakers = {a for (a,) in db.execute("SELECT actor_id FROM speaks_for")}
     assert speakers  # the seeds have speakers (Stoltenberg for NATO): both ways are asked
     for (subject,) in db.execute("SELECT DISTINCT subject FROM facts").fetchall():
-        subject, rows = _subject_rows(db, subject)
+        subject, claims, actors = _subject_claims(db, subject)
         expected = {f: (o, name) for f, o, name in db.execute(
-            f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({', '.join('?' * len(rows))})",
-            [r["id"] for r in rows])}
-        assert _origins(db, rows) == expected, subject
+            f"SELECT fact_id, origin_fact, origin FROM fact_origins WHERE fact_id IN ({', '.join('?' * len(claims))})",
+            [c.id for c in claims])}
+        _set_origins(db, claims, actors)
+        assert {c.id: (c.origin_fact, c.origin) for c in claims} == expected, subject

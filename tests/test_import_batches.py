@@ -210,7 +210,7 @@ def test_a_jsonl_file_of_facts_is_read_as_the_import_goes(db_path, tmp_path):
     finally:
         db.conn.close()
     assert (result.facts_added, result.facts_unchanged, sum(advanced)) == (7, 2, len(COLLECTION))
-    assert result.fact_ids == [1, 2, 3, 1, 4, 5, 6, 2, 7]
+    assert list(result.fact_ids) == [1, 2, 3, 1, 4, 5, 6, 2, 7]
 
 
 def schema_rows(path) -> set:
