@@ -905,13 +905,15 @@ def list_(ctx, sort, desc, limit, every, offset, fmt, style, **filters):
     import shutil
 
     from .output import write_rows
-    from .query import count_facts, list_facts
+    from .query import count_facts, list_facts, with_lists
     db = _db(ctx)
     flt = build_filter(**filters)
     screenful = fmt == "table" and limit is None and not every and sys.stdout.isatty()
     if screenful:
         limit = max(5, shutil.get_terminal_size().lines - 5)
     rows = list_facts(db, flt, sort=sort, descending=desc, limit=limit, offset=offset)
+    if fmt in ("json", "nl"):  # lists as lists; CSV keeps them as JSON text, as Datasette's CSV does
+        rows = (with_lists(r) for r in rows)
     count = write_rows(rows, fmt, style=style, columns=_fact_columns())
     if fmt == "table" and count == 0:
         say("No facts match.", err=True)

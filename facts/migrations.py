@@ -108,6 +108,12 @@ def _changes_become_events(conn: sqlite3.Connection) -> None:
                      "WHERE alias = (SELECT name FROM actors WHERE actors.id = aliases.actor_id)")
 
 
+def _full_text_found_by_other_tools(conn: sqlite3.Connection) -> None:
+    """Schema 7 declares the full-text index content="facts", as sqlite-utils and Datasette look for it:
+    the index is made again from schema.sql (and rebuilt from the facts) once the step is done."""
+    conn.execute("DROP TABLE IF EXISTS facts_fts")
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
@@ -115,6 +121,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _sources_keep_versions_and_originals,
     4: _records_get_global_ids,
     5: _changes_become_events,
+    6: _full_text_found_by_other_tools,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)
@@ -150,7 +157,9 @@ def upgrade(conn: sqlite3.Connection, path: Path, version: int, target: int, sch
                 raise FactsError(f"no upgrade from schema {step}")
             STEPS[step](conn)
         target_schema = _target(schema)
-        _reconcile(conn, target_schema)
+        for name in _reconcile(conn, target_schema):
+            if name in target_schema.full_text:  # an index made new is filled from its table
+                conn.execute(f'INSERT INTO "{name}"("{name}") VALUES (\'rebuild\')')
         _compare(conn, target_schema)
         conn.execute("INSERT INTO schema_log (version, from_version, changed_at, backup) VALUES (?, ?, ?, ?)",
                      [target, version, now, str(backup)])
@@ -196,6 +205,7 @@ class Target:
         conn.executescript(schema)
         self.rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
         self.columns = {name: _columns(conn, name) for kind, name, _ in self.rows if kind == "table"}
+        self.full_text = {name for kind, name, sql in self.rows if kind == "table" and "USING fts5" in sql}
         conn.close()
 
 
@@ -214,7 +224,9 @@ def _shadow(name: str, virtual: set[str]) -> bool:
     return any(name.startswith(v + "_") for v in virtual)
 
 
-def _reconcile(conn: sqlite3.Connection, target: Target) -> None:
+def _reconcile(conn: sqlite3.Connection, target: Target) -> list[str]:
+    """Make the file's tables, indexes, views and triggers the target's; the tables it made."""
+    made = []
     present = {(kind, name) for kind, name in conn.execute("SELECT type, name FROM sqlite_master")}
     virtual = {name for kind, name, sql in target.rows if kind == "table" and sql.startswith("CREATE VIRTUAL")}
     for kind, name in sorted(present):
@@ -223,12 +235,14 @@ def _reconcile(conn: sqlite3.Connection, target: Target) -> None:
     for kind, name, sql in target.rows:
         if kind == "table" and ("table", name) not in present and not _shadow(name, virtual):
             conn.execute(sql)
+            made.append(name)
     for kind, name, sql in target.rows:
         if kind == "index" and ("index", name) not in present:
             conn.execute(sql)
     for kind, _, sql in target.rows:
         if kind in ("view", "trigger"):
             conn.execute(sql)
+    return made
 
 
 def _compare(conn: sqlite3.Connection, target: Target) -> None:

@@ -235,6 +235,20 @@ def fts_query(text: str, prefix: bool = True) -> str:
     return " ".join(f'"{w}"*' if i == last else f'"{w}"' for i, w in enumerate(words)) or '""'
 
 
+# The columns of facts_flat that hold lists, as JSON arrays (NULL when empty).
+LIST_COLUMNS = ("about", "tags")
+
+
+def listed(value: str | None) -> list[str]:
+    """A list column's names or tags."""
+    return json.loads(value) if value else []
+
+
+def with_lists(row: dict) -> dict:
+    """A row of facts_flat with its list columns as lists: for JSON, where a list should read as one."""
+    return {**row, **{c: listed(row[c]) for c in LIST_COLUMNS if c in row}}
+
+
 def list_facts(db: sqlite_utils.Database, flt: Filter | None = None, *, sort: str = "id", descending: bool = False,
                limit: int | None = None, offset: int = 0) -> Iterator[dict]:
     """Rows of facts_flat that pass the filter, in order."""
@@ -267,7 +281,7 @@ def get_fact(db: sqlite_utils.Database, fact_id: int) -> FactDetail:
     rows = list(db.query("SELECT * FROM facts_flat WHERE id = ?", [fact_id]))
     if not rows:
         raise FactsError(f"no fact #{fact_id}")
-    fact = rows[0]
+    fact = with_lists(rows[0])
     # Where the claim comes from: what it repeats, and the actor it counts as (facts compare groups by it).
     fact["repeats"] = repeated_fact(db, fact_id)
     fact["origin_fact"], fact["origin"] = origin_of(db, fact_id)

@@ -73,7 +73,7 @@ def render_fact(detail: FactDetail) -> Group:
     elif f.get("origin") and f["origin"] != f["claimant"]:
         fields.append(("Counts as", f"{f['origin']} (the claimant speaks for it)"))
     if f["about"]:
-        fields.append(("About", f["about"]))
+        fields.append(("About", "; ".join(f["about"])))
     published = f", {format_partial(f['source_published'])}" if f["source_published"] else ""
     fields.append(("Source", f"{f['source']}: {f['source_title']} ({f['source_publisher'] or 'publisher unknown'}"
                                   f"{published})"))
@@ -88,7 +88,7 @@ def render_fact(detail: FactDetail) -> Group:
             reason += f" (superseded by fact #{f['superseded_by']})"
         fields.append(("Status", f"{f['status']}: {reason}"))
     if f["tags"]:
-        fields.append(("Tags", f["tags"]))
+        fields.append(("Tags", "; ".join(f["tags"])))
     parts.append(_fields(fields))
     if f["quote"]:
         parts.append(Text(""))

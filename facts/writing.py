@@ -395,13 +395,14 @@ def fact_record(db: sqlite_utils.Database, fact_id: int) -> dict:
         raise FactsError(f"no fact #{fact_id}")
     f = rows[0]
     from .dates import span_text
+    from .query import listed
     quantity = None
     if f["qualifier"]:
         quantity = {k: f[k] for k in ("value", "low", "high", "qualifier", "as_stated") if f[k] is not None}
     record = {
         "claim": f["claim"], "subject": f["subject"], "quantity": quantity, "unit": f["unit"],
         "date": span_text(f["date_start"], f["date_end"], f["date_precision"]), "stated_on": f["stated_on"],
-        "actor": f["claimant"], "about": f["about"].split("; ") if f["about"] else [], "source": f["source"],
+        "actor": f["claimant"], "about": listed(f["about"]), "source": f["source"],
         "quote": f["quote"], "quote_start": f["quote_start"], "confidence": f["confidence"],
         "credibility": f["credibility"], "status": f["status"], "status_reason": f["status_reason"],
         "superseded_by": f["superseded_by"], "repeats": repeated_fact(db, fact_id),

@@ -104,14 +104,14 @@ def test_edit_the_actors_a_fact_is_about(seeded_path):
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert not isinstance(app.screen, FactForm), text_of(form.query_one("#form-error"))
-        assert app.collection.fact(5).fact["about"] == "Belarus; NATO"
+        assert app.collection.fact(5).fact["about"] == ["Belarus", "NATO"]
     browse(seeded_path, scenario)
 
 
 @pytest.mark.parametrize("key, values, check", [
     ("a", {"body": "Compare with rail data"}, lambda d: d.annotations[-1]["body"] == "Compare with rail data"),
     ("t", {"tag": "checked"}, lambda d: "checked" in d.fact["tags"]),
-    ("t", {"tag": "-troop-estimate"}, lambda d: "troop-estimate" not in (d.fact["tags"] or "")),
+    ("t", {"tag": "-troop-estimate"}, lambda d: "troop-estimate" not in d.fact["tags"]),
     ("r", {"confidence": "very likely", "body": "Rail counts agree"}, lambda d: d.fact["confidence"] == 0.875),
     ("d", {"body": "Withdrawn by the author"}, lambda d: d.fact["status"] == "disputed"),
 ])

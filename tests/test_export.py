@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -335,3 +336,36 @@ def test_export_to_a_file_shows_its_progress_on_a_terminal_and_only_there(seeded
     assert code == 0 and "Exporting" not in screen  # rows going to the screen are not mixed with a bar
     piped = CliRunner().invoke(cli, ["--db", str(seeded_path), "export", "-o", str(tmp_path / "p.json")])
     assert piped.exit_code == 0 and "Exporting" not in piped.stderr
+
+
+def test_sqlite_utils_and_a_plain_datasette_find_the_full_text_index(db):
+    """Neither knows facts: they find a table's FTS index by its declaration, content="facts"."""
+    import sqlite_utils
+    table = sqlite_utils.Database(db)["facts"]
+    assert table.detect_fts() == "facts_fts"
+    assert [r["claim"] for r in table.search("porotnikov")] == [
+        r[0] for r in sqlite_utils.Database(db).execute("SELECT claim FROM facts WHERE actor_id = "
+                                                        "(SELECT actor_id FROM aliases WHERE alias = 'Porotnikov')")]
+    (found,) = datasette(db, "/facts/facts.json?_search=porotnikov&_shape=array")
+    assert [r["id"] for r in found.json()] == [r["id"] for r in table.search("porotnikov")]
+
+
+def test_lists_are_json_arrays_that_datasette_facets_and_pandas_read(db):
+    conn = sqlite3.connect(db)
+    tagged = dict(conn.execute("SELECT tag, count(*) FROM fact_tags GROUP BY tag").fetchall())
+    assert tagged  # the seeds carry tags
+    (flat,) = datasette(db, "/facts/facts_flat.json?_facet_array=tags&_facet_size=max&_size=0")
+    assert {r["value"]: r["count"] for r in flat.json()["facet_results"]["tags"]["results"]} == tagged
+    fact_id, about, tags = conn.execute("SELECT id, about, tags FROM facts_flat WHERE about LIKE '%,%' AND tags "
+                                        "IS NOT NULL LIMIT 1").fetchone()
+    assert json.loads(about) == sorted(n for (n,) in conn.execute(
+        "SELECT a.name FROM fact_about fa JOIN actors a ON a.id = fa.actor_id WHERE fa.fact_id = ?", [fact_id]))
+    assert json.loads(tags) == sorted(t for (t,) in conn.execute("SELECT tag FROM fact_tags WHERE fact_id = ?",
+                                                                  [fact_id]))
+    assert conn.execute("SELECT count(*) FROM facts_flat WHERE tags = '[]' OR about = '[]'").fetchone()[0] == 0
+    # The command line gives them as lists in JSON, and says them joined to a person.
+    listed = {f["id"]: f for f in json.loads(run(db, "list", "--json", "--all").stdout)}
+    assert (listed[fact_id]["about"], listed[fact_id]["tags"]) == (json.loads(about), json.loads(tags))
+    assert json.loads(run(db, "show", str(fact_id), "--json").stdout)["tags"] == json.loads(tags)
+    shown = run(db, "show", str(fact_id)).stdout
+    assert re.search(rf"\nAbout +{re.escape('; '.join(json.loads(about)))}\n", shown)

@@ -221,7 +221,7 @@ def test_merge_moves_facts_and_aliases_and_keeps_history(db):
     result = run(db, "actors", "merge", "Lukashenko", "Alexandr Lukashenka")
     assert result.exit_code == 0 and "1 fact and 2 aliases moved" in result.stdout
     shown = json.loads(run(db, "show", str(fact_id), "--json").stdout)
-    assert shown["claimant"] == "Alexander Lukashenko" and shown["about"] == "Alexander Lukashenko"
+    assert shown["claimant"] == "Alexander Lukashenko" and shown["about"] == ["Alexander Lukashenko"]
     assert shown["history"][0]["old"].keys() == {"actor_id"}
     listed = json.loads(run(db, "actors", "list", "--json").stdout)
     lukashenko = next(a for a in listed if a["name"] == "Alexander Lukashenko")

@@ -4,7 +4,7 @@ import pytest
 
 from facts.db import open_db
 from facts.facets import data_version, facet_counts
-from facts.query import list_facts
+from facts.query import list_facts, listed
 from facts.where import parse_where
 
 
@@ -32,9 +32,8 @@ def test_tag_facet(db):
     rows = list(list_facts(db, flt))
     expected: dict = {}
     for row in rows:
-        for tag in (row["tags"] or "").split("; "):
-            if tag:
-                expected[tag] = expected.get(tag, 0) + 1
+        for tag in listed(row["tags"]):
+            expected[tag] = expected.get(tag, 0) + 1
     assert {f.value: f.count for f in facet_counts(db, flt, "tag", limit=1000)} == expected
 
 

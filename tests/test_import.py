@@ -101,9 +101,9 @@ def test_yaml_list(db_path, tmp_path):
     assert nato["confidence"] == pytest.approx(0.675)
     assert nato["credibility"] == 2
     assert nato["claimant"] == "NATO"
-    assert nato["about"] == "Belarus"
+    assert nato["about"] == ["Belarus"]
     assert nato["source"] == "memo"
-    assert nato["tags"] == "nato; troop-estimate"
+    assert nato["tags"] == ["nato", "troop-estimate"]
     assert MEMO_TEXT[nato["quote_start"]:nato["quote_end"]] == nato["quote"]
 
     border = facts["Between 40 and 50 km of the border is fortified."]
@@ -114,7 +114,7 @@ def test_yaml_list(db_path, tmp_path):
     assert border["claimant"] == "Alexander Lukashenko"
     assert border["source"] == "memo"
     assert border["confidence"] == pytest.approx(0.4)
-    assert border["tags"] is None
+    assert border["tags"] == []
     assert border["quote"] is None
 
 
@@ -163,11 +163,11 @@ sources:
         (77, 77, 77, "exact", "drones")
     assert (fact["date_start"], fact["date_end"], fact["date_precision"]) == ("2024-05-06", "2024-05-06", "day")
     assert fact["claimant"] == "Ministry of Truth"
-    assert fact["about"] == "Minsk City"
+    assert fact["about"] == ["Minsk City"]
     assert fact["source"] == "report-1"
     assert fact["source_reliability"] == "C"
     assert fact["confidence"] == pytest.approx(0.875)
-    assert fact["tags"] == "drones"
+    assert fact["tags"] == ["drones"]
     assert (fact["quote_start"], fact["quote_end"]) == (text.index("counts 77"), text.index("counts 77") + 16)
 
     sources = json.loads(run(db, "sources", "list", "--json").stdout)
@@ -201,9 +201,9 @@ def test_json_array(db_path, tmp_path):
     assert (ministry["date_start"], ministry["date_end"], ministry["date_precision"]) == \
         ("2023-03-12", "2023-03-12", "day")
     assert ministry["claimant"] == "Alexander Lukashenko"
-    assert ministry["about"] == "Belarus; NATO"
+    assert ministry["about"] == ["Belarus", "NATO"]
     assert ministry["confidence"] == pytest.approx(0.9)
-    assert ministry["tags"] == "official"
+    assert ministry["tags"] == ["official"]
     assert ministry["quote_start"] == MEMO_TEXT.index("The ministry says")
     tanks = facts["At least 5,000 tanks."]
     assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"], tanks["unit"]) == (
@@ -251,7 +251,7 @@ def test_jsonl(db_path, tmp_path):
     assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"], tanks["unit"]) == \
         (5000, 5000, 5000, "exact", "tanks")
     assert tanks["confidence"] == pytest.approx(0.97)
-    assert tanks["tags"] == "armour"
+    assert tanks["tags"] == ["armour"]
 
 
 def test_csv_with_quantity_column_and_list_columns(db_path, tmp_path):
@@ -269,13 +269,13 @@ def test_csv_with_quantity_column_and_list_columns(db_path, tmp_path):
     nato = facts["NATO says about 30000."]
     assert (nato["value"], nato["qualifier"], nato["unit"], nato["as_stated"]) == \
         (30000, "approx", "troops", "about 30,000")
-    assert nato["about"] == "Alexander Lukashenko; Belarus"
-    assert nato["tags"] == "nato; troop-estimate"
+    assert nato["about"] == ["Alexander Lukashenko", "Belarus"]
+    assert nato["tags"] == ["nato", "troop-estimate"]
     assert nato["claimant"] == "NATO"
     assert nato["date_precision"] == "month"
     blog = facts["The blog counts 10000."]
     assert (blog["value"], blog["low"], blog["high"], blog["qualifier"]) == (10000, 10000, 10000, "exact")
-    assert blog["about"] is None and blog["tags"] is None
+    assert blog["about"] == [] and blog["tags"] == []
     assert blog["confidence"] == pytest.approx(0.6)
     assert blog["date_start"] == blog["date_end"] == "2023-03-12"
 
@@ -294,7 +294,7 @@ def test_csv_with_value_low_high_qualifier_columns(db_path, tmp_path):
     border = facts["Border fortified over 40 to 50 km."]
     assert (border["value"], border["low"], border["high"], border["qualifier"], border["unit"]) == \
         (None, 40, 50, "range", "km")
-    assert border["tags"] == "border; geo"
+    assert border["tags"] == ["border", "geo"]
     tanks = facts["At least 5000 tanks."]
     assert (tanks["value"], tanks["low"], tanks["high"], tanks["qualifier"]) == (5000, 5000, None, "at_least")
     soldiers = facts["Roughly 12500 soldiers."]
@@ -610,7 +610,7 @@ def test_create_actors_creates_the_unknown_actor(db_path, tmp_path):
     result = run(db_path, "import", "--create-actors", str(path))
     assert result.exit_code == 0, result.output
     [fact] = facts_of(db_path)
-    assert (fact["claimant"], fact["about"]) == ("Jane Newcomer", "Someone Else")
+    assert (fact["claimant"], fact["about"]) == ("Jane Newcomer", ["Someone Else"])
     names = [a["name"] for a in json.loads(run(db_path, "actors", "list", "--json").stdout)]
     assert "Jane Newcomer" in names and "Someone Else" in names
     # The summary counts the actors it created.

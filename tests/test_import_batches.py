@@ -109,7 +109,7 @@ def test_batches_write_what_one_fact_at_a_time_writes(template, tmp_path, batch_
     facts = by_claim(tmp_path / "batch-3.db")
     assert [facts[c]["id"] for c in ("One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.")] == list(range(1, 8))
     assert (facts["Six."]["status"], facts["Six."]["superseded_by"]) == ("superseded", 5)
-    assert facts["One."]["tags"] == "a; b" and facts["Four."]["tags"] == "c"
+    assert facts["One."]["tags"] == ["a", "b"] and facts["Four."]["tags"] == ["c"]
     assert [f["claim"] for f in json.loads(run(tmp_path / "batch-3.db", "list", "--json", "-q", "Seven").stdout)] == [
         "Seven."]
 
@@ -170,7 +170,7 @@ def test_jsonl_actors_sources_and_annotations_may_come_in_any_order(db_path, tmp
     assert result.exit_code == 0, result.output
     assert "Added 2 facts (0 already stored), 1 actor, 1 source, 1 annotation" in result.stdout
     later = by_claim(db_path)["Named later."]
-    assert (later["claimant"], later["source"], later["tags"]) == ("Jane Later", "later-doc", "late")
+    assert (later["claimant"], later["source"], later["tags"]) == ("Jane Later", "later-doc", ["late"])
 
 
 def test_unreadable_jsonl_lines_are_named_with_the_other_problems(db_path, tmp_path):

@@ -1,5 +1,5 @@
 """Schema upgrades: databases made by earlier versions of facts (tests/fixtures/facts-vN.sql, dumps of what
-facts at schemas 1 to 4 wrote, with a row of every kind) open in the current program with every row
+facts at schemas 1 to 6 wrote, with a row of every kind) open in the current program with every row
 kept, a backup written first, and the result identical in shape to a database made new."""
 
 import sqlite3
@@ -14,8 +14,9 @@ from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
 from facts.writing import edit_fact, fact_record
 
-OLD_VERSIONS = (1, 2, 3, 4, 5)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
-FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62, 5: 62}  # schema 4's adds facts quoting a PDF and a source of two versions
+OLD_VERSIONS = (1, 2, 3, 4, 5, 6)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
+# schema 4's adds facts quoting a PDF and a source of two versions; schema 6's a fact two analysts entered
+FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62, 5: 62, 6: 64}
 
 
 def columns_of(path: Path, tables: list[str]) -> dict[str, list[str]]:
@@ -93,13 +94,15 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
 
     db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     after = rows_of_every_table(path, columns)
     if "schema_log" in after:  # the upgrade adds its own line to the log
         after["schema_log"] = after["schema_log"][:-1]
     assert after == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM facts_fts WHERE facts_fts MATCH 'Belarus'").fetchone()[0] > 0
+    db.execute("INSERT INTO facts_fts(facts_fts, rank) VALUES ('integrity-check', 1)")  # the index is its facts
+    assert 'content="facts"' in db.execute("SELECT sql FROM sqlite_master WHERE name = 'facts_fts'").fetchone()[0]
     log = db.execute("SELECT version, from_version, backup FROM schema_log WHERE from_version IS NOT NULL "
                      "AND version = ?", [SCHEMA_VERSION]).fetchall()
     assert len(log) == 1 and log[0][:2] == (SCHEMA_VERSION, version)
@@ -259,6 +262,9 @@ HISTORIES = {"fact_history": ("fact_id", "facts"), "actor_history": ("actor_id",
              "source_history": ("source_id", "sources")}
 
 
+# Schema 6 made every change an event: the upgrades from before it are the ones that do.
+@pytest.mark.parametrize("old_template", [v for v in OLD_VERSIONS if v < 6], indirect=True,
+                         ids=[f"from-schema-{v}" for v in OLD_VERSIONS if v < 6])
 def test_an_upgrade_makes_every_change_an_event_on_its_parent(old):
     """Each change gets a uid, and its parent is the change before it on the same record (the record's own uid
     for the first): the history the file had reads as one line of changes per record."""
