@@ -1103,7 +1103,8 @@ def serve(ctx, port, host):
     meta = build_metadata(open_db(path, readonly=True), path.stem, title="facts")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(meta, f)
-    command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", f.name, "--host", host, "--port", str(port)]
+    command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", f.name, "--host", host, "--port", str(port),
+               "--setting", "suggest_facets", "off"]
     say(f"Serving {path} at http://{host}:{port}/ (ctrl+c stops)", err=True)
     server = subprocess.Popen(command)
     try:

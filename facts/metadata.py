@@ -301,10 +301,12 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
 
 _SEARCH = {"fts_table": "facts_fts", "fts_pk": "id"}
 _EXTRA: dict[str, dict[str, object]] = {
-    "facts_flat": {"facets": ["claimant", "subject", "unit", "status"], "sort": "id",
+    # Five values a facet: the table stays on the first screen.
+    "facts_flat": {"facets": ["claimant", "subject", "unit", "status", {"array": "tags"}], "facet_size": 5,
+                   "sort": "id",
                    "sortable_columns": ["id", "date_start", "claimant", "subject", "value", "confidence", "source",
                                         "status", "annotation_count"], **_SEARCH},
-    "facts": {"facets": ["subject", "unit", "status"], "sort": "id",
+    "facts": {"facets": ["subject", "unit", "status"], "facet_size": 5, "sort": "id",
               "sortable_columns": ["id", "date_start", "subject", "value", "confidence", "status"], **_SEARCH},
     "subject_spread": {"facets": ["unit"], "sortable_columns": ["subject", "claims", "lowest", "highest", "ratio"]},
     "annotations_flat": {"facets": ["kind", "author"]},
