@@ -29,3 +29,7 @@ def test_wheel_ships_schema_and_seeds(tmp_path):
     assert "facts_tui/dialog.tcss" in styles and styles <= names  # the screens' CSS_PATH files
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "facts = facts.cli:main" in entry_points and "browse = facts_tui.command:browse" in entry_points
+    assert "[datasette]\nfacts = facts.web" in entry_points  # the plugin, found by Datasette
+    web = {f"facts/web/{p.relative_to(ROOT / 'facts' / 'web')}" for p in (ROOT / "facts" / "web").rglob("*")
+           if p.is_file() and "__pycache__" not in p.parts}
+    assert {"facts/web/templates/facts_fact.html", "facts/web/static/facts.css"} <= web <= names

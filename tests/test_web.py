@@ -92,7 +92,7 @@ def test_a_source_page_marks_every_quoted_passage_and_links_it_to_its_fact(db):
     quoted = conn.execute("SELECT id, quote FROM facts WHERE source_id = ? AND quote_start IS NOT NULL",
                           [source_id]).fetchall()
     html = ok(db, f"/-/facts/facts/source/{key}")
-    for fact_id, quote in quoted:
+    for fact_id, _ in quoted:
         assert f'href="/-/facts/facts/fact/{fact_id}">#{fact_id}</a>' in html
     marked = re.sub(r"</mark><sup[^>]*>.*?</sup><mark>", "", html)  # a passage quoted twice is cut in two
     assert all(escape_html(q) in marked for _, q in quoted)
