@@ -315,6 +315,34 @@ _EXTRA: dict[str, dict[str, object]] = {
 }
 
 
+# Canned queries: what analysts ask of a collection, one link each on the database's page.
+QUERIES = {
+    "subjects_that_disagree": {
+        "title": "Subjects whose claims disagree most",
+        "description": "Subject and unit, the lowest and highest figure claimed and their ratio (claims in one "
+                       "unit with more than one figure).",
+        "sql": "SELECT subject, unit, claims, claimant_count, lowest, highest, ratio, first_date, last_date, claimants "
+               "FROM subject_spread WHERE claims > 1 AND ratio > 1 ORDER BY ratio DESC, claims DESC",
+    },
+    "claims_of_a_claimant": {
+        "title": "A claimant's claims over time",
+        "description": "Every fact a claimant made, by any name or alias it goes by, oldest first.",
+        "sql": "SELECT id, date_start, date_end, subject, value, low, high, qualifier, unit, claim, source, status "
+               "FROM facts_flat WHERE actor_id = (SELECT actor_id FROM aliases WHERE alias = :claimant) "
+               "ORDER BY date_start, id",
+    },
+    "rerated_facts": {
+        "title": "Re-rated facts",
+        "description": "Facts whose confidence was changed after they were entered: from what, to what, by whom "
+                       "and when.",
+        "sql": "SELECT h.fact_id, f.claimant, f.claim, json_extract(h.old, '$.confidence') AS was, "
+               "json_extract(h.new, '$.confidence') AS now, h.changed_by, h.changed_at FROM fact_history h "
+               "JOIN facts_flat f ON f.id = h.fact_id WHERE json_extract(h.new, '$.confidence') IS NOT NULL "
+               "ORDER BY h.changed_at DESC",
+    },
+}
+
+
 def build_metadata(db: sqlite_utils.Database, database: str, *, title: str, description: str | None = None,
                    source: str | None = None, source_url: str | None = None, license: str | None = None,
                    license_url: str | None = None) -> dict:
@@ -332,7 +360,7 @@ def build_metadata(db: sqlite_utils.Database, database: str, *, title: str, desc
     meta = {"title": title,
             "description": description or "Who claimed what number, about what, as of when, in which source, "
                                           "and how far to trust it.",
-            "databases": {database: {"tables": tables}}}
+            "databases": {database: {"tables": tables, "queries": QUERIES}}}
     for key, value in (("source", source), ("source_url", source_url), ("license", license),
                        ("license_url", license_url)):
         if value:

@@ -13,7 +13,7 @@ from datasette.plugins import pm
 from support import copy_db, run
 
 import facts.web
-from facts.display import format_quantity_unit
+from facts.display import format_confidence, format_quantity_unit
 
 if not pm.is_registered(facts.web):  # registered by its entry point once installed; in any case here
     pm.register(facts.web, "facts")
@@ -37,7 +37,7 @@ def ok(db: Path, path: str) -> str:
 def db(seed_template, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("web") / "facts.db"
     copy_db(seed_template, path)
-    assert run(path, "rate", "1", "likely", "--reason", "Matches rail counts").exit_code == 0
+    assert run(path, "rate", "1", "very likely", "--reason", "Matches rail counts").exit_code == 0
     assert run(path, "tag", "1", "rail").exit_code == 0
     return path
 
@@ -57,7 +57,8 @@ def test_the_facts_table_reads_as_an_analyst_reads_it(db):
     assert f'href="/facts/actors/{first["actor_id"]}">{first["claimant"]}</a>' in html
     assert f'href="/-/facts/facts/source/{first["source"]}">{first["source"]}</a>' in html
     assert 'href="/-/facts/facts/fact/1">1</a>' in html
-    assert "0.68 likely" in html  # the re-rated confidence, as its number and its word
+    assert format_confidence(first["confidence"]) in html  # the re-rated confidence, as its number and its word
+    assert "very likely" in format_confidence(first["confidence"])
     assert "/-/static-plugins/facts/facts.css" in html
     css = ok(db, "/-/static-plugins/facts/facts.css")
     assert "dl.column-descriptions { display: none; }" in css  # the descriptions stay in the column menus
@@ -81,7 +82,7 @@ def test_a_fact_page_has_its_quote_in_its_paragraph_and_names_linked(db):
     before = text[paragraph_start:start]
     assert f"{escape_html(before)}<mark>{escape_html(quote)}</mark>" in html
     assert f">{claimant}</a>" in html and f'href="/-/facts/facts/source/{key}"' in html
-    assert "re-rated 0.68 likely: Matches rail counts" in html and "tag rail" in html
+    assert "re-rated 0.88 very likely: Matches rail counts" in html and "tag rail" in html
     assert "Other claims on this subject" in html and f"compare?subject={subject.replace(' ', '+')}" in html
 
 
@@ -164,3 +165,22 @@ def test_the_facts_table_opens_on_a_readable_set_of_columns_and_no_suggestions(d
     assert f'href="/facts/actors/{first["actor_id"]}"' in html
     assert "Suggested facets" not in html
     assert "Suggested facets" not in ok(db, "/facts/facts?_size=3")
+
+
+def test_the_canned_queries_answer_what_analysts_ask(db):
+    from facts.db import open_db
+    from facts.metadata import QUERIES, build_metadata
+    meta = build_metadata(open_db(db, readonly=True), "facts", title="facts")
+    spread, claims, rerated, listed = pages(
+        db, "/facts/subjects_that_disagree.json?_shape=array", "/facts/claims_of_a_claimant.json?_shape=array&"
+        "claimant=lukashenka", "/facts/rerated_facts.json?_shape=array", "/facts", metadata=meta)
+    assert spread.status_code == claims.status_code == rerated.status_code == 200
+    ratios = [r["ratio"] for r in spread.json()]
+    assert ratios and ratios == sorted(ratios, reverse=True) and min(ratios) > 1
+    conn = sqlite3.connect(db)
+    assert [r["id"] for r in claims.json()] == [i for (i,) in conn.execute(
+        "SELECT id FROM facts WHERE actor_id = (SELECT id FROM actors WHERE name = 'Alexander Lukashenko') "
+        "ORDER BY date_start, id")]
+    assert [(r["fact_id"], r["was"], r["now"]) for r in rerated.json()] == [(1, 0.675, 0.875)]  # likely, very likely
+    for query in QUERIES.values():
+        assert escape_html(query["title"]) in listed.text
