@@ -52,7 +52,7 @@ def paths(path: Path) -> dict[str, str]:
     columns = "&".join(f"_col={c}" for c in DEFAULT_COLUMNS)
     return {
         "facts_flat, the columns it opens on": f"/{name}/facts_flat?{columns}",
-        "facts_flat, every column": f"/{name}/facts_flat",
+        "facts_flat, every column": f"/{name}/facts_flat?_size=100",
         "facts_flat?_facet_array=tags": f"/{name}/facts_flat?{columns}&_facet_array=tags",
         "facts_flat?_search=troops": f"/{name}/facts_flat?{columns}&_search=troops",
         "facts (the table)": f"/{name}/facts",
