@@ -25,6 +25,7 @@ from .errors import FactsError
 from .export_chunks import dumps, format_rows
 from .query import Filter
 from .vocab import EXPORT_SHAPES
+from .worker_processes import workers_available
 
 BATCH = 1_000
 
@@ -184,7 +185,7 @@ def _parallel_chunks(db: sqlite_utils.Database, select: Select, shape: str,
     from . import export_chunks
     column = select.rowid_column(db)
     file = db.execute("PRAGMA database_list").fetchone()[2]
-    workers = export_chunks.workers_available()
+    workers = workers_available()
     if column is None or not file or db.conn.in_transaction or workers < 2:
         return None
     table = "facts" if select.name == "facts_flat" else select.name

@@ -14,22 +14,16 @@ import base64
 import csv
 import io
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from .worker_processes import failed, pipe, stop
+
 CHUNK = 5_000  # rowids a task: small enough that the chunks in flight stay a few MB
 SMALLEST = 50_000  # rows below which starting workers costs more than it gives
-
-
-def workers_available() -> int:
-    try:
-        return min(len(os.sched_getaffinity(0)), 4)
-    except AttributeError:  # not on Linux
-        return min(os.cpu_count() or 1, 4)
 
 
 class _Encoder(json.JSONEncoder):
@@ -102,16 +96,16 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
             process = subprocess.Popen([sys.executable, "-m", "facts.export_chunks"], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             processes.append(process)
-            stdin = _pipe(process.stdin)
+            stdin = pipe(process.stdin)
             stdin.write(json.dumps(job).encode())
             stdin.close()
         for process in processes:
-            if _pipe(process.stdout).readline() != b"ready\n":
-                _failed(process)
+            if pipe(process.stdout).readline() != b"ready\n":
+                failed(process, "an export worker")
         if while_locked:
             while_locked()
     except BaseException:
-        _stop(processes)
+        stop(processes)
         raise
     finally:
         conn.execute("ROLLBACK")
@@ -122,37 +116,14 @@ def _in_order(count: int, processes: list[subprocess.Popen[bytes]]) -> Iterator[
     try:
         for index in range(count):
             process = processes[index % len(processes)]
-            stdout = _pipe(process.stdout)
+            stdout = pipe(process.stdout)
             line = stdout.readline().split()
             if len(line) != 2:
-                _failed(process)
+                failed(process, "an export worker")
             rows, size = int(line[0]), int(line[1])
             yield rows, stdout.read(size).decode("utf-8")
     finally:
-        _stop(processes)
-
-
-def _pipe(pipe: IO[bytes] | None) -> IO[bytes]:
-    """A worker's pipe: every worker is started with stdin, stdout and stderr piped."""
-    if pipe is None:
-        raise RuntimeError("an export worker was started without its pipes")
-    return pipe
-
-
-def _failed(process: subprocess.Popen[bytes]) -> None:
-    process.kill()
-    message = _pipe(process.stderr).read().decode("utf-8", "replace").strip().splitlines()
-    raise RuntimeError(f"an export worker failed: {message[-1] if message else 'no message'}")
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
+        stop(processes)
 
 
 def rowid_bounds(conn: sqlite3.Connection, table: str) -> tuple[int, int] | None:

@@ -17,7 +17,6 @@ fastest: (line number, natural key digest, then the fields of facts.writing.Prep
 Its pipe holds it one range ahead of the importer, so memory stays flat.
 """
 
-import os
 import pickle
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
+
+from .worker_processes import failed, pipe, stop, workers_available
 
 SMALLEST = 20_000  # facts below which starting workers costs more than it gives
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -130,11 +131,8 @@ def workers_for(facts: int, wanted: int | None) -> int:
         return wanted
     if facts < SMALLEST:
         return 0
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, 4) if cores >= 2 else 0
+    cores = workers_available()
+    return cores if cores >= 2 else 0
 
 
 def checked_lines(path: str, ranges: list[tuple[int, int, int]], names: HeldNames,
@@ -149,16 +147,16 @@ def checked_lines(path: str, ranges: list[tuple[int, int, int]], names: HeldName
             processes.append(process)
             job = pickle.dumps({"path": path, "ranges": ranges[w::workers], "names": held}, pickle.HIGHEST_PROTOCOL)
             # Written by a thread: the pipe takes it only as fast as the worker, still starting, reads it.
-            threading.Thread(target=_send, args=(_pipe(process.stdin), job), daemon=True).start()
+            threading.Thread(target=_send, args=(pipe(process.stdin), job), daemon=True).start()
         for index in range(len(ranges)):
             process = processes[index % workers]
-            stdout = _pipe(process.stdout)
+            stdout = pipe(process.stdout)
             size = stdout.readline()
             if not size.strip().isdigit():
-                _failed(process)
+                failed(process, "an import worker")
             yield from pickle.loads(stdout.read(int(size)))
     finally:
-        _stop(processes)
+        stop(processes)
 
 
 def _send(pipe: IO[bytes], data: bytes) -> None:
@@ -167,28 +165,6 @@ def _send(pipe: IO[bytes], data: bytes) -> None:
         pipe.close()
     except OSError:  # the worker is gone; reading its results says why
         pass
-
-
-def _pipe(pipe: IO[bytes] | None) -> IO[bytes]:
-    if pipe is None:
-        raise RuntimeError("an import worker was started without its pipes")
-    return pipe
-
-
-def _failed(process: subprocess.Popen[bytes]) -> None:
-    process.kill()
-    message = _pipe(process.stderr).read().decode("utf-8", "replace").strip().splitlines()
-    raise RuntimeError(f"an import worker failed: {message[-1] if message else 'no message'}")
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
 
 
 if __name__ == "__main__":
