@@ -965,7 +965,8 @@ def query(ctx, sql, params, fmt, style):
               show_default=True, help="facts-jsonl: every actor, source, fact and annotation, for facts import.")
 @click.option("-o", "--output", "path", help="Write to this file (whole or not at all) instead of stdout.")
 @click.option("--metadata", "metadata_path", help="Write Datasette's metadata.json for the database to this file.")
-@click.option("--site", "site", help="Write a static copy of what Datasette serves into this folder.")
+@click.option("--site", "site", help="Write a static site into this folder: the pages facts serve shows, in HTML, "
+                                    "with the database and its JSON and CSV files.")
 @click.option("--title", default="facts", show_default=True, help="Title in metadata.json.")
 @click.option("--license", "license_", help="License in metadata.json (e.g. CC-BY-4.0).")
 @click.option("--license-url", help="License URL in metadata.json.")
@@ -978,7 +979,8 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
     """Write a table or view (default facts_flat), or the facts that filters keep, as Datasette serves them.
 
     With --metadata, write metadata.json for `datasette DB -m metadata.json`; with --site DIR, a static
-    copy laid out by Datasette's URLs: DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json.
+    site readable from any host or from disk: DIR/index.html, the facts table with a search, a page for
+    each fact, source, actor and subject, and DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json.
     """
     from .db import open_db
     from .export import export, output, write_site
@@ -1015,8 +1017,10 @@ def export_(ctx, name, shape, nl, as_csv, fmt, path, metadata_path, site, title,
             with output(metadata_path) as out:
                 out.write(json.dumps(meta(), indent=2, ensure_ascii=False) + "\n")
         if site:
-            count = write_site(db, Path(ctx.obj["db"]), Path(site), meta())
-            say(f"Wrote {site}: {count} tables and views", err=True)
+            with _progress(None, "Writing pages") as bar:
+                count = write_site(db, Path(ctx.obj["db"]), Path(site), meta(), progress=bar.update)
+            say(f"Wrote {site}: {count} tables and views, and their pages (open {Path(site) / 'index.html'})",
+                err=True)
         return
     # On a terminal, a bar on stderr while rows go to a file (not while they go to the screen).
     with output(path) as out, _progress(None, "Exporting", shown=bool(path) or not sys.stdout.isatty()) as bar:

@@ -20,7 +20,7 @@ import sqlite_utils
 from . import migrations
 from .errors import BUSY_SECONDS, FactsError, environment_fault
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = BUSY_SECONDS * 1000
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -160,7 +160,8 @@ def format_candidate(candidate: dict) -> str:
     if c["kind"] == "quantity":
         return f"{format_quantity_unit(c)} ({c['qualifier']})"
     if c["kind"] == "date":
-        assumed = " (year assumed)" if c.get("year_inferred") else ""
+        assumed = " (year assumed)" if c.get("year_inferred") else \
+            f" (inferred from the publication date, {c['resolved_from']})" if c.get("resolved_from") else ""
         return format_span(c["date_start"], c["date_end"], c["precision"]) + assumed
     return f"{c['actor']}" + (f" ({c['verb']})" if c.get("verb") else "")
 

@@ -225,8 +225,11 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple]:
         yield from batch
 
 
-def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata: dict) -> int:
-    """A static copy of what Datasette serves: DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json."""
+def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata: dict,
+               progress: Callable[[int, int | None], None] | None = None) -> int:
+    """A static copy of what Datasette serves, DIR/<db>.db, DIR/<db>/<table>.json and .csv, DIR/metadata.json,
+    and the published pages in HTML (facts/site.py)."""
+    from .site import FOLDERS, check_folder, write_pages
     database = db_path.stem
     if folder.exists() and not folder.is_dir():
         raise FactsError(f"{folder}: not a folder")
@@ -241,8 +244,9 @@ def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata:
     if foreign:
         raise FactsError(f"{folder}: holds {foreign[0]}, which facts export --site did not write there; "
                          f"choose an empty folder")
+    check_folder(folder, written_before)
     (folder / database).mkdir(parents=True, exist_ok=True)
-    (folder / SITE_LIST).write_text("\n".join(sorted(set(names) | written_before)) + "\n", encoding="utf-8")
+    _list_site_files(folder, set(names) | set(FOLDERS) | written_before)
     # The database itself, copied whole (the backup API gives a consistent copy) and renamed into place.
     fd, temp = tempfile.mkstemp(prefix=f".{copy.name}.", dir=folder)
     os.close(fd)
@@ -262,10 +266,16 @@ def write_site(db: sqlite_utils.Database, db_path: Path, folder: Path, metadata:
             export(db, name, out, shape="csv", database=database)
     with output(str(folder / "metadata.json")) as out:
         out.write(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    pages = write_pages(db, folder, database, metadata, tables + views, progress)
+    _list_site_files(folder, set(names) | set(pages) | written_before)
     return len(tables) + len(views)
 
 
 SITE_LIST = ".facts-site"  # the files a site folder holds that facts wrote, so a new run may replace them
+
+
+def _list_site_files(folder: Path, names: set[str]) -> None:
+    (folder / SITE_LIST).write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
 
 
 def _site_files(folder: Path) -> set[str]:

@@ -114,6 +114,11 @@ def _full_text_found_by_other_tools(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS facts_fts")
 
 
+def _spread_within_periods(conn: sqlite3.Connection) -> None:
+    """Schema 8 compares figures within periods in subject_spread, read through a new index: both come from
+    schema.sql once the step is done; no data moves."""
+
+
 # STEPS[n] turns a schema-n database's data into schema n+1's, inside the upgrade's transaction.
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _nothing_to_move,
@@ -122,6 +127,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _records_get_global_ids,
     5: _changes_become_events,
     6: _full_text_found_by_other_tools,
+    7: _spread_within_periods,
 }
 
 _NAME = re.compile(r"^CREATE (?:VIRTUAL )?TABLE (\w+)", re.MULTILINE)

@@ -1,5 +1,5 @@
 """Schema upgrades: databases made by earlier versions of facts (tests/fixtures/facts-vN.sql, dumps of what
-facts at schemas 1 to 6 wrote, with a row of every kind) open in the current program with every row
+facts at schemas 1 to 7 wrote, with a row of every kind) open in the current program with every row
 kept, a backup written first, and the result identical in shape to a database made new."""
 
 import sqlite3
@@ -14,9 +14,9 @@ from facts.db import SCHEMA_VERSION, open_db
 from facts.errors import FactsError
 from facts.writing import edit_fact, fact_record
 
-OLD_VERSIONS = (1, 2, 3, 4, 5, 6)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
+OLD_VERSIONS = (1, 2, 3, 4, 5, 6, 7)  # tests/fixtures/facts-vN.sql: a database as facts at schema N wrote it
 # schema 4's adds facts quoting a PDF and a source of two versions; schema 6's a fact two analysts entered
-FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62, 5: 62, 6: 64}
+FACT_COUNTS = {1: 58, 2: 58, 3: 58, 4: 62, 5: 62, 6: 64, 7: 64}
 
 
 def columns_of(path: Path, tables: list[str]) -> dict[str, list[str]]:
@@ -94,7 +94,7 @@ def test_upgrade_keeps_every_row_and_writes_a_backup_first(old, capsys):
 
     db = open_db(path)
 
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     after = rows_of_every_table(path, columns)
     if "schema_log" in after:  # the upgrade adds its own line to the log
         after["schema_log"] = after["schema_log"][:-1]

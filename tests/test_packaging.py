@@ -32,4 +32,6 @@ def test_wheel_ships_schema_and_seeds(tmp_path):
     assert "[datasette]\nfacts = facts.web" in entry_points  # the plugin, found by Datasette
     web = {f"facts/web/{p.relative_to(ROOT / 'facts' / 'web')}" for p in (ROOT / "facts" / "web").rglob("*")
            if p.is_file() and "__pycache__" not in p.parts}
-    assert {"facts/web/templates/facts_fact.html", "facts/web/static/facts.css"} <= web <= names
+    shared = {"facts/web/templates/facts_fact.html", "facts/web/templates/facts_site_base.html",
+              "facts/web/static/facts.css", "facts/web/static/datasette.css", "facts/web/static/search.js"}
+    assert shared <= web <= names

@@ -1,8 +1,8 @@
 """The views of schema.sql against the same figures worked out in Python from the rows they read.
 
-subject_spread lost its correlated subquery (one scan of the facts per subject and unit) for a join and
-two aggregates; these tests hold it to what the view always meant: one row per subject and unit (NULL
-units together) of the facts with a figure, and the claimants' distinct names sorted by name."""
+subject_spread: one row per subject, unit (NULL units together) and period (the calendar year a claim
+holds for, or its span of years) where two or more claims with a figure differ, the claimants' distinct
+names sorted by name; read in the order of the facts_spread index, which must match the view's period."""
 
 import datetime
 import json
@@ -23,30 +23,8 @@ NAMES = [
 ]
 SUBJECTS = [f"Subject {i:02d}" for i in range(10)] + ["subject 00", "Only qualitative claims"]
 UNITS = ["troops", "tanks", "km", None]
-COLUMNS = ["subject", "unit", "claims", "claimant_count", "lowest", "highest", "ratio", "first_date",
+COLUMNS = ["subject", "unit", "period", "claims", "claimant_count", "lowest", "highest", "ratio", "first_date",
            "last_date", "claimants"]
-
-# The view as it was before the rewrite (schema 5), kept to show the two agree (its list of claimants
-# written as schema 7 writes it, a JSON array).
-OLD_SUBJECT_SPREAD = """
-SELECT
-    f.subject,
-    f.unit,
-    count(*) AS claims,
-    count(DISTINCT f.actor_id) AS claimant_count,
-    min(coalesce(f.low, f.value)) AS lowest,
-    max(coalesce(f.high, f.value)) AS highest,
-    round(max(coalesce(f.high, f.value)) / nullif(min(coalesce(f.low, f.value)), 0), 2) AS ratio,
-    min(f.date_start) AS first_date,
-    max(f.date_end) AS last_date,
-    (SELECT json_group_array(name) FROM (
-        SELECT DISTINCT a.name FROM facts f2 JOIN actors a ON a.id = f2.actor_id
-        WHERE f2.subject = f.subject AND f2.unit IS f.unit AND f2.qualifier IS NOT NULL
-        ORDER BY a.name)) AS claimants
-FROM facts f
-WHERE f.qualifier IS NOT NULL
-GROUP BY f.subject, f.unit
-"""
 
 
 def quantity(rng: random.Random) -> tuple:
@@ -89,8 +67,8 @@ def build(path: Path, seed: int) -> list[dict]:
         # Each subject has a usual unit; some claims give the figure in another one, or in none.
         usual = UNITS[SUBJECTS.index(subject) % len(UNITS)]
         unit = None if qualifier is None else (usual if rng.random() < 0.7 else rng.choice(UNITS))
-        start = datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randrange(3650))
-        end = start + datetime.timedelta(days=rng.choice([0, 0, 3, 40]))
+        start = datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randrange(1460))
+        end = start + datetime.timedelta(days=rng.choice([0, 0, 3, 40, 400, 1500]))
         row = dict(id=i, claim=f"Claim number {i}.", subject=subject, value=value, low=low, high=high, unit=unit,
                    qualifier=qualifier, date_start=start.isoformat(), date_end=end.isoformat(),
                    actor_id=actor_id, confidence=0.5)
@@ -107,11 +85,16 @@ def nocase(name: str) -> str:
     return name.translate({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 
 
+def period(row: dict) -> str:
+    start, end = row["date_start"][:4], row["date_end"][:4]
+    return start if start == end else f"{start}–{end}"
+
+
 def expected_spread(rows: list[dict]) -> dict:
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         if r["qualifier"] is not None:
-            groups.setdefault((r["subject"], r["unit"]), []).append(r)
+            groups.setdefault((r["subject"], r["unit"], period(r)), []).append(r)
     out = {}
     for key, members in groups.items():
         lows = [r["low"] if r["low"] is not None else r["value"] for r in members]
@@ -121,6 +104,7 @@ def expected_spread(rows: list[dict]) -> dict:
         out[key] = {
             "subject": key[0],
             "unit": key[1],
+            "period": key[2],
             "claims": len(members),
             "claimant_count": len({r["actor_id"] for r in members}),
             "lowest": lowest,
@@ -132,7 +116,8 @@ def expected_spread(rows: list[dict]) -> dict:
             "claimants": json.dumps(sorted({r["name"] for r in members}, key=nocase), ensure_ascii=False,
                                     separators=(",", ":")),
         }
-    return out
+    return {key: e for key, e in out.items()
+            if e["claims"] > 1 and e["lowest"] is not None and e["highest"] is not None and e["highest"] > e["lowest"]}
 
 
 @pytest.fixture(scope="module", params=[1, 2, 3])
@@ -168,8 +153,8 @@ def test_subject_spread_is_the_python_computation(collection):
     for e in expected.values():
         if e["ratio"] is not None:
             e["ratio"] = conn.execute("SELECT round(?, 2)", [e["ratio"]]).fetchone()[0]
-    assert len(got) == len(expected)  # one row per subject and unit, NULL units in one row
-    by_key = {(g["subject"], g["unit"]): g for g in got}
+    assert len(got) == len(expected)  # one row per subject, unit and period, NULL units in one row
+    by_key = {(g["subject"], g["unit"], g["period"]): g for g in got}
     assert set(by_key) == set(expected)
     for key, e in expected.items():
         assert by_key[key] == e, key
@@ -181,9 +166,39 @@ def test_subject_spread_is_the_python_computation(collection):
             f"SELECT name FROM actors WHERE name IN ({', '.join('?' * len(names))}) ORDER BY name", names)]
 
 
-def test_subject_spread_agrees_with_the_correlated_subquery_it_replaced(collection):
+def test_the_collection_has_spans_of_years_and_lone_claims(collection):
+    conn, rows = collection
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["qualifier"] is not None:
+            groups.setdefault((r["subject"], r["unit"], period(r)), []).append(r)
+    shown = {(s, u, p) for s, u, p in conn.execute("SELECT subject, unit, period FROM subject_spread")}
+    assert any("–" in p for _, _, p in shown)  # spans of years are periods of their own
+    assert any(len(g) == 1 for g in groups.values())  # a lone claim: nothing to compare
+
+
+def test_a_year_is_not_set_against_a_span_of_years(tmp_path):
+    db = open_db(tmp_path / "f.db", create=True)
+    conn = db.conn
+    conn.execute("INSERT INTO actors (id, name) VALUES (1, 'Ministry'), (2, 'Institute')")
+    conn.execute("INSERT INTO sources (id, key, title) VALUES (1, 'memo', 'A memo')")
+    facts = [(1, "2020-01-01", "2020-12-31", "year", 1, 30000), (2, "2020-03-01", "2020-03-01", "day", 2, 45000),
+             (3, "1992-01-01", "2021-12-31", "year", 1, 2000), (4, "1992-01-01", "2021-12-31", "year", 2, 2000),
+             (5, "2021-01-01", "2021-12-31", "year", 1, 9000), (6, "2021-06-01", "2021-06-30", "month", 2, 9000)]
+    for i, start, end, precision, actor, value in facts:
+        conn.execute("INSERT INTO facts (id, claim, subject, value, low, high, unit, qualifier, date_start, date_end, "
+                     "date_precision, actor_id, source_id, confidence) VALUES (?, ?, 'Troops in Belarus', ?, ?, ?, "
+                     "'troops', 'exact', ?, ?, ?, ?, 1, 0.5)", [i, f"Claim {i}", value, value, value, start, end,
+                                                                   precision, actor])
+    conn.commit()
+    rows = conn.execute("SELECT period, claims, lowest, highest, ratio, claimants FROM subject_spread").fetchall()
+    # 2020: two figures that differ; 1992-2021: two that agree; 2021: two that agree. Only 2020 is shown.
+    assert rows == [("2020", 2, 30000.0, 45000.0, 1.5, '["Institute","Ministry"]')]
+
+
+def test_subject_spread_is_read_from_its_index_alone(collection):
+    """The view's period and facts_spread's expression must be written the same, or every row is sorted."""
     conn, _ = collection
-    new = conn.execute("SELECT * FROM subject_spread ORDER BY subject, unit").fetchall()
-    old = conn.execute(f"SELECT * FROM ({OLD_SUBJECT_SPREAD}) ORDER BY subject, unit").fetchall()
-    assert new == old
-    assert len(new) > 20
+    plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM subject_spread"))
+    assert "COVERING INDEX facts_spread" in plan
+    assert "TEMP B-TREE FOR GROUP BY" not in plan

@@ -5,9 +5,11 @@ Each page's rendered DOM (`--dump-dom`) is checked, and a screenshot of it writt
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -65,6 +67,10 @@ PAGES = {  # name: path, what the rendered page must hold
                                                          'href="/-/facts/facts/fact/43"']),
     "compare": ("/-/facts/facts/compare?subject=Russian+troops+in+Belarus&unit=troops",
                 ["Estimate: 20,000 (10,000–30,000)", "<svg", "When each claim holds"]),
+    "actor": ("/-/facts/facts/actor/1", ["<h1>Alexander Lukashenko</h1>", "Also called",
+                                         'href="/-/facts/facts/fact/37"']),
+    "disagreements": ("/facts/subject_spread", ['compare?subject=Russian+troops+in+Belarus&amp;unit=troops">Russian '
+                                                "troops in Belarus</a>", "Andrey Porotnikov; Jens Stoltenberg"]),
 }
 
 
@@ -82,3 +88,41 @@ def test_a_published_page_renders_in_a_real_browser(site, name):
     shot.unlink(missing_ok=True)
     taken = browse(site + path, f"--screenshot={shot}")
     assert taken.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000, taken.stderr[-500:]
+
+
+@pytest.fixture(scope="module")
+def static_site(seed_template, tmp_path_factory) -> Path:
+    """facts export --site of the seeds, one fact's claim carrying markup the search must not obey."""
+    db = tmp_path_factory.mktemp("static") / "facts.db"
+    copy_db(seed_template, db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE facts SET claim = claim || ' <img src=x onerror=alert(1)>' WHERE id = 58")
+    conn.commit()
+    conn.close()
+    folder = db.parent / "published" / "site"
+    done = subprocess.run(facts_command() + ["--db", str(db), "export", "--site", str(folder)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_the_static_sites_search_runs_from_a_file(static_site):
+    conn = sqlite3.connect(static_site / "facts.db")
+    wanted = sorted(i for (i,) in conn.execute(
+        "SELECT id FROM facts_flat WHERE lower(claim || ' ' || subject || ' ' || claimant || ' ' || source || ' ' || "
+        "coalesce(tags, '')) LIKE '%lukashenko%' AND lower(claim || subject) LIKE '%belarus%'"))
+    url = (static_site / "facts.html").as_uri() + "?q=Lukashenko+belarus"
+    dom = browse(url, "--dump-dom", "--virtual-time-budget=5000")
+    if dom.returncode != 0 or "<html" not in dom.stdout:
+        pytest.fail(f"Chromium could not render {url}: {dom.stderr.strip()[-500:]}")
+    shown = sorted(int(i) for i in re.findall(r'<td class="col-fact"><a href="fact/(\d+)\.html">', dom.stdout))
+    assert wanted and shown == wanted
+    assert f"{len(wanted)} facts match." in dom.stdout
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom.stdout and "<img src=" not in dom.stdout  # read as text
+    SHOTS.mkdir(exist_ok=True)
+    for name, page in (("site-search", url), ("site-fact", (static_site / "fact" / "1.html").as_uri()),
+                       ("site-index", (static_site / "index.html").as_uri())):
+        shot = SHOTS / f"{name}.png"
+        shot.unlink(missing_ok=True)
+        taken = browse(page, f"--screenshot={shot}", "--virtual-time-budget=5000")
+        assert taken.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000, taken.stderr[-500:]

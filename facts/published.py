@@ -1,8 +1,10 @@
-"""What the published pages show, read from a facts database: plain data for the templates, no HTML.
+"""What the published pages show (the Datasette plugin's and the static site's), read from a facts
+database: plain data for the templates, no HTML.
 
 A fact: every field as an analyst reads it, the quote inside its paragraph, annotations and history in
 words, what it repeats and what repeats it, other claims on its subject. A source: its metadata and its
-text cut into passages, each quoted one linked to its facts. A subject: the comparison of its claims.
+text cut into passages, each quoted one linked to its facts. A subject: the comparison of its claims. An
+actor: its names, whom it speaks for, its claims. A row of the facts table: its cells as they read.
 """
 
 import itertools
@@ -11,20 +13,21 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from ..comparison import compare
-from ..display import (
+from .comparison import compare
+from .display import (
     format_confidence,
     format_date,
     format_partial,
     format_quantity_unit,
+    format_status,
     format_timestamp,
 )
-from ..errors import FactsError
-from ..query import get_fact
-from ..quotes import paragraph_around
-from ..showing import describe_annotation, describe_change
-from ..sources import cited_quotes
-from ..vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
+from .errors import FactsError
+from .query import get_fact
+from .quotes import paragraph_around
+from .showing import describe_annotation, describe_change
+from .sources import cited_quotes
+from .vocab import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS
 
 
 @dataclass
@@ -170,9 +173,9 @@ class ComparePage:
 def compare_page(db: sqlite_utils.Database, subject: str, unit: str | None) -> ComparePage:
     """A subject's claims compared as `facts compare` does: by period and independent origin, the combined
     estimate with its rule, and the chart as SVG."""
-    from ..charts import comparison_svg, estimate_text
-    from ..display import format_period, plural
-    from ..showing import comparison_notes, format_origin_figure, origin_voices
+    from .charts import comparison_svg, estimate_text
+    from .display import format_period, plural
+    from .showing import comparison_notes, format_origin_figure, origin_voices
     comparison = compare(db, subject, unit)
     periods = []
     for period in comparison.periods:
@@ -186,3 +189,70 @@ def compare_page(db: sqlite_utils.Database, subject: str, unit: str | None) -> C
             rows, estimate_text(period.estimate) or "none", period.estimate.rule))
     return ComparePage(comparison.subject, comparison.unit, [n.plain for n in comparison_notes(comparison)], periods,
                        comparison_svg(comparison))
+
+
+@dataclass
+class ActorPage:
+    id: int
+    name: str
+    fields: list[tuple[str, list[Link]]]
+    claims: list[tuple[Link, Link, str, str]]  # fact, subject, figure, date
+    total: int  # claims in all; `claims` holds the first of them
+
+
+def actor_page(db: sqlite_utils.Database, actor_id: int, shown: int = 500) -> ActorPage:
+    """An actor: its kind, names and whom it speaks for, and its claims, newest first."""
+    row = db.execute("SELECT name, kind, description FROM actors WHERE id = ?", [actor_id]).fetchone()
+    if row is None:
+        raise FactsError(f"no actor #{actor_id}")
+    name, kind, description = row
+    fields: list[tuple[str, list[Link]]] = [("Kind", [Link(kind)])]
+    if description:
+        fields.append(("Description", [Link(description)]))
+    aliases = [a for (a,) in db.execute("SELECT alias FROM aliases WHERE actor_id = ? AND alias <> ? ORDER BY alias",
+                                        [actor_id, name])]
+    if aliases:
+        fields.append(("Also called", [Link(a) for a in aliases]))
+    for label, sql in (("Speaks for", "SELECT o.id, o.name, sf.date_start, sf.date_end FROM speaks_for sf "
+                                      "JOIN actors o ON o.id = sf.organization_id WHERE sf.actor_id = ? "
+                                      "ORDER BY sf.id"),
+                       ("Spoken for by", "SELECT p.id, p.name, sf.date_start, sf.date_end FROM speaks_for sf "
+                                         "JOIN actors p ON p.id = sf.actor_id WHERE sf.organization_id = ? "
+                                         "ORDER BY sf.id")):
+        links = [Link(other + _between(start, end), "actor", other_id)
+                 for other_id, other, start, end in db.execute(sql, [actor_id])]
+        if links:
+            fields.append((label, links))
+    total = db.execute("SELECT count(*) FROM facts WHERE actor_id = ?", [actor_id]).fetchone()[0]
+    claims = [(Link(f"#{r['id']}", "fact", r["id"]), Link(r["subject"], "compare", r["subject"], r["unit"]),
+               format_quantity_unit(r) if r["qualifier"] else "", format_date(r))
+              for r in db.query("SELECT id, subject, value, low, high, unit, qualifier, date_start, date_end, "
+                                "date_precision FROM facts WHERE actor_id = ? ORDER BY date_start DESC, id DESC "
+                                "LIMIT ?", [actor_id, shown])]
+    return ActorPage(actor_id, name, fields, claims, total)
+
+
+def _between(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f" ({format_partial(start)} to {format_partial(end)})"
+    if start:
+        return f" (from {format_partial(start)})"
+    return f" (until {format_partial(end)})" if end else ""
+
+
+# The facts table as it opens: a fact as one reads it (Datasette's facts_flat shows these columns first too).
+TABLE_COLUMNS = ("id", "claim", "subject", "value", "date_start", "claimant", "source", "confidence", "status",
+                 "tags")
+TABLE_HEADINGS = ("fact", "claim", "subject", "figure", "date", "claimant", "source", "confidence", "status", "tags")
+TABLE_READS = ("id, claim, subject, value, low, high, unit, qualifier, date_start, date_end, date_precision, "
+               "claimant, actor_id, source, confidence, status, status_reason, tags")
+
+
+def table_cells(row: dict) -> list[Link]:
+    """A facts_flat row (TABLE_READS) as its cells read, in TABLE_COLUMNS' order."""
+    tags = json.loads(row["tags"]) if row["tags"] else []
+    return [Link(str(row["id"]), "fact", row["id"]), Link(row["claim"]),
+            Link(row["subject"], "compare", row["subject"], row["unit"]),
+            Link(format_quantity_unit(row) if row["qualifier"] else ""), Link(format_date(row)),
+            Link(row["claimant"], "actor", row["actor_id"]), Link(row["source"], "source", row["source"]),
+            Link(format_confidence(row["confidence"])), Link(format_status(row)), Link("; ".join(tags))]
