@@ -12,7 +12,16 @@ import yaml
 
 from .dates import span_text
 from .errors import FactsError
-from .extract import Candidate, extract, likely_claimant, speakers
+from .extract import (
+    Candidate,
+    Sentence,
+    extract,
+    figure_claimant,
+    figure_date,
+    likely_claimant,
+    sentences,
+    speakers,
+)
 from .files import read_file
 from .numbers import TRAILING_PHRASES, parse_quantity
 from .sources import get_source
@@ -25,6 +34,7 @@ class Document:
     source_id: int | None
     text: str
     published: str | None
+    publisher: str | None = None  # proposed as the claimant of a figure the text attributes to no one
 
 
 def load_document(db: sqlite_utils.Database | None, target: str, published: str | None = None) -> Document:
@@ -49,15 +59,16 @@ def load_document(db: sqlite_utils.Database | None, target: str, published: str 
         raise
     if not source["text"]:
         raise FactsError(f"source '{source['key']}' has no stored text")
-    return Document(source["key"], source["id"], source["text"], published or source["published"])
+    return Document(source["key"], source["id"], source["text"], published or source["published"],
+                    source["publisher"])
 
 
 def known_aliases(db: sqlite_utils.Database | None) -> dict[str, str]:
-    """casefolded alias -> canonical actor name."""
+    """Alias as written -> canonical actor name."""
     if db is None:
         return {}
-    return {alias.casefold(): name for alias, name in db.execute(
-        "SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id")}
+    return dict(db.execute(
+        "SELECT aliases.alias, actors.name FROM aliases JOIN actors ON actors.id = aliases.actor_id"))
 
 
 def candidates(db: sqlite_utils.Database | None, doc: Document, *, kinds: tuple[str, ...] = CANDIDATE_KINDS,
@@ -141,6 +152,8 @@ class Draft:
     actors: list[str] = field(default_factory=list)  # known actors the sentence names: suggestions
     new_actors: list[str] = field(default_factory=list)  # speakers the text names that are not actors yet
     date_assumed: bool = False  # the date is the publication's: the sentence gives none
+    date_resolved: bool = False  # the date is read from words relative to the publication date ("on Monday")
+    claimant_assumed: bool = False  # the claimant is the publisher: the text attributes the figure to no one
 
 
 QUOTE_MAX = 300  # characters: a longer sentence is cut to the clause holding the figure
@@ -150,15 +163,23 @@ _QUOTE_MARKS = "\"“”„«»"
 
 def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
     """A fact from a quantity candidate, filled from the text: the quote is the sentence (or clause)
-    holding the figure, the quantity the text's own words, the unit the counted noun, the date the one
-    the sentence gives (else the publication date, marked assumed), the claimant only when an
-    attribution ties one to the figure."""
+    holding the figure, the quantity the text's own words, the unit the counted noun, the date the
+    sentence gives for it (else the publication date, marked assumed), the claimant an attribution ties
+    to it (in its sentence or the next), else the publisher when the text names no speaker."""
     sentence = [c for c in found if c.sentence_start == q.sentence_start]
     quote_start, quote = _clause(q.sentence, q.start - q.sentence_start, q.end - q.sentence_start)
-    dates = sorted((d for d in sentence if d.kind == "date"), key=lambda d: abs(d.start - q.start))
-    date, assumed = (_date_text(dates[0]), False) if dates else (doc.published or DECIDE, bool(doc.published))
-    claimant = likely_claimant(found, q.sentence, q.sentence_start)
+    held = figure_date(found, q, doc.text)
+    date, assumed = (_date_text(held), False) if held else (doc.published or DECIDE, bool(doc.published))
+    after = q.sentence_start + len(q.sentence)
+    following = next((Sentence(after + n.start, after + n.end, n.text)
+                      for n in sentences(doc.text[after:after + 600])), None)
+    claimant = figure_claimant(found, q, following, doc.text)
     known = _known_speakers(found, q.sentence_start)
+    new_speakers = [n for n in speakers(q.sentence) if n.casefold() not in known]
+    # The publisher speaks for a figure the text gives no speaker for (not for one of a speaker it names but
+    # the collection does not know yet: that is the person's to decide).
+    by_publisher = claimant is None and not new_speakers and bool(doc.publisher)
+    claimant = claimant or (doc.publisher if by_publisher else None)
     record = {
         "claim": _claim(q.sentence),
         "subject": DECIDE,
@@ -172,8 +193,8 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
         "confidence": DECIDE,
     }
     names = [c.actor for c in sentence if c.kind == "claimant" and c.actor]
-    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(names)),
-                 [n for n in speakers(q.sentence) if n.casefold() not in known], assumed)
+    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(names)), new_speakers, assumed,
+                 date_resolved=bool(held and held.resolved_from), claimant_assumed=by_publisher)
 
 
 def _known_speakers(found: list[Candidate], sentence_start: int) -> set[str]:
@@ -256,15 +277,36 @@ def counted_noun(unit: str) -> str:
 
 def draft(doc: Document, found: list[Candidate]) -> dict:
     """A draft fact file: one fact per quantity candidate, filled where known, DECIDE where not."""
-    return {"facts": [draft_fact(doc, q, found).record for q in found if q.kind == "quantity"]}
+    return {"facts": [d.record for d in drafts(doc, found)]}
+
+
+def drafts(doc: Document, found: list[Candidate]) -> list[Draft]:
+    return [draft_fact(doc, q, found) for q in found if q.kind == "quantity"]
 
 
 def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
-    data = draft(doc, found)
+    """The draft file: each fact with a comment above it where a field was not read from its own words."""
+    made = drafts(doc, found)
     out.write(f"# Draft facts from {doc.key or 'a text file'}: edit every {DECIDE}, check the rest, delete what\n"
               f"# is not a fact, then: facts import THIS_FILE\n")
-    yaml.safe_dump(data, out, sort_keys=False, allow_unicode=True, width=100)
-    return len(data["facts"])
+    out.write("facts:\n" if made else "facts: []\n")
+    for d in made:
+        for note in draft_notes(d):
+            out.write(f"# {note}\n")
+        yaml.safe_dump([d.record], out, sort_keys=False, allow_unicode=True, width=100)
+    return len(made)
+
+
+def draft_notes(d: Draft) -> list[str]:
+    """What a person should check first in a draft: fields the text did not state outright."""
+    notes = []
+    if d.date_assumed:
+        notes.append("date: the publication's (the sentence gives none)")
+    elif d.date_resolved:
+        notes.append("date: read from words relative to the publication date (inferred)")
+    if d.claimant_assumed:
+        notes.append("actor: the publisher (the text attributes the figure to no one)")
+    return notes
 
 
 def draft_from_passage(db: sqlite_utils.Database, key: str, start: int, end: int) -> Draft:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .numbers import (
@@ -37,10 +38,20 @@ class Sentence:
     text: str
 
 
+# A full stop that ends an abbreviation, not a sentence: "Feb. 14", "Lt. Gen. Petrov", "the U.S. Army".
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Gov|Sen|Rep|Prof|Rev|St|No|Nos|Vol)"
+                           r"|\b(?:[A-Z]\.){1,3}[A-Z])\.$")
+_MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+
+
 def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
+        if "\n" not in m.group(0) and (_ABBREVIATION.search(text, max(0, m.start() - 8), m.start()) or (
+                _MONTH_ABBREVIATION.search(text, max(0, m.start() - 6), m.start())
+                and text[m.end():m.end() + 1].isdigit())):
+            continue
         _add_sentence(out, text, pos, m.start())
         pos = m.end()
     _add_sentence(out, text, pos, len(text))
@@ -78,6 +89,7 @@ class Candidate:
     date_end: str | None = None
     precision: str | None = None
     year_inferred: bool | None = None
+    resolved_from: str | None = None  # the publication date a relative date ("on Monday") was read from
     # claimants
     actor: str | None = None
     verb: str | None = None
@@ -90,12 +102,12 @@ class Candidate:
 # --- numbers ------------------------------------------------------------------------------
 
 _WORDS = "|".join(re.escape(w) for w in NUMBER_WORDS if w not in ("a dozen",))
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = r"\d+,\d{1,2}(?=\s?%)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # a comma decimal only before %
 _SCALE = r"(?:\s+(?:hundred|thousand|million|billion)\b|(?<=\d)(?:k|m|bn)\b)"
 _ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
 _NUMBER = re.compile(
-    rf"(?<![\w.\-/”’\"')\]])(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
-    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
+    rf"(?<![\w.\-/”’')\]])(?<!\d:)(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
+    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi|-magnitude)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
     re.IGNORECASE)
 
 UNITS = {
@@ -104,15 +116,50 @@ UNITS = {
     "times", "regiments", "battalions", "brigades", "divisions", "units", "fighters", "jets", "aircraft", "planes",
     "helicopters", "tanks", "vehicles", "trains", "missiles", "systems", "airfields", "ranges", "bases", "cases",
     "percent", "%", "prisoners", "casualties", "refugees", "drones", "ships", "guns", "launchers", "weapons",
+    # plurals without an s
+    "children", "women", "police", "staff", "livestock", "cattle", "sheep", "youth", "others",
 }
-_UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "percent": "%", "per cent": "%"}
+_UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "percent": "%", "per cent": "%", "others": "people",
+                "dollars": "USD", "euros": "EUR", "roubles": "RUB", "rubles": "RUB", "hryvnias": "UAH"}
+# What a number counts when a verb says it instead of a noun: "410 killed", "8,250 were injured", "four dead",
+# "2,104,311 of them voted".
+_COUNTED_BY_VERB = {"killed": "people", "injured": "people", "wounded": "people", "dead": "people",
+                    "died": "people", "hurt": "people", "missing": "people", "displaced": "people",
+                    "evacuated": "people", "arrested": "people", "detained": "people", "rescued": "people",
+                    "fled": "people", "voted": "voters", "marched": "people", "protested": "people",
+                    "rallied": "people", "gathered": "people", "demonstrated": "people"}
+_VERB_AFTER = re.compile(r"(?:\s+of\s+(?:them|those|whom))?"
+                         r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been)){0,3}"
+                         rf"\s+({'|'.join(_COUNTED_BY_VERB)})\b", re.IGNORECASE)
+# A person's age after the name ("Jane Doe, 37, was arrested"), a clock time ("0915 UTC"): no figures.
+_AGE = re.compile(r"[A-Z][\w'’\-]+,\s$")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:UTC|GMT|[A-Z]{2,3}T|hours|hrs|local\s+time)\b")
+_MAGNITUDE_BEFORE = re.compile(r"\bmagnitude[\s-]+$", re.IGNORECASE)
+_OUT_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+)?(?:estimated\s+|total\s+)?"
+                     rf"(?:{_DIGITS}|(?:{_WORDS})(?:\s+(?:{_WORDS}))*)(?=\s)", re.IGNORECASE)
+# Between two figures of one list: a place or a few words, then a comma or "and" ("in Toulouse, ", " to Jordan and ")
+# or a word that sets this figure against the one before ("5 million, including 750,000", "275,000 rides
+# compared to 193,000", "from 36,000 to 24,000").
+_LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompared\s+(?:to|with)\b|\bagainst\b|"
+                     r"\bversus\b|\bup\s+from\b|\bdown\s+from\b|\bto\b)\s*(?:and\s+|or\s+)?(?:about\s+|around\s+|"
+                     r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|another\s+)?", re.IGNORECASE)
+# "Of the U.S. troops stationed in Germany, 6,400 will return": the noun of the opening phrase.
+_OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
+# "Another 5,400 will be moved": more of what the figure before counted.
+_ANOTHER = re.compile(r"\b(?:another|a further|an additional)\s+$", re.IGNORECASE)
+
+
+def _decimal_comma(number: str) -> float | None:
+    """78,11 (a comma decimal, before a per cent sign) -> 78.11."""
+    return float(number.replace(",", ".")) if re.fullmatch(r"\d+,\d{1,2}", number) else None
 _STOP = {
     "of", "in", "to", "and", "at", "from", "on", "with", "that", "which", "for", "by", "near", "as", "or", "than",
     "have", "has", "had", "are", "is", "was", "were", "will", "would", "could", "should", "may", "might", "be",
     "been", "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "who", "when", "where",
     "while", "during", "since", "into", "across", "over", "under", "about", "after", "before", "not",
 }
-_TIME = re.compile(r"\d+[.:]\d+\s*(?:am|pm)\b", re.IGNORECASE)
+_TIME = re.compile(r"\d+[.:]\d+\s*(?:am|pm)\b|\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)"
+                   r"|(?:[01]?\d|2[0-3]):[0-5]\d(?!\d|[.:]\d)", re.IGNORECASE)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -124,30 +171,75 @@ def _is_year(text: str) -> bool:
     return bool(re.fullmatch(r"(1[89]|20)\d\d", text))
 
 
+# A change from one figure to another is two figures, not a range ("raising the age from 62 to 64").
+_CHANGE = re.compile(r"\b(?:rais|increas|reduc|cut|lower|boost|lift|expand|extend|shrink|shrank|rose|rising|fell|"
+                     r"falling|drop|grew|grow|jump|climb|declin|slash|push|bring|brought|chang|revis)\w*"
+                     r"[^.;:!?\d]{0,60}$", re.IGNORECASE)
+
+
+def _changed_noun(phrase: str) -> str | None:
+    """What a change counts, from the thing changed: "the troop presence" counts troops, "the age" years."""
+    for word in re.findall(r"[a-z]+", phrase.lower()):
+        if word == "age":
+            return "years"
+        if word + "s" in UNITS:
+            return word + "s"
+    return None
+
+
+def _figures(s: str) -> Iterator[re.Match]:
+    for m in _NUMBER.finditer(s):
+        if m.group("b") and m.group(0)[:5].lower() == "from " and _CHANGE.search(s, 0, m.start()):
+            first = _NUMBER.match(s, m.start("a"), m.end("a"))
+            second = _NUMBER.match(s, m.start("b"))
+            if first and second:
+                yield first
+                yield second
+                continue
+        yield m
+
+
 def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
     base = sentence.start
     s = sentence.text
-    for m in _NUMBER.finditer(s):
+    for m in _figures(s):
         a, b = m.group("a"), m.group("b")
         start, end = base + m.start(), base + m.end()
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue  # part of a date
         if not b and _is_year(a):
             continue  # a year: the dates pass reads it
-        if _TIME.match(s, m.start("a")):
+        if _TIME.match(s, m.start("a")) or _CLOCK.match(s, m.start("a")):
             continue
+        if not b and re.fullmatch(r"\d{1,3}", a) and _AGE.search(s, 0, m.start()) and s[m.end():m.end() + 1] == ",":
+            continue  # an age
         word_only = not re.search(r"\d", m.group(0))
         try:
-            low = parse_number(a)
+            low = _decimal_comma(a) or parse_number(a)
             high = parse_number(b) if b else None
         except ValueError:
             continue
-        if word_only and (a.lower() == "one" or not _unit_after(s, m.end(), known_only=low < 3)[0]):
+        by_verb = _VERB_AFTER.match(s, m.end())
+        scaled = re.search(r"\b(?:thousand|million|billion)\b", a, re.IGNORECASE)  # "one million": a figure
+        if word_only and not scaled and (
+                a.lower() == "one" or not (_unit_after(s, m.end(), known_only=low < 3)[0] or by_verb)):
             continue  # "two countries", "one of": a small number word counts a figure only before a known unit
         if high is not None and low >= high:
             continue
         unit, unit_end = _unit_after(s, m.end())
+        if unit is None and by_verb:
+            unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]
+        if unit is None and (whole := _OUT_OF.match(s, m.end())):
+            unit = _unit_after(s, whole.end())[0]  # "26 out of 34 provinces": what the whole counts
+        if unit is None and out and out[-1].unit and out[-1].unit != "%" and _LISTED.fullmatch(
+                s[out[-1].end - base:m.start()]):
+            unit = out[-1].unit  # "36,000 people in Toulouse, 26,000 in Marseille": the list's noun
+        if unit is None and (change := _CHANGE.search(s, 0, m.start())):
+            unit = _changed_noun(change.group(0))  # "raising the pension age from 62 to 64": years
+        if unit is None and not out and (opening := _OF_THE.match(s)) and re.fullmatch(
+                r"\s[^,]{1,80},\s*", s[opening.end():m.start()]):
+            unit = _unit_after(s, opening.end())[0]
         if m.group("pct"):
             unit, unit_end = "%", m.end()
         elif percent := _PER_CENT.match(s, m.end()):
@@ -156,7 +248,9 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         if currency := _CURRENCY_BEFORE.search(s[:m.start()]):
             unit, sign_start = CURRENCIES[currency.group(1).lower()], currency.start()
         if m.group("glued"):
-            unit, unit_end = m.group("glued"), m.end()
+            unit, unit_end = m.group("glued").lstrip("-").lower(), m.end()
+        if magnitude := _MAGNITUDE_BEFORE.search(s, 0, m.start()):
+            unit, sign_start = "magnitude", magnitude.start()  # "a magnitude 6.8 quake"
         qualifier, q_start = _qualifier_before(s, sign_start)
         trailing, t_end = _qualifier_after(s, unit_end if unit else m.end())
         if b:
@@ -198,6 +292,8 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
             continue
         after = re.match(r"\s+of\b", s[m.end():], re.IGNORECASE)
         unit, unit_end = _unit_after(s, m.end() + after.end()) if after else (None, m.end())
+        if unit is None and (by_verb := _VERB_AFTER.match(s, m.end())):
+            unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]  # "Tens of thousands marched"
         if unit is None and not (m.start() == 0 or re.match(r"\s+(?:could|would|may|might|will|are|were)\b",
                                                               s[m.end():])):
             continue  # "thousands" alone mid-sentence is rarely a figure
@@ -235,7 +331,7 @@ def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
     return None, None
 
 
-_UNIT_WORD = re.compile(r"\s+([A-Za-z][\w\-]*|%)")
+_UNIT_WORD = re.compile(r"\s+([A-Za-z](?:[\w\-]|\.(?=[A-Za-z]))*(?:(?<=[A-Z])\.)?|%)")
 
 
 def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None, int]:
@@ -255,9 +351,11 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         last = known[-1]
         unit = " ".join(words[: last + 1])
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
-    plurals = [i for i, w in enumerate(words[:3]) if w[0].islower() and w.endswith("s")]
+    # a plural noun, or a people named by its country ("330,000 Syrians")
+    plurals = [i for i, w in enumerate(words[:3]) if (w[0].islower() and w.endswith("s")) or w.endswith("ians")]
     if not known_only and plurals:
-        return " ".join(words[: plurals[-1] + 1]), ends[plurals[-1]]  # a plural noun: probably what is counted
+        unit = " ".join(words[: plurals[-1] + 1])
+        return _UNIT_NORMAL.get(unit.lower(), unit), ends[plurals[-1]]  # a plural noun: probably what is counted
     return None, pos
 
 
@@ -278,13 +376,15 @@ _DATE_PATTERNS = [
     # September 2020
     re.compile(rf"(?P<month>{_MONTH})\s+(?P<year>(?:1[89]|20)\d\d)\b"),
     # in October (a month standing alone, after a word that dates it)
-    re.compile(rf"(?:(?<=\bin )|(?<=\bsince )|(?<=\buntil )|(?<=\bby )|(?<=\bduring )|(?<=\bearly )|(?<=\blate )"
+    re.compile(rf"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\b[Dd]uring )|(?<=\b[Ee]arly )"
+               rf"|(?<=\b[Ll]ate )"
                rf"|(?<=\bmid-)|(?<=\bend of )|(?<=\bstart of ))(?P<month>{_MONTH})(?!\s+\d)\b"),
     # the August election
     re.compile(rf"(?<=\bthe )(?P<month>{_MONTH})(?=\s+(?:election|elections|vote|referendum|protests|summit|"
                rf"offensive|talks|drills|exercises)\b)"),
     # 1994 (a year standing alone after a word that dates, or before an event)
-    re.compile(r"(?:(?<=\bin )|(?<=\bsince )|(?<=\bfrom )|(?<=\buntil )|(?<=\bby )|(?<=\bof )|(?<=\bfor )"
+    re.compile(r"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Ff]rom )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\bof )"
+               r"|(?<=\b[Ff]or )"
                r"|(?<=\bbefore )|(?<=\bafter )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?P<year>(?:1[89]|20)\d\d)\b"
                r"(?!\s*(?:troops|soldiers|people|km))"),
     re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)(?=\s+(?:presidential|parliamentary|general|local|election|elections|"
@@ -313,7 +413,57 @@ def dates(text: str, sentence: Sentence, year: int | None, published: dt.date | 
                                  date_start=first.isoformat(), date_end=last.isoformat(), precision=precision,
                                  year_inferred=inferred))
             taken.append((start, end))
+    if published:
+        for m in _RELATIVE.finditer(sentence.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            first, last, precision = _relative(m, published)
+            out.append(Candidate("date", text[start:end], start, end, sentence.text, sentence.start,
+                                 date_start=first.isoformat(), date_end=last.isoformat(), precision=precision,
+                                 year_inferred=False, resolved_from=published.isoformat()))
+            taken.append((start, end))
     return sorted(out, key=lambda c: c.start)
+
+
+# Dates said relative to the day of writing, read from the publication date: "on Monday" (the last Monday
+# on or before it), "yesterday", "last week" (Monday to Sunday), "the past week" (the seven days before),
+# "this month", "last year".
+_WEEKDAYS = [name.lower() for name in calendar.day_name]
+_RELATIVE = re.compile(
+    r"\b(?:(?P<last_day>last\s+)?(?P<weekday>" + "|".join(calendar.day_name) + r")(?:'s)?\b"
+    r"|(?P<word>yesterday|today)\b"
+    r"|(?P<which>last|this|past)\s+(?P<period>week|month|year)\b(?!\s+(?:of|'s))"
+    r"|(?P<earlier>earlier|later)\s+this\s+(?P<period2>week|month|year)\b)", re.IGNORECASE)
+
+
+def _relative(m: re.Match, published: dt.date) -> tuple[dt.date, dt.date, str]:
+    if m.group("weekday"):
+        back = (published.weekday() - _WEEKDAYS.index(m.group("weekday").lower())) % 7
+        if back == 0 and m.group("last_day"):
+            back = 7
+        day = published - dt.timedelta(days=back)
+        return day, day, "day"
+    if m.group("word"):
+        day = published - dt.timedelta(days=1 if m.group("word").lower() == "yesterday" else 0)
+        return day, day, "day"
+    period = (m.group("period") or m.group("period2")).lower()
+    if (m.group("which") or "").lower() == "past":  # "over the past week": the days up to the writing
+        days = {"week": 7, "month": 30, "year": 365}[period]
+        return published - dt.timedelta(days=days), published, "day"
+    previous = (m.group("which") or "").lower() == "last"
+    if period == "week":
+        monday = published - dt.timedelta(days=published.weekday()) - dt.timedelta(days=7 if previous else 0)
+        return monday, (monday + dt.timedelta(days=6)) if previous else published, "day"
+    if period == "month":
+        year, month = (published.year, published.month - 1) if previous else (published.year, published.month)
+        if month == 0:
+            year, month = year - 1, 12
+        first = dt.date(year, month, 1)
+        return first, (dt.date(year, month, calendar.monthrange(year, month)[1]) if previous else published), \
+            "month" if previous else "day"
+    year = published.year - 1 if previous else published.year
+    return dt.date(year, 1, 1), dt.date(year, 12, 31) if previous else published, "year" if previous else "day"
 
 
 def _date(m: re.Match, default_year: int | None) -> tuple[dt.date, dt.date, str, bool] | None:
@@ -344,8 +494,10 @@ def _date(m: re.Match, default_year: int | None) -> tuple[dt.date, dt.date, str,
 
 SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "estimate", "claimed", "claims", "claim",
           "believes", "believed", "reported", "reports", "announced", "announces", "stated", "states", "told",
-          "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied")
-_SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b", re.IGNORECASE)
+          "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied",
+          "reporting", "saying", "estimating", "counted", "put", "asked")
+# A speech verb that is a noun ("estimates of turnout", "reports of shelling") says nothing of who speaks.
+_SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b(?!\s+of\b)", re.IGNORECASE)
 
 
 def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: re.Pattern | None) -> list[Candidate]:
@@ -363,27 +515,38 @@ def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: r
 
 
 def alias_pattern(aliases: dict[str, str]) -> re.Pattern | None:
-    """One regex for every alias, longest first, whole words, any case."""
+    """One regex for every alias (as written), longest first, whole words, any case; but an acronym (WHO,
+    UN) only in capitals, so that the words "who" and "un" are no actors."""
     if not aliases:
         return None
+
+    def one(alias: str) -> str:
+        if re.fullmatch(r"[A-Z][A-Z0-9&]{1,9}", alias):
+            return f"(?-i:{re.escape(alias)})"
+        return re.escape(alias)
     names = sorted(aliases, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(one(a) for a in names) + r")(?!\w)", re.IGNORECASE)
 
 
 # --- everything ------------------------------------------------------------------------------
 
 def extract(text: str, *, published: str | None = None, aliases: dict[str, str] | None = None) -> list[Candidate]:
-    """Every candidate in a text, in order. `aliases`: casefolded alias -> actor name."""
+    """Every candidate in a text, in order. `aliases`: alias as written -> actor name."""
     year = int(published[:4]) if published else _latest_year(text)
     published_day = _day(published)
-    aliases = aliases or {}
-    pattern = alias_pattern(aliases)
+    pattern = alias_pattern(aliases or {})
+    aliases = {alias.casefold(): name for alias, name in (aliases or {}).items()}
     out: list[Candidate] = []
+    counted: str | None = None  # the noun the last figure counted: "Another 5,400" counts more of it
     for sentence in sentences(text):
         found_dates = dates(text, sentence, year, published_day)
         found_claimants = claimants(text, sentence, aliases, pattern)
         names = list(dict.fromkeys(c.actor for c in found_claimants if c.actor))
         found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
+        for q in found_quantities[:1]:
+            if q.unit is None and counted and _ANOTHER.search(text[sentence.start:q.start]):
+                q.unit = counted
+        counted = next((q.unit for q in reversed(found_quantities) if q.unit and q.unit != "%"), counted)
         for q in found_quantities:
             q.claimants = names
         out += found_dates + found_claimants + found_quantities
@@ -408,27 +571,166 @@ def likely_claimant(found: list[Candidate], sentence: str, sentence_start: int) 
     """Who a sentence says is claiming, when an attribution ties an actor to it: the actor right after
     "according to", else the actor right before a speech verb, an apposition between them allowed
     ("Porotnikov, head of the Belarus Security Blog, believes ..."; "..., NATO noted"). An actor merely
-    named is no claimant: None."""
-    actors = sorted((c for c in found if c.kind == "claimant" and c.sentence_start == sentence_start),
-                    key=lambda c: c.start)
-    if not actors:
+    named is no claimant: None. The sentence's first attribution."""
+    said = attributions(found, sentence, sentence_start)
+    return said[0][1] if said else None
+
+
+# Between a speaker and its verb: an acronym in brackets, a role ("IEC (IEC) officials announced",
+# "the ministry's spokesman said").
+_SPEAKER_ROLE = re.compile(r"(?:\s*\([A-Z][\w.&]{1,12}\))?(?:\s*['’]s)?(?:\s+(?:officials?|spokes(?:man|woman|person)|"
+                           r"chief|head|director|sources|leaders?|representatives?))?\s*$")
+# A text or a count that speaks ("the report says", "according to the results") stands for who gave it.
+_DOCUMENT = re.compile(r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:report|statement|message|results?|data|"
+                       r"figures?|release|document|count|tally|survey|study|bulletin|update)\s*$", re.IGNORECASE)
+# A verb the speaker may follow ("..., said the ministry"); not "told", whose object is the listener.
+_INVERTED = ("said", "says", "reported", "reports", "announced", "stated", "added", "estimated", "noted", "wrote",
+             "warned", "claimed", "asked")
+
+
+def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> list[tuple[int, str]]:
+    """Each attribution of a sentence, in order: (where its verb stands in the text, the actor). The
+    actor is the one right before the verb (a role or an apposition between them allowed), right after
+    "according to", or right after the verb when none stands before it ("..., said the council"); a
+    report or a count that speaks stands for the last actor named before it."""
+    actors = sorted((c for c in found if c.kind == "claimant" and sentence_start <= c.start < sentence_start
+                     + len(sentence)), key=lambda c: c.start)
+    ends = {c.end - sentence_start: c.actor for c in actors if c.actor}
+    starts = {c.start - sentence_start: c.actor for c in actors if c.actor}
+    out: list[tuple[int, str]] = []
+
+    def after(position: int) -> str | None:
+        while position < len(sentence) and sentence[position].isspace():
+            position += 1
+        if position in starts:
+            return starts[position]
+        if sentence[position:position + 4].lower() == "the ":
+            return starts.get(position + 4)
         return None
-    ends = {c.end - sentence_start: c for c in actors}
-    starts = {c.start - sentence_start: c for c in actors}
+
     for m in _SPEECH.finditer(sentence):
-        if m.group(1).lower() == "according to":
-            after = len(sentence[:m.end()]) + len(sentence[m.end():]) - len(sentence[m.end():].lstrip())
-            if sentence[after:after + 4].lower() == "the ":
-                after += 4
-            if after in starts:
-                return starts[after].actor
-            continue
+        verb = m.group(1).lower()
         before = sentence[:m.start()].rstrip()
+        if verb == "according to":
+            named = after(m.end())
+            if named is None and _DOCUMENT.search(sentence[m.end():m.end() + 40].split(",")[0] + " "):
+                named = _last_actor_before(found, sentence_start + m.start())
+            if named:
+                out.append((sentence_start + m.start(), named))
+            continue
         if before.endswith(","):  # an apposition: "Name, head of ..., believes"
             opening = before.rfind(",", max(0, len(before) - 81), len(before) - 1)
             before = sentence[:opening].rstrip() if opening >= 0 else before
-        if len(before) in ends:
-            return ends[len(before)].actor
+        whole = before  # an alias may hold the role itself ("NATO officials")
+        before = before[:_SPEAKER_ROLE.search(before).start()]  # type: ignore[union-attr]  # always matches
+        if before.endswith("’") or before.endswith("'"):  # "the organizers' estimate"
+            before = before[:-1]
+        if len(whole) in ends:
+            out.append((sentence_start + m.start(), ends[len(whole)]))
+        elif len(before) in ends:
+            out.append((sentence_start + m.start(), ends[len(before)]))
+        elif _DOCUMENT.search(before):
+            named = _last_actor_before(found, sentence_start + m.start())
+            if named:
+                out.append((sentence_start + m.start(), named))
+        elif verb in _INVERTED and (named := after(m.end())):
+            out.append((sentence_start + m.start(), named))
+    # A headline's attribution: "Refugees now number one million: UN".
+    tail = sentence.rstrip(" .")
+    colon = tail.rfind(": ")
+    if not out and colon > 0 and (named := after(colon + 1)) and len(tail) - colon <= 60 and \
+            any(c.end - sentence_start == len(tail) for c in actors):
+        out.append((sentence_start + colon, named))
+    return out
+
+
+_PRONOUN_SPEAKS = re.compile(r"\b(?:he|she|they)\s+(?:" + "|".join(v for v in SPEECH if v != "according to")
+                             + r")\b|\b(?:said|says|added|told)\s+(?:he|she)\b", re.IGNORECASE)
+
+
+def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | None = None,
+                    text: str | None = None) -> str | None:
+    """Who a figure is attributed to: the attribution of its own sentence; else that of the next sentence
+    when it speaks for this one: the figure is inside a quotation the next sentence closes ("... 300
+    dead." he said.) or the next sentence is little more than an attribution ("The ministry said so.").
+    A pronoun that speaks ("he said") stands for the last actor named before the figure."""
+    said = attributions(found, q.sentence, q.sentence_start)
+    if said:  # of several, the one whose verb stands before the figure and nearest it; else the first after
+        before = [a for a in said if a[0] < q.start]
+        return (before[-1] if before else said[0])[1]
+    if _PRONOUN_SPEAKS.search(q.sentence):
+        return _last_actor_before(found, q.start)
+    if following is None or any(c.kind == "quantity" and c.sentence_start == following.start for c in found):
+        return None
+    if not (len(following.text) <= _SHORT_ATTRIBUTION or (text is not None and in_quotation(text, q.start))):
+        return None
+    named = likely_claimant(found, following.text, following.start)
+    if named:
+        return named
+    return _last_actor_before(found, q.start) if _PRONOUN_SPEAKS.search(following.text) else None
+
+
+_SHORT_ATTRIBUTION = 80  # characters: a next sentence this short says who spoke, not something of its own
+
+
+def in_quotation(text: str, position: int) -> bool:
+    """Whether a position of the text stands inside quotation marks opened in its paragraph."""
+    paragraph = text[text.rfind("\n", 0, position) + 1:position]
+    curly = paragraph.count("“") - paragraph.count("”")
+    return curly > 0 or paragraph.count('"') % 2 == 1
+
+
+def _last_actor_before(found: list[Candidate], position: int, reach: int = 1500) -> str | None:
+    before = [c for c in found if c.kind == "claimant" and c.actor and position - reach <= c.start < position]
+    return max(before, key=lambda c: c.start).actor if before else None
+
+
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_MARK = re.compile(r"[,;:—–()]")
+
+
+def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -> Candidate | None:
+    """The date a figure holds for, among its sentence's: one in the figure's own clause before one beyond
+    a comma, the nearest first; not the start of a count ("since April 3": the count holds when reported).
+    A sentence with none takes the last one its paragraph gave before it (`text`: the whole text)."""
+    s, base = q.sentence, q.sentence_start
+    dates = [d for d in found
+             if d.kind == "date" and d.sentence_start == base and not _SINCE.search(s[:d.start - base])]
+
+    def apart(d: Candidate) -> bool:
+        a, b = sorted((d.end, q.start)) if d.start < q.start else sorted((q.end, d.start))
+        return bool(_CLAUSE_MARK.search(s[a - base:b - base]))
+    held = min(dates, key=lambda d: (apart(d), abs(d.start - q.start)), default=None)
+    if held is None and text is not None:  # the paragraph's latest date before the figure ("On Saturday, ... .")
+        paragraph = text.rfind("\n", 0, q.start) + 1
+        earlier = [d for d in found if d.kind == "date" and paragraph <= d.start < q.sentence_start
+                   and not _SINCE.search(d.sentence[:d.start - d.sentence_start])]
+        held = max(earlier, key=lambda d: d.start, default=None)
+    if held is None and text is not None:
+        held = news_day(found, text)
+    return held
+
+
+_LEDE_PARAGRAPHS = 3  # the headline, a standfirst, the first paragraph
+_NEWS_WEEK = 7  # days before publication a story's day may lie
+
+
+def news_day(found: list[Candidate], text: str) -> Candidate | None:
+    """The day a news story tells of, as its lede gives it ("... marched on Saturday"): a single day in
+    the week up to the publication. An undated figure of the story holds for it rather than for the day
+    of publication."""
+    lede_end = 0
+    for _ in range(_LEDE_PARAGRAPHS):
+        lede_end = text.find("\n", lede_end + 1)
+        if lede_end < 0:
+            lede_end = len(text)
+            break
+    for d in found:
+        if d.kind != "date" or d.start >= lede_end or d.precision != "day" or d.date_start != d.date_end:
+            continue
+        if d.resolved_from and 0 <= (dt.date.fromisoformat(d.resolved_from)
+                                     - dt.date.fromisoformat(str(d.date_start))).days <= _NEWS_WEEK:
+            return d
     return None
 
 
@@ -438,7 +740,7 @@ _GROUP = r"officials|sources|analysts|experts|diplomats|observers|residents|witn
 _NAME = rf"(?:(?:[A-Z][\w'’.\-]*\s+){{0,3}}(?:[A-Z][\w'’.\-]*|{_GROUP}))"
 # "Jens Stoltenberg, the NATO chief, warned": an apposition may stand between the name and the verb.
 _SPEAKER_BEFORE = re.compile(
-    rf"({_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:{'|'.join(v for v in SPEECH if v != 'according to')})\b")
+    rf"({_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:{'|'.join(v for v in SPEECH if v != 'according to')})\b(?!\s+of\b)")
 _SPEAKER_AFTER = re.compile(rf"\b(?i:according to)\s+(?:(?i:the)\s+)?({_NAME})")
 _NOT_A_NAME = {"the", "a", "an", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this", "that", "as",
                "yet", "so", "if", "when", "while", "however", "meanwhile", "earlier", "later"}

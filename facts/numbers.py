@@ -35,7 +35,7 @@ _PHRASES_BY_QUALIFIER = {
     "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than", "just over",
                  "at least", "upwards of", "upward of", "over", "above", "min.", "a minimum of", "minimum of",
                  "could exceed", "may exceed", "might exceed", "would exceed", "will exceed", "exceeding",
-                 "exceeds", "exceed", "≥", ">=", ">"],
+                 "exceeds", "exceeded", "exceed", "topped", "surpassed", "≥", ">=", ">"],
 }
 # (phrase, qualifier), longest first: what parse_quantity and the extraction read before a number.
 QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() for p in ps),

@@ -136,24 +136,32 @@ def test_revert_confirmation(snap_compare, still_db, size):
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
 
 
+async def form_on_sentence(pilot, source: str, words: str, subject: str) -> None:
+    """Open the source in the reader, step to the first sentence holding `words`, press `f` and type
+    the subject, as a person entering a fact from what they read does."""
+    await settle(pilot)
+    await pilot.press("o")
+    await settle(pilot)
+    sources = pilot.app.screen.query_one("DataTable")
+    sources.move_cursor(row=sources.get_row_index(source))
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = pilot.app.screen
+    target = next(i for i, s in enumerate(reader.sentences) if words in s.text)
+    await pilot.press("right_square_bracket")
+    while reader.sentence < target:
+        await pilot.press("right_square_bracket")
+    await pilot.press("f")
+    await settle(pilot)
+    await pilot.press("tab", *subject)
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_form_beside_its_source(snap_compare, still_db, size):
     """`f` on Porotnikov's sentence: the source beside the form at 160 columns, above it at 80."""
     async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        await pilot.press("down", "down", "down", "enter")  # odr-2022-02-09
-        await settle(pilot)
-        reader = pilot.app.screen
-        target = next(i for i, s in enumerate(reader.sentences) if "Porotnikov" in s.text)
-        await pilot.press("right_square_bracket")
-        while reader.sentence < target:
-            await pilot.press("right_square_bracket")
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("tab", *"Russian troops in Belarus")
-        await settle(pilot)
+        await form_on_sentence(pilot, "odr-2022-02-09", "Porotnikov", "Russian troops in Belarus")
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
 
 
@@ -335,3 +343,19 @@ def test_conflict_confirmation(snap_compare, team_db, size):
         await pilot.press("2")
         await settle(pilot)
     assert snap_compare(FactsApp(team_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_says_which_fields_were_inferred(snap_compare, still_db, tmp_path, size):
+    """`f` on a wire story's sentence that names no speaker and dates itself "On Monday": the form proposes
+    the publisher and the Monday before publication, and says under each that it was inferred."""
+    from support import run, write
+    text = write(tmp_path, "wire.txt", "Marches across the country\n\n"
+                 "On Monday, some 5,000 people marched through the capital against the pension reform.\n")
+    added = run(still_db, "sources", "add", str(text), "--key", "wire-2024-03-06", "--title", "Pension marches",
+                "--published", "2024-03-06", "--publisher", "Daily Ledger")
+    assert added.exit_code == 0, added.output
+
+    async def run_before(pilot):
+        await form_on_sentence(pilot, "wire-2024-03-06", "5,000", "Pension reform protests (turnout)")
+    assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)

@@ -83,12 +83,15 @@ class FormStart:
     actors: list[str] = field(default_factory=list)
     new_actors: list[str] = field(default_factory=list)
     date_assumed: bool = False
+    date_resolved: bool = False
+    claimant_assumed: bool = False
 
 
 def start_from_draft(draft: Draft, text: str) -> FormStart:
     """A form filled from a draft of the source whose text is `text`."""
     passage = Passage(draft.source_key, text, *draft.span) if draft.source_key else None
-    return FormStart(draft.record, passage, list(draft.actors), list(draft.new_actors), draft.date_assumed)
+    return FormStart(draft.record, passage, list(draft.actors), list(draft.new_actors), draft.date_assumed,
+                     draft.date_resolved, draft.claimant_assumed)
 
 
 def quantity_text(quantity: object) -> str:
@@ -263,7 +266,14 @@ class FactForm(Dialog[int]):
             elif name == "repeats":
                 yield Static(id="hint-repeats", classes="hint")
             elif name == "date" and self.start.date_assumed:
-                yield Static(Text("the publication's date: the passage gives none"), id="hint-date", classes="hint")
+                yield Static(Text("the publication's date: the passage gives none"), id="hint-date",
+                             classes="hint inferred")
+            elif name == "date" and self.start.date_resolved:
+                yield Static(Text("inferred: words relative to the publication date"), id="hint-date",
+                             classes="hint inferred")
+            elif name == "actor" and self.start.claimant_assumed:
+                yield Static(Text("the publisher: the text attributes the figure to no one"), id="hint-actor",
+                             classes="hint inferred")
             elif name == "actor" and offered:
                 hint = Text("in the text: ")
                 hint.append(" · ".join([*map(printable_line, self.start.actors),
