@@ -18,6 +18,7 @@ from .numbers import (
     CURRENCIES,
     NUMBER_WORDS,
     QUALIFIER_PHRASES,
+    SCALE_WORDS,
     TRAILING_PHRASES,
     VAGUE,
     VAGUE_SCALE,
@@ -103,7 +104,7 @@ class Candidate:
 
 _WORDS = "|".join(re.escape(w) for w in NUMBER_WORDS if w not in ("a dozen",))
 _DIGITS = r"\d+,\d{1,2}(?=\s?%)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # a comma decimal only before %
-_SCALE = r"(?:\s+(?:hundred|thousand|million|billion)\b|(?<=\d)(?:k|m|bn)\b)"
+_SCALE = rf"(?:\s+(?:{'|'.join(SCALE_WORDS)})\b|(?<=\d)(?:k|m|bn|tn)\b)"
 _ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
 _NUMBER = re.compile(
     rf"(?<![\w.\-/”’')\]])(?<!\d:)(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
@@ -118,8 +119,13 @@ UNITS = {
     "percent", "%", "prisoners", "casualties", "refugees", "drones", "ships", "guns", "launchers", "weapons",
     # plurals without an s
     "children", "women", "police", "staff", "livestock", "cattle", "sheep", "youth", "others",
+    "kph", "mph", "mm", "cm", "millimetres", "millimeters", "centimetres", "centimeters", "mile", "k.m", "seats",
+    "votes", "voters", "arrests", "deaths", "villages", "houses", "homes", "districts", "provinces",
 }
-_UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "percent": "%", "per cent": "%", "others": "people",
+_UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "k.m.": "km", "k.m": "km", "percent": "%", "per cent": "%",
+                "others": "people",
+                "millimetres": "mm", "millimeters": "mm", "centimetres": "cm", "centimeters": "cm", "mile": "miles",
+                "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2",
                 "dollars": "USD", "euros": "EUR", "roubles": "RUB", "rubles": "RUB", "hryvnias": "UAH"}
 # What a number counts when a verb says it instead of a noun: "410 killed", "8,250 were injured", "four dead",
 # "2,104,311 of them voted".
@@ -127,21 +133,34 @@ _COUNTED_BY_VERB = {"killed": "people", "injured": "people", "wounded": "people"
                     "died": "people", "hurt": "people", "missing": "people", "displaced": "people",
                     "evacuated": "people", "arrested": "people", "detained": "people", "rescued": "people",
                     "fled": "people", "voted": "voters", "marched": "people", "protested": "people",
-                    "rallied": "people", "gathered": "people", "demonstrated": "people"}
+                    "rallied": "people", "gathered": "people", "demonstrated": "people", "drowned": "people",
+                    "perished": "people"}
 _VERB_AFTER = re.compile(r"(?:\s+of\s+(?:them|those|whom))?"
                          r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been)){0,3}"
                          rf"\s+({'|'.join(_COUNTED_BY_VERB)})\b", re.IGNORECASE)
 # A person's age after the name ("Jane Doe, 37, was arrested"), a clock time ("0915 UTC"): no figures.
 _AGE = re.compile(r"[A-Z][\w'’\-]+,\s$")
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:UTC|GMT|[A-Z]{2,3}T|hours|hrs|local\s+time)\b")
-_MAGNITUDE_BEFORE = re.compile(r"\bmagnitude[\s-]+$", re.IGNORECASE)
+_MAGNITUDE_BEFORE = re.compile(r"\bmagnitude(?:\s+(?:of|was|is|at))?[\s-]+$", re.IGNORECASE)
+# A quake's size without the word: "a second earthquake measuring 5.6", "Sunday's 6.7 aftershock".
+_QUAKE = r"(?:earthquake|quake|aftershock|tremor|temblor)s?"
+_MEASURING_QUAKE = re.compile(rf"\b{_QUAKE}\s+(?:\w+\s+)?measuring\s+$", re.IGNORECASE)
+_QUAKE_AFTER = re.compile(rf"\s+(?:magnitude\b|{_QUAKE}\b)", re.IGNORECASE)
+# "The number of U.S. military members killed ... has surpassed 2,000", "the death toll climbed to 94": what a
+# figure counts when its sentence names the count before it, or after it ("raised to 107 the number of people").
+_NUMBER_OF = re.compile(r"\b(?:the\s+)?number\s+of(?=\s)", re.IGNORECASE)
+_TOLL = re.compile(r"\btoll\b[^.;:!?\d]{0,80}$", re.IGNORECASE)
+# "1,000 of its troops", "35 of the country's 75 districts", "16 out of the country's 18 provinces".
+_OF_THE_WHOLE = re.compile(rf"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our|these|those)"
+                           rf"(?:\s+[\w.]+['’]s)?(?:\s+(?:{_DIGITS}))?(?=\s)", re.IGNORECASE)
 _OUT_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+)?(?:estimated\s+|total\s+)?"
                      rf"(?:{_DIGITS}|(?:{_WORDS})(?:\s+(?:{_WORDS}))*)(?=\s)", re.IGNORECASE)
 # Between two figures of one list: a place or a few words, then a comma or "and" ("in Toulouse, ", " to Jordan and ")
 # or a word that sets this figure against the one before ("5 million, including 750,000", "275,000 rides
 # compared to 193,000", "from 36,000 to 24,000").
 _LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompared\s+(?:to|with)\b|\bagainst\b|"
-                     r"\bversus\b|\bup\s+from\b|\bdown\s+from\b|\bto\b)\s*(?:and\s+|or\s+)?(?:about\s+|around\s+|"
+                     r"\bversus\b|\bup\s+from\b|\bdown\s+from\b|\bto\b|\bwith\b)\s*(?:and\s+|or\s+)?"
+                     r"(?:the\s+[a-z]+\s+)?(?:about\s+|around\s+|"
                      r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|another\s+)?", re.IGNORECASE)
 # "Of the U.S. troops stationed in Germany, 6,400 will return": the noun of the opening phrase.
 _OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
@@ -182,14 +201,47 @@ def _changed_noun(phrase: str) -> str | None:
     for word in re.findall(r"[a-z]+", phrase.lower()):
         if word == "age":
             return "years"
+        if word in UNITS and word.endswith("s"):
+            return word
         if word + "s" in UNITS:
             return word + "s"
     return None
 
 
+def _count_named(s: str, start: int, end: int) -> str | None:
+    """What a figure counts when its clause names the count instead of following the figure with a noun:
+    "the number of members killed ... has surpassed 2,000", "raised to 107 the number of people who died",
+    "the death toll climbed to 94"."""
+    clause = s.rfind(";", 0, start) + 1
+    named = [n for n in _NUMBER_OF.finditer(s, clause, start) if not re.search(r"\d", s[n.end():start])]
+    if not named and (after := re.match(r"\s+the\s+number\s+of(?=\s)", s[end:], re.IGNORECASE)):
+        return _unit_after(s, end + after.end())[0]
+    if named:
+        return _unit_after(s, named[-1].end())[0]
+    return "people" if _TOLL.search(s, clause, start) else None
+
+
+def _is_magnitude(s: str, m: re.Match, value: float) -> bool:
+    """A quake's size given without "magnitude" before it: "earthquake measuring 5.6", "a 6.7 aftershock",
+    "6.4 magnitude earthquake"."""
+    if m.group("b") or not 1 <= value < 10 or not re.fullmatch(r"\d\.\d", m.group("a")):
+        return False
+    return bool(_MEASURING_QUAKE.search(s, 0, m.start()) or _QUAKE_AFTER.match(s, m.end()))
+
+
+def _not_a_range(m: re.Match) -> bool:
+    """Two figures set side by side rather than one range: "$455bn or 47%", "leading 45.95 to 45.19"."""
+    try:
+        low, high = parse_number(m.group("a")), parse_number(m.group("b"))
+    except ValueError:
+        return False
+    return low >= high
+
+
 def _figures(s: str) -> Iterator[re.Match]:
     for m in _NUMBER.finditer(s):
-        if m.group("b") and m.group(0)[:5].lower() == "from " and _CHANGE.search(s, 0, m.start()):
+        if m.group("b") and ((m.group(0)[:5].lower() == "from " and _CHANGE.search(s, 0, m.start()))
+                             or _not_a_range(m)):
             first = _NUMBER.match(s, m.start("a"), m.end("a"))
             second = _NUMBER.match(s, m.start("b"))
             if first and second:
@@ -208,35 +260,37 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         start, end = base + m.start(), base + m.end()
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue  # part of a date
-        if not b and _is_year(a):
-            continue  # a year: the dates pass reads it
+        if _is_year(a) and (not b or _is_year(b)):
+            continue  # a year, or years ("between 2008 and 2010"): the dates pass reads them
         if _TIME.match(s, m.start("a")) or _CLOCK.match(s, m.start("a")):
             continue
         if not b and re.fullmatch(r"\d{1,3}", a) and _AGE.search(s, 0, m.start()) and s[m.end():m.end() + 1] == ",":
             continue  # an age
         word_only = not re.search(r"\d", m.group(0))
+        if word_only and re.search(r"\b(?:several|a\s+few)\s+$", s[:m.start()], re.IGNORECASE):
+            continue  # "several thousand": the vague amounts read it
         try:
             low = _decimal_comma(a) or parse_number(a)
             high = parse_number(b) if b else None
         except ValueError:
             continue
         by_verb = _VERB_AFTER.match(s, m.end())
-        scaled = re.search(r"\b(?:thousand|million|billion)\b", a, re.IGNORECASE)  # "one million": a figure
+        scaled = re.search(rf"\b(?:{'|'.join(SCALE_WORDS[1:])})\b", a, re.IGNORECASE)  # "one million": a figure
         if word_only and not scaled and (
                 a.lower() == "one" or not (_unit_after(s, m.end(), known_only=low < 3)[0] or by_verb)):
             continue  # "two countries", "one of": a small number word counts a figure only before a known unit
-        if high is not None and low >= high:
-            continue
         unit, unit_end = _unit_after(s, m.end())
         if unit is None and by_verb:
             unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]
-        if unit is None and (whole := _OUT_OF.match(s, m.end())):
+        if unit is None and (whole := _OUT_OF.match(s, m.end()) or _OF_THE_WHOLE.match(s, m.end())):
             unit = _unit_after(s, whole.end())[0]  # "26 out of 34 provinces": what the whole counts
         if unit is None and out and out[-1].unit and out[-1].unit != "%" and _LISTED.fullmatch(
                 s[out[-1].end - base:m.start()]):
             unit = out[-1].unit  # "36,000 people in Toulouse, 26,000 in Marseille": the list's noun
         if unit is None and (change := _CHANGE.search(s, 0, m.start())):
             unit = _changed_noun(change.group(0))  # "raising the pension age from 62 to 64": years
+        if unit is None:
+            unit = _count_named(s, m.start(), m.end())
         if unit is None and not out and (opening := _OF_THE.match(s)) and re.fullmatch(
                 r"\s[^,]{1,80},\s*", s[opening.end():m.start()]):
             unit = _unit_after(s, opening.end())[0]
@@ -251,6 +305,11 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             unit, unit_end = m.group("glued").lstrip("-").lower(), m.end()
         if magnitude := _MAGNITUDE_BEFORE.search(s, 0, m.start()):
             unit, sign_start = "magnitude", magnitude.start()  # "a magnitude 6.8 quake"
+        elif _is_magnitude(s, m, low):
+            if s[m.end():].lstrip().lower().startswith("magnitude"):
+                unit, unit_end = "magnitude", m.end() + s[m.end():].lower().index("magnitude") + len("magnitude")
+            else:
+                unit, unit_end = "magnitude", m.end()
         qualifier, q_start = _qualifier_before(s, sign_start)
         trailing, t_end = _qualifier_after(s, unit_end if unit else m.end())
         if b:
@@ -276,7 +335,10 @@ _CURRENCY_BEFORE = re.compile(
     "(" + "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True) if not c.isalpha()) + r")\s?$",
     re.IGNORECASE)
 # "tens of thousands of troops", "Hundreds of soldiers": an amount given by its order of magnitude.
-_VAGUE_AMOUNT = re.compile(rf"\b({'|'.join(VAGUE)})(?:\s+of\s+({'|'.join(VAGUE_SCALE)}))?\b", re.IGNORECASE)
+_VAGUE_AMOUNT = re.compile(rf"\b(?:(?:several|a\s+few)\s+(?P<scale>hundred|thousand|million)\b|"
+                           rf"({'|'.join(VAGUE)})(?:\s+of\s+({'|'.join(VAGUE_SCALE)}))?\b)", re.IGNORECASE)
+# "wounding hundreds more", "several thousand others": more of what the sentence counted before.
+_MORE = re.compile(r"\s+(?:more|others)\b", re.IGNORECASE)
 
 
 def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> list[Candidate]:
@@ -286,14 +348,20 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
         start = sentence.start + m.start()
         if any(c.start <= start < c.end for c in found):
             continue
-        try:
-            parsed = parse_quantity(m.group(0))
+        try:  # "several thousand" spans what "thousands" does
+            parsed = parse_quantity(m.group("scale") + "s" if m.group("scale") else m.group(0))
         except ValueError:
             continue
         after = re.match(r"\s+of\b", s[m.end():], re.IGNORECASE)
         unit, unit_end = _unit_after(s, m.end() + after.end()) if after else (None, m.end())
+        if unit is None and after and (named := _UNIT_WORD.match(s, m.end() + after.end())) and \
+                named.group(1)[0].isupper() and named.group(1).endswith("s"):
+            unit, unit_end = named.group(1), named.end()  # "hundreds of Nepalis"
         if unit is None and (by_verb := _VERB_AFTER.match(s, m.end())):
             unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]  # "Tens of thousands marched"
+        if unit is None and (more := _MORE.match(s, m.end())):
+            earlier = [c.unit for c in found if c.unit and c.unit != "%"]
+            unit, unit_end = (earlier[-1] if earlier else "people"), more.end()
         if unit is None and not (m.start() == 0 or re.match(r"\s+(?:could|would|may|might|will|are|were)\b",
                                                               s[m.end():])):
             continue  # "thousands" alone mid-sentence is rarely a figure
@@ -352,7 +420,8 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         unit = " ".join(words[: last + 1])
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
     # a plural noun, or a people named by its country ("330,000 Syrians")
-    plurals = [i for i, w in enumerate(words[:3]) if (w[0].islower() and w.endswith("s")) or w.endswith("ians")]
+    plurals = [i for i, w in enumerate(words[:3])
+               if (w[0].islower() and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")]
     if not known_only and plurals:
         unit = " ".join(words[: plurals[-1] + 1])
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[plurals[-1]]  # a plural noun: probably what is counted

@@ -15,9 +15,12 @@ _SMALL = {
 }
 _SCALES = {
     "hundred": 100, "thousand": 1_000, "million": 1_000_000,
-    "billion": 1_000_000_000, "k": 1_000, "m": 1_000_000, "mn": 1_000_000,
-    "bn": 1_000_000_000,
+    "billion": 1_000_000_000, "trillion": 10**12, "k": 1_000, "m": 1_000_000, "mn": 1_000_000,
+    "bn": 1_000_000_000, "tn": 10**12,
 }
+SCALE_WORDS = tuple(w for w in _SCALES if len(w) > 2)  # hundred, thousand, million, billion, trillion
+_SCALE_WORD = "|".join(SCALE_WORDS)
+_SCALE_ANY = "|".join(sorted(_SCALES, key=len, reverse=True))
 
 NUMBER_WORDS = sorted(list(_SMALL) + [s for s in _SCALES if len(s) > 2], key=len, reverse=True)
 
@@ -29,13 +32,14 @@ _PHRASES_BY_QUALIFIER = {
     # "almost seven times" is below seven: a bound, not an estimate around it.
     "at_most": ["as many as", "as much as", "as high as", "no more than", "not more than", "fewer than",
                 "just under", "less than", "up to", "at most", "at the most", "under", "below", "nearly",
-                "almost", "within", "max.", "a maximum of", "maximum of", "a ceiling of", "no higher than",
+                "almost", "nears", "nearing", "within", "max.", "a maximum of", "maximum of", "a ceiling of",
+                "no higher than",
                 "not exceeding", "could reach", "may reach", "might reach", "would reach", "will reach",
                 "could be as many as", "≤", "<=", "<"],
     "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than", "just over",
                  "at least", "upwards of", "upward of", "over", "above", "min.", "a minimum of", "minimum of",
                  "could exceed", "may exceed", "might exceed", "would exceed", "will exceed", "exceeding",
-                 "exceeds", "exceeded", "exceed", "topped", "surpassed", "≥", ">=", ">"],
+                 "exceeds", "exceeded", "exceed", "topped", "tops", "topping", "surpassed", "≥", ">=", ">"],
 }
 # (phrase, qualifier), longest first: what parse_quantity and the extraction read before a number.
 QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() for p in ps),
@@ -60,7 +64,7 @@ ACCEPTED = ("write a number, for example 30000, 30,000 troops, about 30,000, up 
 _DIGITS = r"[-+]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _WORD = "|".join(re.escape(w) for w in NUMBER_WORDS)
 # One number: digits with an optional scale ("1.5 million", "30k"), or words ("a hundred", "twelve").
-_NUMBER = (rf"(?:(?:{_DIGITS})(?:\s*(?:hundred|thousand|million|billion|bn|mn|k|m)\b)?"
+_NUMBER = (rf"(?:(?:{_DIGITS})(?:\s*(?:{_SCALE_ANY})\b)?"
            rf"|(?:a\s+)?(?:(?:{_WORD})(?:[\s-]+(?:{_WORD}))*)\b)")
 _ONE = re.compile(rf"^(?P<n>{_NUMBER})(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _RANGE = re.compile(
@@ -74,7 +78,7 @@ def parse_number(text: str) -> float:
     t = text.strip().lower()
     if not t:
         raise ValueError("no number given")
-    m = re.fullmatch(rf"(?P<d>{_DIGITS})\s*(?P<scale>hundred|thousand|million|billion|bn|mn|k|m)?", t)
+    m = re.fullmatch(rf"(?P<d>{_DIGITS})\s*(?P<scale>{_SCALE_ANY})?", t)
     if m:
         number = float(re.sub(r"[,\u00a0\u202f ]", "", m.group("d")))
         if m.group("scale"):
@@ -87,7 +91,7 @@ def _parse_words(t: str, original: str) -> float:
     words = re.split(r"[\s-]+", t)
     if words and words[0] == "a":
         words = words[1:] or ["?"]
-        if words[0] in ("hundred", "thousand", "million", "billion"):
+        if words[0] in SCALE_WORDS:
             words = ["one"] + words
     total, current, seen = 0, 0, False
     i = 0
@@ -102,7 +106,7 @@ def _parse_words(t: str, original: str) -> float:
             current += _SMALL[w]
         elif w in ("hundred",):
             current = (current or 1) * 100
-        elif w in ("thousand", "million", "billion"):
+        elif w in SCALE_WORDS:
             total += (current or 1) * _SCALES[w]
             current = 0
         else:

@@ -363,9 +363,36 @@ def one_of(text, figure):
     # the noun in an opening phrase
     ("Of the U.S. troops based in Italy, 1,300 will come home.", "1,300", 1300, 1300, 1300, "U.S. troops",
      "exact"),
+    # a quake's size without "magnitude" before the number, or with words between
+    ("The tremor had a magnitude of 5.2 at its centre.", "magnitude of 5.2", 5.2, 5.2, 5.2, "magnitude", "exact"),
+    ("A second earthquake measuring 4.9 followed.", "4.9", 4.9, 4.9, 4.9, "magnitude", "exact"),
+    ("Monday's 6.1 aftershock toppled a bridge.", "6.1", 6.1, 6.1, 6.1, "magnitude", "exact"),
+    ("5.8 magnitude quake shakes the coast", "5.8 magnitude", 5.8, 5.8, 5.8, "magnitude", "exact"),
+    # what the whole counts, or the count a clause names instead of a noun
+    ("The army said 800 of its troops were waiting for trucks.", "800", 800, 800, 800, "troops", "exact"),
+    ("She carried 12 out of the region's 15 districts.", "12", 12, 12, 12, "districts", "exact"),
+    ("The number of aid workers killed this year has passed 150.", "150", 150, 150, 150, "aid workers",
+     "exact"),
+    ("Police raised to 64 the number of people who drowned.", "64", 64, 64, 64, "people", "exact"),
+    ("The death toll climbed to 212 on Friday.", "212", 212, 212, 212, "people", "exact"),
+    ("Flood Toll Nears 90", "Nears 90", 90, None, 90, "people", "at_most"),
+    ("Over 40 Drowned Off the Coast", "Over 40", 40, 40, None, "people", "at_least"),
+    # units spelled several ways, irregular plurals
+    ("Up to 140 millimetres of rain fell.", "Up to 140 millimetres", 140, None, 140, "mm", "at_most"),
+    ("Water covered 1,900 square kilometres of farmland.", "1,900 square kilometres", 1900, 1900, 1900, "km2",
+     "exact"),
+    ("A 12 mile march ended at noon.", "12 mile", 12, 12, 12, "miles", "exact"),
+    ("The unit has three helicopters and 40 airmen.", "40 airmen", 40, 40, 40, "airmen", "exact"),
+    # a scale beyond a billion, and abbreviated
+    ("Spending passed $2.1 trillion last year.", "$2.1 trillion", 2.1e12, 2.1e12, 2.1e12, "USD", "exact"),
+    # vague amounts that count more of what came before, or several of a scale
+    ("The blast killed 30 people and injured hundreds more.", "hundreds more", None, 100, 1000, "people",
+     "range"),
+    ("Several thousand others fled north.", "Several thousand others", None, 1000, 10_000, "people", "range"),
+    ("Hundreds of Syrians waited at the border.", "Hundreds of Syrians", None, 100, 1000, "Syrians", "range"),
 ])
 def test_figures_of_unseen_reporting(text, span, value, low, high, unit, qualifier):
-    c = one(text)
+    c = one_of(text, span)
     assert (c.text, c.value, c.low, c.high, c.unit, c.qualifier) == (span, value, low, high, unit, qualifier)
 
 
@@ -402,6 +429,14 @@ def test_a_sentence_does_not_end_at_an_abbreviation():
                                                                        ("700", "troops")]),
     # clock times are no figures
     ("Polls closed at 19:00 local time and opened at 07:30.", []),
+    # two figures side by side, not a range from the larger to the smaller
+    ("Defence took $380bn or 41% of the budget.", [("$380bn", "USD"), ("41%", "%")]),
+    ("The challenger led 52.4 to 47.6 in the count.", [("52.4", None), ("47.6", None)]),
+    # a results list names its noun once
+    ("The left won 71 seats, the right 50 with 27 undecided.", [("71 seats", "seats"), ("50", "seats"),
+                                                                ("27", "seats")]),
+    # years are dates, not a range of figures
+    ("Aid will flow between 2011 and 2013.", []),
 ])
 def test_figures_read_against_each_other(text, figures):
     found = [(c.text, c.unit) for c in extract(text, published="2024-03-04") if c.kind == "quantity"]
