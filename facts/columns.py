@@ -65,6 +65,7 @@ class FactColumns:
         self._reading = threading.Lock()  # one reading at a time
         self._held: Held | None = None
         self._loading: set[str] = set()
+        self._loading_version: int | None = None  # the version what is being read belongs to
         self._failed: int | None = None  # the version whose reading failed: SQLite answers until it changes
 
     def ready(self, needs: Iterable[str], wait: float = 0.0) -> "Held | None":
@@ -83,8 +84,10 @@ class FactColumns:
             if self._watch is None:
                 self._watch = self._connect()
             version = self._watch.execute("PRAGMA data_version").fetchone()[0]
-            if self._held is None or self._held.version != version:
-                self._held, self._loading = None, set()
+            if self._held is not None and self._held.version != version:
+                self._held = None
+            if self._loading_version != version:  # a reading still under way for this version is not started again
+                self._loading, self._loading_version = set(), version
             held = self._held
             missing = needs - (held.names() if held else set()) - self._loading
             if held is None and not self._loading:

@@ -564,22 +564,51 @@ def _date(m: re.Match, default_year: int | None) -> tuple[dt.date, dt.date, str,
 SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "estimate", "claimed", "claims", "claim",
           "believes", "believed", "reported", "reports", "announced", "announces", "stated", "states", "told",
           "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied",
-          "reporting", "saying", "estimating", "counted", "put", "asked")
+          "reporting", "saying", "estimating", "counted", "put", "asked", "revealed", "confirmed", "indicated",
+          "indicate", "indicates", "confirms")
 # A speech verb that is a noun ("estimates of turnout", "reports of shelling") says nothing of who speaks.
-_SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b(?!\s+of\b)", re.IGNORECASE)
+# Nor does a claim on lives ("floods claim sixteen lives").
+_NOT_SPEECH_AFTER = r"(?!\s+of\b)(?!\s+(?:\w+\s+){0,2}lives\b)"
+_SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b" + _NOT_SPEECH_AFTER, re.IGNORECASE)
 
 
-def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: re.Pattern | None) -> list[Candidate]:
+def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: re.Pattern | None,
+              generic: frozenset[str] = frozenset()) -> list[Candidate]:
     if pattern is None:
         return []
     verbs = [(m.start(), m.group(1).lower()) for m in _SPEECH.finditer(sentence.text)]
     out = []
     for m in pattern.finditer(sentence.text):
+        if m.group(0).casefold() in generic and re.search(r"(?:[A-Z][\w.’'\-]*|\)|['’]s)\s+$",
+                                                          sentence.text[:m.start()]):
+            continue  # "Russian officials" is not the collection's "Belarusian officials"
         actor = aliases[m.group(0).casefold()]
         start, end = sentence.start + m.start(), sentence.start + m.end()
         verb = min(verbs, key=lambda v: abs(v[0] - m.start()))[1] if verbs else None
         out.append(Candidate("claimant", text[start:end], start, end, sentence.text, sentence.start,
                              actor=actor, verb=verb))
+    return out
+
+
+def generic_names(aliases: dict[str, str]) -> dict[str, str]:
+    """A known group by its common noun alone: "officials" or "local officials" for "Pakistani local
+    officials", "state media" for "Chinese state media" (the text names the group without its country).
+    Where several groups share a noun, the one named by the noun and one word ("Pakistani officials"), if
+    only one is; else none ("ministry" for two ministries). A name with capitals after its first word gives
+    none ("United States Geological Survey")."""
+    named: dict[str, list[str]] = {}
+    for name in set(aliases.values()):
+        words = name.split()
+        for i in range(1, len(words)):
+            tail = " ".join(words[i:])
+            if tail.islower() and tail.casefold() not in _STOP and len(tail) > 3:
+                named.setdefault(tail, []).append(name)
+    known = {a.casefold() for a in aliases}
+    out = {}
+    for tail, names in named.items():
+        closest = [n for n in names if len(n.split()) == len(tail.split()) + 1]
+        if tail.casefold() not in known and (len(names) == 1 or len(closest) == 1):
+            out[tail] = names[0] if len(names) == 1 else closest[0]
     return out
 
 
@@ -603,13 +632,15 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
     """Every candidate in a text, in order. `aliases`: alias as written -> actor name."""
     year = int(published[:4]) if published else _latest_year(text)
     published_day = _day(published)
-    pattern = alias_pattern(aliases or {})
-    aliases = {alias.casefold(): name for alias, name in (aliases or {}).items()}
+    generic = generic_names(aliases or {})
+    pattern = alias_pattern({**generic, **(aliases or {})})
+    aliases = {alias.casefold(): name for alias, name in {**generic, **(aliases or {})}.items()}
+    generic_keys = frozenset(g.casefold() for g in generic)
     out: list[Candidate] = []
     counted: str | None = None  # the noun the last figure counted: "Another 5,400" counts more of it
     for sentence in sentences(text):
         found_dates = dates(text, sentence, year, published_day)
-        found_claimants = claimants(text, sentence, aliases, pattern)
+        found_claimants = claimants(text, sentence, aliases, pattern, generic_keys)
         names = list(dict.fromkeys(c.actor for c in found_claimants if c.actor))
         found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
         for q in found_quantities[:1]:
@@ -645,13 +676,23 @@ def likely_claimant(found: list[Candidate], sentence: str, sentence_start: int) 
     return said[0][1] if said else None
 
 
-# Between a speaker and its verb: an acronym in brackets, a role ("IEC (IEC) officials announced",
-# "the ministry's spokesman said").
+# Between a speaker and its verb: an acronym in brackets, a role, a place, a time, an auxiliary ("IEC (IEC)
+# officials announced", "the ministry's spokesman said", "the bureau in Taiwan says", "officials now say",
+# "the council has announced", "police on Wednesday said").
+_DAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_SPEAKER_WHEN = (rf"(?:\s+(?:has|have|had|also|now|later|again|earlier|separately|today|yesterday|(?:on\s+)?{_DAYS})"
+                 r"\b)*")
 _SPEAKER_ROLE = re.compile(r"(?:\s*\([A-Z][\w.&]{1,12}\))?(?:\s*['’]s)?(?:\s+(?:officials?|spokes(?:man|woman|person)|"
-                           r"chief|head|director|sources|leaders?|representatives?))?\s*$")
+                           r"chief|head|director|sources|leaders?|representatives?))?"
+                           r"(?:\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?" + _SPEAKER_WHEN + r"\s*$")
 # A text or a count that speaks ("the report says", "according to the results") stands for who gave it.
-_DOCUMENT = re.compile(r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:report|statement|message|results?|data|"
+_DOCUMENT = re.compile(r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:reports?|statements?|message|results?|data|"
                        r"figures?|release|document|count|tally|survey|study|bulletin|update)\s*$", re.IGNORECASE)
+# "according to a new report by the institute": the document's author speaks.
+_DOCUMENT_BY = re.compile(r"\s*(?:a|an|the|its|their)\s+(?:\w+\s+){0,2}(?:report|statement|study|survey|count|tally|"
+                          r"analysis|estimate|assessment)\s+(?:by|from|of)\s+", re.IGNORECASE)
+# "according to the state news agency, Xinhua, ...": the name in apposition.
+_APPOSED = re.compile(r"\s*(?:the\s+)?[^,.;]{1,40},\s*")
 # A verb the speaker may follow ("..., said the ministry"); not "told", whose object is the listener.
 _INVERTED = ("said", "says", "reported", "reports", "announced", "stated", "added", "estimated", "noted", "wrote",
              "warned", "claimed", "asked")
@@ -682,6 +723,10 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
         before = sentence[:m.start()].rstrip()
         if verb == "according to":
             named = after(m.end())
+            if named is None and (by := _DOCUMENT_BY.match(sentence, m.end())):
+                named = after(by.end())
+            if named is None and (apposed := _APPOSED.match(sentence, m.end())):
+                named = after(apposed.end())
             if named is None and _DOCUMENT.search(sentence[m.end():m.end() + 40].split(",")[0] + " "):
                 named = _last_actor_before(found, sentence_start + m.start())
             if named:
@@ -695,9 +740,9 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
         if before.endswith("’") or before.endswith("'"):  # "the organizers' estimate"
             before = before[:-1]
         if len(whole) in ends:
-            out.append((sentence_start + m.start(), ends[len(whole)]))
+            out.append((sentence_start + m.start(), _first_of_pair(sentence, whole, ends, starts)))
         elif len(before) in ends:
-            out.append((sentence_start + m.start(), ends[len(before)]))
+            out.append((sentence_start + m.start(), _first_of_pair(sentence, before, ends, starts)))
         elif _DOCUMENT.search(before):
             named = _last_actor_before(found, sentence_start + m.start())
             if named:
@@ -713,8 +758,22 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
     return out
 
 
-_PRONOUN_SPEAKS = re.compile(r"\b(?:he|she|they)\s+(?:" + "|".join(v for v in SPEECH if v != "according to")
+_PRONOUN_SPEAKS = re.compile(r"\b(?:he|she|they|it)\s+(?:" + "|".join(v for v in SPEECH if v != "according to")
                              + r")\b|\b(?:said|says|added|told)\s+(?:he|she)\b", re.IGNORECASE)
+
+
+def _first_of_pair(sentence: str, before: str, ends: dict[int, str], starts: dict[int, str]) -> str:
+    """The speaker ending where `before` ends, or the first of two ("The BBC and CNN reported")."""
+    pair = re.search(r"\s+and\s+(?:the\s+)?$", sentence[:starts_at(before, ends, starts)])
+    if pair and pair.start() in ends:
+        return ends[pair.start()]
+    return ends[len(before)]
+
+
+def starts_at(before: str, ends: dict[int, str], starts: dict[int, str]) -> int:
+    """Where the actor ending at the end of `before` starts."""
+    actor = ends[len(before)]
+    return max((p for p, a in starts.items() if a == actor and p < len(before)), default=len(before))
 
 
 def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | None = None,
@@ -724,19 +783,47 @@ def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | 
     dead." he said.) or the next sentence is little more than an attribution ("The ministry said so.").
     A pronoun that speaks ("he said") stands for the last actor named before the figure."""
     said = attributions(found, q.sentence, q.sentence_start)
+    # An attribution after the figure, beyond a "but", speaks for what follows it only ("35 km, but the
+    # bureau says 5 km").
+    said = [a for a in said if a[0] < q.start or not _CONTRAST.search(text or "", q.end, a[0])]
     if said:  # of several, the one whose verb stands before the figure and nearest it; else the first after
         before = [a for a in said if a[0] < q.start]
         return (before[-1] if before else said[0])[1]
-    if _PRONOUN_SPEAKS.search(q.sentence):
-        return _last_actor_before(found, q.start)
-    if following is None or any(c.kind == "quantity" and c.sentence_start == following.start for c in found):
-        return None
-    if not (len(following.text) <= _SHORT_ATTRIBUTION or (text is not None and in_quotation(text, q.start))):
-        return None
-    named = likely_claimant(found, following.text, following.start)
-    if named:
-        return named
-    return _last_actor_before(found, q.start) if _PRONOUN_SPEAKS.search(following.text) else None
+    if pronoun := _PRONOUN_SPEAKS.search(q.sentence):
+        return _last_actor_before(found, q.sentence_start + pronoun.start(), text) \
+            or _last_actor_before(found, q.start)
+    if following is not None and not any(c.kind == "quantity" and c.sentence_start == following.start
+                                         for c in found) and \
+            (len(following.text) <= _SHORT_ATTRIBUTION or (text is not None and in_quotation(text, q.start))):
+        named = likely_claimant(found, following.text, following.start)
+        if named or _PRONOUN_SPEAKS.search(following.text):
+            return named or _last_actor_before(found, q.start, text)
+    return _carried_on(found, q, text) if text is not None else None
+
+
+_CONTRAST = re.compile(r",?\s+but\b|;")
+
+
+def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
+    """Reporting goes on in the voice of the sentence before, in the same paragraph, when that one opens with
+    who speaks ("According to the commission, A won 48.6%. B came second with 26.2%.") and this one names
+    no actor of its own."""
+    earlier = [c for c in found if c.sentence_start < q.sentence_start]
+    if not earlier or _SPEECH.search(q.sentence):
+        return None  # the sentence names a speaker of its own, if one the collection does not know
+    previous = max(earlier, key=lambda c: c.sentence_start)
+    gap = text[previous.sentence_start + len(previous.sentence):q.sentence_start]
+    if gap.strip() or "\n" in gap:
+        return None  # another sentence between them, or a new paragraph
+    if any(c.kind == "claimant" and c.sentence_start == q.sentence_start for c in found):
+        return None  # it names an actor of its own, who may or may not speak: the person decides
+    figures = [c.start for c in found if c.kind == "quantity" and c.sentence_start == previous.sentence_start]
+    said = [a for a in attributions(found, previous.sentence, previous.sentence_start)
+            if not figures or a[0] < min(figures)]  # a lead-in ("According to X, ..."), not a closing "X noted"
+    if said:
+        return said[-1][1]
+    pronoun = _PRONOUN_SPEAKS.search(previous.sentence)
+    return _last_actor_before(found, previous.sentence_start + pronoun.start(), text) if pronoun else None
 
 
 _SHORT_ATTRIBUTION = 80  # characters: a next sentence this short says who spoke, not something of its own
@@ -749,8 +836,12 @@ def in_quotation(text: str, position: int) -> bool:
     return curly > 0 or paragraph.count('"') % 2 == 1
 
 
-def _last_actor_before(found: list[Candidate], position: int, reach: int = 1500) -> str | None:
-    before = [c for c in found if c.kind == "claimant" and c.actor and position - reach <= c.start < position]
+def _last_actor_before(found: list[Candidate], position: int, text: str | None = None,
+                       reach: int = 1500) -> str | None:
+    """The actor a pronoun stands for: the last named before it, outside quotation marks (in `text`): the
+    speaker of '"... UNHCR has recorded 20 boats," he said' is not UNHCR."""
+    before = [c for c in found if c.kind == "claimant" and c.actor and position - reach <= c.start < position
+              and (text is None or not in_quotation(text, c.start) or in_quotation(text, position))]
     return max(before, key=lambda c: c.start).actor if before else None
 
 
@@ -809,10 +900,13 @@ _GROUP = r"officials|sources|analysts|experts|diplomats|observers|residents|witn
 _NAME = rf"(?:(?:[A-Z][\w'’.\-]*\s+){{0,3}}(?:[A-Z][\w'’.\-]*|{_GROUP}))"
 # "Jens Stoltenberg, the NATO chief, warned": an apposition may stand between the name and the verb.
 _SPEAKER_BEFORE = re.compile(
-    rf"({_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:{'|'.join(v for v in SPEECH if v != 'according to')})\b(?!\s+of\b)")
+    rf"({_NAME})(?:\s*,[^,]{{1,80}},)?(?:\s+in\s+[A-Z][\w\-]+)?{_SPEAKER_WHEN}\s+"
+    rf"(?:{'|'.join(v for v in SPEECH if v != 'according to')})\b{_NOT_SPEECH_AFTER}")
 _SPEAKER_AFTER = re.compile(rf"\b(?i:according to)\s+(?:(?i:the)\s+)?({_NAME})")
 _NOT_A_NAME = {"the", "a", "an", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this", "that", "as",
-               "yet", "so", "if", "when", "while", "however", "meanwhile", "earlier", "later"}
+               "yet", "so", "if", "when", "while", "however", "meanwhile", "earlier", "later",
+               # a document's adjectives ("Early reports indicate", "Other reports say")
+               "early", "other", "initial", "preliminary", "first", "latest", "new", "some", "many", "several"}
 
 
 def speakers(sentence: str) -> list[str]:

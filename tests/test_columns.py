@@ -151,6 +151,7 @@ def test_columns_that_cannot_be_read_leave_sqlite_to_answer_without_trying_again
     class Counted(FactColumns):
         def _load(self, version, names):
             tries.append(names)
+            time.sleep(0.05)  # a slow machine: the callers keep asking while the reading is under way
             super()._load(version, names)
     columns = Counted(connect)
     for _ in range(50):
