@@ -442,8 +442,8 @@ _DATE_PATTERNS = [
     re.compile(rf"{_DAY.format(n='d1')}\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
     # February 9, 2022 / February 20
     re.compile(rf"(?P<month>{_MONTH})\s+{_DAY.format(n='d1')}(?!\d)(?:,?\s+(?P<year>(?:1[89]|20)\d\d))?\b"),
-    # September 2020
-    re.compile(rf"(?P<month>{_MONTH})\s+(?P<year>(?:1[89]|20)\d\d)\b"),
+    # September 2020, September of 2020
+    re.compile(rf"(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)\b"),
     # in October (a month standing alone, after a word that dates it)
     re.compile(rf"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\b[Dd]uring )|(?<=\b[Ee]arly )"
                rf"|(?<=\b[Ll]ate )"
@@ -497,7 +497,7 @@ def dates(text: str, sentence: Sentence, year: int | None, published: dt.date | 
 
 # Dates said relative to the day of writing, read from the publication date: "on Monday" (the last Monday
 # on or before it), "yesterday", "last week" (Monday to Sunday), "the past week" (the seven days before),
-# "this month", "last year".
+# "this month" (all of it), "earlier this month" (up to the writing), "later this year" (from it), "last year".
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _RELATIVE = re.compile(
     r"\b(?:(?P<last_day>last\s+)?(?P<weekday>" + "|".join(calendar.day_name) + r")(?:'s)?\b"
@@ -517,22 +517,42 @@ def _relative(m: re.Match, published: dt.date) -> tuple[dt.date, dt.date, str]:
         day = published - dt.timedelta(days=1 if m.group("word").lower() == "yesterday" else 0)
         return day, day, "day"
     period = (m.group("period") or m.group("period2")).lower()
-    if (m.group("which") or "").lower() == "past":  # "over the past week": the days up to the writing
-        days = {"week": 7, "month": 30, "year": 365}[period]
-        return published - dt.timedelta(days=days), published, "day"
+    which = (m.group("which") or "").lower()
+    if which == "past" or (which == "last" and re.search(r"\bthe\s+$", m.string[:m.start()], re.IGNORECASE)):
+        # "over the past week", "over the last month": the days up to the writing
+        if period == "week":
+            return published - dt.timedelta(days=7), published, "day"
+        year, month = (published.year - 1, published.month) if period == "year" else \
+            (published.year - (published.month == 1), (published.month - 2) % 12 + 1)
+        day = min(published.day, calendar.monthrange(year, month)[1])  # "the past month" on 31 March: from 28 Feb
+        return dt.date(year, month, day), published, "day"
     previous = (m.group("which") or "").lower() == "last"
+    first, last, precision = _period(period, published, previous)
+    # "earlier this week": its days up to the writing; "later this year": from the writing on; "this year": all
+    part = (m.group("earlier") or "").lower()
+    if part == "earlier" or (which == "this" and not _FUTURE.search(m.string)):  # "39 have died this year"
+        return first, published, "day"
+    if part == "later":
+        return published, last, "day"
+    return first, last, precision
+
+
+_FUTURE = re.compile(r"\b(?:will|would|shall|plans?|planned|expects?|expected|aims?|going\s+to|budget\w*)\b",
+                     re.IGNORECASE)
+
+
+def _period(period: str, published: dt.date, previous: bool) -> tuple[dt.date, dt.date, str]:
+    """The whole week (Monday to Sunday), month or year of the publication date, or the one before it."""
     if period == "week":
         monday = published - dt.timedelta(days=published.weekday()) - dt.timedelta(days=7 if previous else 0)
-        return monday, (monday + dt.timedelta(days=6)) if previous else published, "day"
+        return monday, monday + dt.timedelta(days=6), "day"
     if period == "month":
         year, month = (published.year, published.month - 1) if previous else (published.year, published.month)
         if month == 0:
             year, month = year - 1, 12
-        first = dt.date(year, month, 1)
-        return first, (dt.date(year, month, calendar.monthrange(year, month)[1]) if previous else published), \
-            "month" if previous else "day"
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), "month"
     year = published.year - 1 if previous else published.year
-    return dt.date(year, 1, 1), dt.date(year, 12, 31) if previous else published, "year" if previous else "day"
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
 
 
 def _date(m: re.Match, default_year: int | None) -> tuple[dt.date, dt.date, str, bool] | None:
@@ -866,9 +886,14 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
         earlier = [d for d in found if d.kind == "date" and paragraph <= d.start < q.sentence_start
                    and not _SINCE.search(d.sentence[:d.start - d.sentence_start])]
         held = max(earlier, key=lambda d: d.start, default=None)
-    if held is None and text is not None:
+    if held is None and text is not None and not _SO_FAR.search(s):
         held = news_day(found, text)
     return held
+
+
+# A count that holds as written ("officials now say", "have been killed", "are affected"): the day of
+# publication, not the day the story tells of.
+_SO_FAR = re.compile(r"\b(?:now|currently|so far|to date|still|are|is|has been|have been)\b", re.IGNORECASE)
 
 
 _LEDE_PARAGRAPHS = 3  # the headline, a standfirst, the first paragraph
@@ -879,17 +904,18 @@ def news_day(found: list[Candidate], text: str) -> Candidate | None:
     """The day a news story tells of, as its lede gives it ("... marched on Saturday"): a single day in
     the week up to the publication. An undated figure of the story holds for it rather than for the day
     of publication."""
-    lede_end = 0
-    for _ in range(_LEDE_PARAGRAPHS):
-        lede_end = text.find("\n", lede_end + 1)
-        if lede_end < 0:
-            lede_end = len(text)
+    lede_end, seen = 0, 0
+    for line in re.finditer(r"[^\n]*\n?", text):  # blank lines between paragraphs are no paragraphs
+        lede_end = line.end()
+        seen += bool(line.group().strip())
+        if seen == _LEDE_PARAGRAPHS or not line.group():
             break
     for d in found:
-        if d.kind != "date" or d.start >= lede_end or d.precision != "day" or d.date_start != d.date_end:
+        if d.kind != "date" or d.start >= lede_end or d.precision != "day" or d.date_start != d.date_end \
+                or _SINCE.search(d.sentence[:d.start - d.sentence_start]):
             continue
-        if d.resolved_from and 0 <= (dt.date.fromisoformat(d.resolved_from)
-                                     - dt.date.fromisoformat(str(d.date_start))).days <= _NEWS_WEEK:
+        if d.resolved_from and 0 < (dt.date.fromisoformat(d.resolved_from)  # a dateline's day is no news
+                                    - dt.date.fromisoformat(str(d.date_start))).days <= _NEWS_WEEK:
             return d
     return None
 

@@ -538,6 +538,20 @@ def test_without_a_publisher_no_claimant_is_invented():
     # an undated figure of the story holds for the day its lede gives
     ("Women marched in 600 cities on Saturday.\nOrganisers counted 3 million protesters.", "3 million protesters",
      "2024-03-02", True),
+    # ... a lede after a headline and a dateline, blank lines between them; not the dateline's own day
+    ("Floods hit the north\n\nWednesday, March 6, 2024\n\nRiver levels rose on Monday.\n\n"
+     "Crews rescued 140 people.", "140 people", "2024-03-04", True),
+    # ... but a count that holds as written holds on the day of publication
+    ("Women marched in 600 cities on Saturday.\nOfficials now say 40 people are missing.", "40 people",
+     "2024-03-06", False),
+    # "this year": all of it for what is planned, the year so far for what has happened
+    ("The agency will spend $2 billion this year.", "$2 billion", "2024", True),
+    ("At least 39 soldiers have died this year.", "At least 39 soldiers", "2024-01-01..2024-03-06", True),
+    ("Repairs will cost $8 million later this year.", "$8 million", "2024-03-06..2024-12-31", True),
+    # "over the last month": the month up to the writing, not the calendar month before
+    ("Some 600 boats arrived over the last month.", "Some 600 boats", "2024-02-06..2024-03-06", True),
+    # "September of 1999"
+    ("In September of 1999, 2,300 people were killed.", "2,300 people", "1999-09", False),
 ])
 def test_the_date_of_unseen_reporting(text, figure, date, resolved):
     from facts.dates import parse_span
