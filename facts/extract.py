@@ -524,8 +524,8 @@ def _relative(m: re.Match, published: dt.date) -> tuple[dt.date, dt.date, str]:
             return published - dt.timedelta(days=7), published, "day"
         year, month = (published.year - 1, published.month) if period == "year" else \
             (published.year - (published.month == 1), (published.month - 2) % 12 + 1)
-        day = min(published.day, calendar.monthrange(year, month)[1])  # "the past month" on 31 March: from 28 Feb
-        return dt.date(year, month, day), published, "day"
+        same = min(published.day, calendar.monthrange(year, month)[1])  # "the past month" on 31 March: from 28 Feb
+        return dt.date(year, month, same), published, "day"
     previous = (m.group("which") or "").lower() == "last"
     first, last, precision = _period(period, published, previous)
     # "earlier this week": its days up to the writing; "later this year": from the writing on; "this year": all
