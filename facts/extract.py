@@ -865,7 +865,9 @@ def _last_actor_before(found: list[Candidate], position: int, text: str | None =
     return max(before, key=lambda c: c.start).actor if before else None
 
 
-_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+# The start of a count: "since April 3", "since the war began in 2001", "dating back to 2007".
+_SINCE = re.compile(r"\b(?:since(?:\s+(?:the\s+)?\w+\s+(?:began|started)\s+in)?|dating\s+back\s+to)\s+(?:the\s+)?$",
+                    re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[,;:—–()]")
 
 

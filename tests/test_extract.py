@@ -552,6 +552,9 @@ def test_without_a_publisher_no_claimant_is_invented():
     ("Some 600 boats arrived over the last month.", "Some 600 boats", "2024-02-06..2024-03-06", True),
     # "September of 1999"
     ("In September of 1999, 2,300 people were killed.", "2,300 people", "1999-09", False),
+    # the start of a count is no date for the count that follows it
+    ("Losses mounted since the war began in 2001. Records show 6,500 soldiers were killed.", "6,500 soldiers",
+     "2024-03-06", False),
 ])
 def test_the_date_of_unseen_reporting(text, figure, date, resolved):
     from facts.dates import parse_span
