@@ -14,12 +14,12 @@ from .dates import span_text
 from .errors import FactsError
 from .extract import (
     Candidate,
-    Sentence,
     extract,
     figure_claimant,
     figure_date,
+    in_sentence,
     likely_claimant,
-    sentences,
+    next_sentence,
     speakers,
 )
 from .files import read_file
@@ -166,13 +166,12 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
     holding the figure, the quantity the text's own words, the unit the counted noun, the date the
     sentence gives for it (else the publication date, marked assumed), the claimant an attribution ties
     to it (in its sentence or the next), else the publisher when the text names no speaker."""
-    sentence = [c for c in found if c.sentence_start == q.sentence_start]
+    sentence = in_sentence(found, q.sentence_start)
     quote_start, quote = _clause(q.sentence, q.start - q.sentence_start, q.end - q.sentence_start)
     held = figure_date(found, q, doc.text)
     date, assumed = (_date_text(held), False) if held else (doc.published or DECIDE, bool(doc.published))
     after = q.sentence_start + len(q.sentence)
-    following = next((Sentence(after + n.start, after + n.end, n.text)
-                      for n in sentences(doc.text[after:after + 600])), None)
+    following = next_sentence(doc.text, after)
     claimant = figure_claimant(found, q, following, doc.text)
     known = _known_speakers(found, q.sentence_start)
     new_speakers = [n for n in speakers(q.sentence) if n.casefold() not in known]
@@ -199,8 +198,8 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
 
 def _known_speakers(found: list[Candidate], sentence_start: int) -> set[str]:
     """The spellings of known actors in a sentence, casefolded (a speaker named so is no new actor)."""
-    return {c.text.casefold() for c in found if c.kind == "claimant" and c.sentence_start == sentence_start} | \
-        {c.actor.casefold() for c in found if c.kind == "claimant" and c.actor and c.sentence_start == sentence_start}
+    named = [c for c in in_sentence(found, sentence_start) if c.kind == "claimant"]
+    return {c.text.casefold() for c in named} | {c.actor.casefold() for c in named if c.actor}
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, str]:

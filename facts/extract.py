@@ -8,6 +8,7 @@ qualify a number (the same table `facts add` reads "about 30,000" with).
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -46,26 +47,35 @@ _MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct
 
 
 def sentences(text: str) -> list[Sentence]:
-    out: list[Sentence] = []
+    return list(each_sentence(text))
+
+
+def next_sentence(text: str, position: int) -> Sentence | None:
+    """The first sentence from `position` on, in the text's positions."""
+    first = next(each_sentence(text[position:position + 600]), None)
+    return Sentence(position + first.start, position + first.end, first.text) if first else None
+
+
+def each_sentence(text: str) -> Iterator[Sentence]:
     pos = 0
     for m in _SENTENCE_END.finditer(text):
         if "\n" not in m.group(0) and (_ABBREVIATION.search(text, max(0, m.start() - 8), m.start()) or (
                 _MONTH_ABBREVIATION.search(text, max(0, m.start() - 6), m.start())
                 and text[m.end():m.end() + 1].isdigit())):
             continue
-        _add_sentence(out, text, pos, m.start())
+        if sentence := _sentence(text, pos, m.start()):
+            yield sentence
         pos = m.end()
-    _add_sentence(out, text, pos, len(text))
-    return out
+    if sentence := _sentence(text, pos, len(text)):
+        yield sentence
 
 
-def _add_sentence(out: list, text: str, start: int, end: int) -> None:
+def _sentence(text: str, start: int, end: int) -> Sentence | None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start < end:
-        out.append(Sentence(start, end, text[start:end]))
+    return Sentence(start, end, text[start:end]) if start < end else None
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -98,6 +108,31 @@ class Candidate:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None and v != []}
+
+
+class Found(list):
+    """An extraction's candidates, in order, with those of each sentence at hand: a draft asks for its
+    figure's sentence, the one before it and the one after it, for every figure."""
+
+    def in_sentence(self, start: int) -> list[Candidate]:
+        if getattr(self, "_size", None) != len(self):
+            self._by_sentence: dict[int, list[Candidate]] = {}
+            for c in self:
+                self._by_sentence.setdefault(c.sentence_start, []).append(c)
+            self._starts = sorted(self._by_sentence)
+            self._size = len(self)
+        return self._by_sentence.get(start, [])
+
+    def sentence_before(self, start: int) -> int | None:
+        """The start of the last sentence with candidates before the one starting at `start`."""
+        self.in_sentence(start)
+        i = bisect.bisect_left(self._starts, start)
+        return self._starts[i - 1] if i > 0 else None
+
+
+def in_sentence(found: list[Candidate], start: int) -> list[Candidate]:
+    """The candidates of the sentence starting at `start`."""
+    return found.in_sentence(start) if isinstance(found, Found) else [c for c in found if c.sentence_start == start]
 
 
 # --- numbers ------------------------------------------------------------------------------
@@ -445,15 +480,15 @@ _DATE_PATTERNS = [
     # September 2020, September of 2020
     re.compile(rf"(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)\b"),
     # in October (a month standing alone, after a word that dates it)
-    re.compile(rf"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\b[Dd]uring )|(?<=\b[Ee]arly )"
-               rf"|(?<=\b[Ll]ate )"
+    re.compile(rf"(?=[A-Z])(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\b[Dd]uring )"
+               rf"|(?<=\b[Ee]arly )|(?<=\b[Ll]ate )"
                rf"|(?<=\bmid-)|(?<=\bend of )|(?<=\bstart of ))(?P<month>{_MONTH})(?!\s+\d)\b"),
     # the August election
     re.compile(rf"(?<=\bthe )(?P<month>{_MONTH})(?=\s+(?:election|elections|vote|referendum|protests|summit|"
                rf"offensive|talks|drills|exercises)\b)"),
     # 1994 (a year standing alone after a word that dates, or before an event)
-    re.compile(r"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Ff]rom )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\bof )"
-               r"|(?<=\b[Ff]or )"
+    re.compile(r"(?=[12]\d\d\d)(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Ff]rom )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )"
+               r"|(?<=\bof )|(?<=\b[Ff]or )"
                r"|(?<=\bbefore )|(?<=\bafter )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?P<year>(?:1[89]|20)\d\d)\b"
                r"(?!\s*(?:troops|soldiers|people|km))"),
     re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)(?=\s+(?:presidential|parliamentary|general|local|election|elections|"
@@ -670,7 +705,7 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
         for q in found_quantities:
             q.claimants = names
         out += found_dates + found_claimants + found_quantities
-    return sorted(out, key=lambda c: (c.start, c.kind))
+    return Found(sorted(out, key=lambda c: (c.start, c.kind)))
 
 
 def _day(published: str | None) -> dt.date | None:
@@ -723,8 +758,7 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
     actor is the one right before the verb (a role or an apposition between them allowed), right after
     "according to", or right after the verb when none stands before it ("..., said the council"); a
     report or a count that speaks stands for the last actor named before it."""
-    actors = sorted((c for c in found if c.kind == "claimant" and sentence_start <= c.start < sentence_start
-                     + len(sentence)), key=lambda c: c.start)
+    actors = sorted((c for c in in_sentence(found, sentence_start) if c.kind == "claimant"), key=lambda c: c.start)
     ends = {c.end - sentence_start: c.actor for c in actors if c.actor}
     starts = {c.start - sentence_start: c.actor for c in actors if c.actor}
     out: list[tuple[int, str]] = []
@@ -812,8 +846,7 @@ def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | 
     if pronoun := _PRONOUN_SPEAKS.search(q.sentence):
         return _last_actor_before(found, q.sentence_start + pronoun.start(), text) \
             or _last_actor_before(found, q.start)
-    if following is not None and not any(c.kind == "quantity" and c.sentence_start == following.start
-                                         for c in found) and \
+    if following is not None and not any(c.kind == "quantity" for c in in_sentence(found, following.start)) and \
             (len(following.text) <= _SHORT_ATTRIBUTION or (text is not None and in_quotation(text, q.start))):
         named = likely_claimant(found, following.text, following.start)
         if named or _PRONOUN_SPEAKS.search(following.text):
@@ -828,16 +861,17 @@ def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
     """Reporting goes on in the voice of the sentence before, in the same paragraph, when that one opens with
     who speaks ("According to the commission, A won 48.6%. B came second with 26.2%.") and this one names
     no actor of its own."""
-    earlier = [c for c in found if c.sentence_start < q.sentence_start]
-    if not earlier or _SPEECH.search(q.sentence):
+    before = found.sentence_before(q.sentence_start) if isinstance(found, Found) else \
+        max((c.sentence_start for c in found if c.sentence_start < q.sentence_start), default=None)
+    if before is None or _SPEECH.search(q.sentence):
         return None  # the sentence names a speaker of its own, if one the collection does not know
-    previous = max(earlier, key=lambda c: c.sentence_start)
+    previous = in_sentence(found, before)[0]
     gap = text[previous.sentence_start + len(previous.sentence):q.sentence_start]
     if gap.strip() or "\n" in gap:
         return None  # another sentence between them, or a new paragraph
-    if any(c.kind == "claimant" and c.sentence_start == q.sentence_start for c in found):
+    if any(c.kind == "claimant" for c in in_sentence(found, q.sentence_start)):
         return None  # it names an actor of its own, who may or may not speak: the person decides
-    figures = [c.start for c in found if c.kind == "quantity" and c.sentence_start == previous.sentence_start]
+    figures = [c.start for c in in_sentence(found, before) if c.kind == "quantity"]
     said = [a for a in attributions(found, previous.sentence, previous.sentence_start)
             if not figures or a[0] < min(figures)]  # a lead-in ("According to X, ..."), not a closing "X noted"
     if said:
@@ -876,8 +910,7 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
     a comma, the nearest first; not the start of a count ("since April 3": the count holds when reported).
     A sentence with none takes the last one its paragraph gave before it (`text`: the whole text)."""
     s, base = q.sentence, q.sentence_start
-    dates = [d for d in found
-             if d.kind == "date" and d.sentence_start == base and not _SINCE.search(s[:d.start - base])]
+    dates = [d for d in in_sentence(found, base) if d.kind == "date" and not _SINCE.search(s[:d.start - base])]
 
     def apart(d: Candidate) -> bool:
         a, b = sorted((d.end, q.start)) if d.start < q.start else sorted((q.end, d.start))
