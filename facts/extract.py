@@ -928,7 +928,7 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
 
 # A count that holds as written ("officials now say", "have been killed", "are affected"): the day of
 # publication, not the day the story tells of.
-_SO_FAR = re.compile(r"\b(?:now|currently|so far|to date|still|are|is|has been|have been)\b", re.IGNORECASE)
+_SO_FAR = re.compile(r"\b(?:now|currently|so far|to date|still|are|is|ha(?:s|ve)\s+(?:\w+\s+)?been)\b", re.IGNORECASE)
 
 
 _LEDE_PARAGRAPHS = 3  # the headline, a standfirst, the first paragraph

@@ -544,6 +544,8 @@ def test_without_a_publisher_no_claimant_is_invented():
     # ... but a count that holds as written holds on the day of publication
     ("Women marched in 600 cities on Saturday.\nOfficials now say 40 people are missing.", "40 people",
      "2024-03-06", False),
+    ("Women marched in 600 cities on Saturday.\nThe police force has already been cut to 90 officers.",
+     "90 officers", "2024-03-06", False),
     # "this year": all of it for what is planned, the year so far for what has happened
     ("The agency will spend $2 billion this year.", "$2 billion", "2024", True),
     ("At least 39 soldiers have died this year.", "At least 39 soldiers", "2024-01-01..2024-03-06", True),
