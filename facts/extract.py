@@ -139,7 +139,7 @@ def in_sentence(found: list[Candidate], start: int) -> list[Candidate]:
 
 _WORDS = "|".join(re.escape(w) for w in NUMBER_WORDS if w not in ("a dozen",))
 _DIGITS = r"\d+,\d{1,2}(?=\s?%)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # a comma decimal only before %
-_SCALE = rf"(?:\s+(?:{'|'.join(SCALE_WORDS)})\b|(?<=\d)(?:k|m|bn|tn)\b)"
+_SCALE = rf"(?:[\s-]+(?:{'|'.join(SCALE_WORDS)})\b|(?<=\d)(?:k|m|bn|tn)\b)"  # "12-hundred" too
 _ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
 _NUMBER = re.compile(
     rf"(?<![\w.\-/”’')\]])(?<!\d:)(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
@@ -171,7 +171,8 @@ _COUNTED_BY_VERB = {"killed": "people", "injured": "people", "wounded": "people"
                     "rallied": "people", "gathered": "people", "demonstrated": "people", "drowned": "people",
                     "perished": "people"}
 _VERB_AFTER = re.compile(r"(?:\s+of\s+(?:them|those|whom))?"
-                         r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been)){0,3}"
+                         r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been|remain|remains|"
+                         r"remained)){0,3}"
                          rf"\s+({'|'.join(_COUNTED_BY_VERB)})\b", re.IGNORECASE)
 # A person's age after the name ("Jane Doe, 37, was arrested"), a clock time ("0915 UTC"): no figures.
 _AGE = re.compile(r"[A-Z][\w'’\-]+,\s$")
@@ -199,6 +200,8 @@ _LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompa
                      r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|another\s+)?", re.IGNORECASE)
 # "Of the U.S. troops stationed in Germany, 6,400 will return": the noun of the opening phrase.
 _OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
+# How long, not how many: "six days ago" sets no noun for "another three thousand" to count.
+_DURATIONS = {"hours", "days", "weeks", "months", "years"}
 # "Another 5,400 will be moved": more of what the figure before counted.
 _ANOTHER = re.compile(r"\b(?:another|a further|an additional)\s+$", re.IGNORECASE)
 
@@ -340,6 +343,8 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             unit, unit_end = m.group("glued").lstrip("-").lower(), m.end()
         if magnitude := _MAGNITUDE_BEFORE.search(s, 0, m.start()):
             unit, sign_start = "magnitude", magnitude.start()  # "a magnitude 6.8 quake"
+            if (article := re.search(r"\ba\s+$", s[:sign_start])) and _qualifier_before(s, article.start())[0]:
+                sign_start = article.start()  # "none greater than a magnitude of 3.6"
         elif _is_magnitude(s, m, low):
             if s[m.end():].lstrip().lower().startswith("magnitude"):
                 unit, unit_end = "magnitude", m.end() + s[m.end():].lower().index("magnitude") + len("magnitude")
@@ -434,6 +439,11 @@ def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
     return None, None
 
 
+# A speed: "28 km/h", "195 kilometers per hour", "17 miles per hour".
+_SPEED = re.compile(r"\s*(km/h|kmh|kilomet(?:er|re)s?\s+(?:per|an)\s+hour|miles?\s+(?:per|an)\s+hour)\b",
+                    re.IGNORECASE)
+# Money named after the number: "350 million USD", "2 billion U.S. dollars".
+_MONEY_AFTER = re.compile(r"\s+(USD|EUR|GBP|RUB|UAH|(?:U\.S\.\s+|US\s+)?dollars)\b")
 _UNIT_WORD = re.compile(r"\s+([A-Za-z](?:[\w\-]|\.(?=[A-Za-z]))*(?:(?<=[A-Z])\.)?|%)")
 
 
@@ -442,10 +452,14 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
     words, ends, cursor = [], [], pos
     if percent := re.match(r"\s*%", s[pos:]):
         return "%", pos + percent.end()
+    if speed := _SPEED.match(s, pos):
+        return ("mph" if speed.group(1)[0].lower() == "m" else "km/h"), speed.end()
+    if money := _MONEY_AFTER.match(s, pos):
+        return CURRENCIES.get(money.group(1).lower(), "USD"), money.end()
     for _ in range(5):
         m = _UNIT_WORD.match(s, cursor)
-        if not m or m.group(1).lower() in _STOP:
-            break
+        if not m or m.group(1).lower() in _STOP or m.group(1).lower() in NUMBER_WORDS:
+            break  # "900 refugees arrived six days ago" counts refugees, not days
         words.append(m.group(1))
         ends.append(m.end())
         cursor = m.end()
@@ -456,7 +470,8 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
     # a plural noun, or a people named by its country ("330,000 Syrians")
     plurals = [i for i, w in enumerate(words[:3])
-               if (w[0].islower() and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")]
+               if (w[0].islower() and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")
+               or re.fullmatch(r"[A-Z]{2,}s", w)]  # "IDPs"
     if not known_only and plurals:
         unit = " ".join(words[: plurals[-1] + 1])
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[plurals[-1]]  # a plural noun: probably what is counted
@@ -701,7 +716,8 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
         for q in found_quantities[:1]:
             if q.unit is None and counted and _ANOTHER.search(text[sentence.start:q.start]):
                 q.unit = counted
-        counted = next((q.unit for q in reversed(found_quantities) if q.unit and q.unit != "%"), counted)
+        counted = next((q.unit for q in reversed(found_quantities)
+                        if q.unit and q.unit != "%" and q.unit not in _DURATIONS), counted)
         for q in found_quantities:
             q.claimants = names
         out += found_dates + found_claimants + found_quantities

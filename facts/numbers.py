@@ -33,10 +33,11 @@ _PHRASES_BY_QUALIFIER = {
     "at_most": ["as many as", "as much as", "as high as", "no more than", "not more than", "fewer than",
                 "just under", "less than", "up to", "at most", "at the most", "under", "below", "nearly",
                 "almost", "nears", "nearing", "within", "max.", "a maximum of", "maximum of", "a ceiling of",
-                "no higher than",
-                "not exceeding", "could reach", "may reach", "might reach", "would reach", "will reach",
+                "no higher than", "not exceeding", "none greater than", "none larger than", "no greater than",
+                "could reach", "may reach", "might reach", "would reach", "will reach",
                 "could be as many as", "≤", "<=", "<"],
-    "at_least": ["no fewer than", "no less than", "not less than", "in excess of", "more than", "just over",
+    "at_least": ["no fewer than", "no less than", "not less than", "in excess of",
+                 "greater than", "larger than", "higher than", "more than", "just over",
                  "at least", "upwards of", "upward of", "over", "above", "min.", "a minimum of", "minimum of",
                  "could exceed", "may exceed", "might exceed", "would exceed", "will exceed", "exceeding",
                  "exceeds", "exceeded", "exceed", "topped", "tops", "topping", "surpassed", "≥", ">=", ">"],
@@ -47,7 +48,8 @@ QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() fo
 # Phrases after a number ("10,000 or more"): what parse_quantity and the extraction read there.
 TRAILING_PHRASES = {"at most": "at_most", "at maximum": "at_most", "at the most": "at_most",
                     "at least": "at_least", "or more": "at_least", "or so": "approx", "or less": "at_most",
-                    "or fewer": "at_most"}
+                    "or fewer": "at_most", "or higher": "at_least", "or above": "at_least",
+                    "or greater": "at_least", "or lower": "at_most", "or below": "at_most"}
 # A number's own unit, before it or after it: "$6.1 billion", "69.25 per cent".
 CURRENCIES = {"us$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
                "₽": "RUB", "rub": "RUB", "₴": "UAH", "uah": "UAH"}
@@ -78,7 +80,7 @@ def parse_number(text: str) -> float:
     t = text.strip().lower()
     if not t:
         raise ValueError("no number given")
-    m = re.fullmatch(rf"(?P<d>{_DIGITS})\s*(?P<scale>{_SCALE_ANY})?", t)
+    m = re.fullmatch(rf"(?P<d>{_DIGITS})(?:[\s-]*(?P<scale>{_SCALE_ANY}))?", t)
     if m:
         number = float(re.sub(r"[,\u00a0\u202f ]", "", m.group("d")))
         if m.group("scale"):

@@ -390,6 +390,20 @@ def one_of(text, figure):
      "range"),
     ("Several thousand others fled north.", "Several thousand others", None, 1000, 10_000, "people", "range"),
     ("Hundreds of Syrians waited at the border.", "Hundreds of Syrians", None, 100, 1000, "Syrians", "range"),
+    # numbers as radio copy writes them, money and speeds named after the number, acronym plurals
+    ("Some 14-hundred people slept in tents.", "Some 14-hundred people", 1400, None, None, "people", "approx"),
+    ("Norway raised its gift to 90 million USD.", "90 million USD", 9e7, 9e7, 9e7, "USD", "exact"),
+    ("Pledges reached 3 billion U.S. dollars.", "3 billion U.S. dollars", 3e9, 3e9, 3e9, "USD", "exact"),
+    ("Gusts reached 210 kilometers per hour.", "210 kilometers per hour", 210, 210, 210, "km/h", "exact"),
+    ("It moved at 12 mph (19 km/h).", "19 km/h", 19, 19, 19, "km/h", "exact"),
+    ("The camps hold 4,000 IDPs.", "4,000 IDPs", 4000, 4000, 4000, "IDPs", "exact"),
+    # bounds said after the number, or by a comparison
+    ("Six aftershocks of magnitude 4.1 or higher followed.", "magnitude 4.1 or higher", 4.1, 4.1, None,
+     "magnitude", "at_least"),
+    ("Dozens of aftershocks, none greater than a magnitude of 3.2, followed.", "none greater than a magnitude of 3.2",
+     3.2, None, 3.2, "magnitude", "at_most"),
+    # a verb after "still remain"
+    ("At least 12 still remain missing.", "At least 12", 12, 12, None, "people", "at_least"),
 ])
 def test_figures_of_unseen_reporting(text, span, value, low, high, unit, qualifier):
     c = one_of(text, span)
@@ -427,6 +441,9 @@ def test_a_sentence_does_not_end_at_an_abbreviation():
      [("180,000 rides", "rides"), ("95,000", "rides")]),
     ("Some 900 troops will return. Another 700 will move to Poland.", [("Some 900 troops", "troops"),
                                                                        ("700", "troops")]),
+    # ... but a duration sets no noun for the next figure to count
+    ("Some 900 refugees arrived six days ago. Another 700 are on the road.",
+     [("Some 900 refugees", "refugees"), ("six days", "days"), ("700", "refugees")]),
     # clock times are no figures
     ("Polls closed at 19:00 local time and opened at 07:30.", []),
     # two figures side by side, not a range from the larger to the smaller
