@@ -635,7 +635,8 @@ SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "esti
           "believes", "believed", "reported", "reports", "announced", "announces", "stated", "states", "told",
           "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied",
           "reporting", "saying", "estimating", "counted", "put", "asked", "revealed", "confirmed", "indicated",
-          "indicate", "indicates", "confirms")
+          "indicate", "indicates", "confirms", "showed", "shows", "show", "admitted", "conceded", "promised",
+          "promises", "pledged", "pledges")
 # A speech verb that is a noun ("estimates of turnout", "reports of shelling") says nothing of who speaks.
 # Nor does a claim on lives ("floods claim sixteen lives").
 _NOT_SPEECH_AFTER = r"(?!\s+of\b)(?!\s+(?:\w+\s+){0,2}lives\b)"
@@ -663,8 +664,9 @@ def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: r
 def generic_names(aliases: dict[str, str]) -> dict[str, str]:
     """A known group by its common noun alone: "officials" or "local officials" for "Pakistani local
     officials", "state media" for "Chinese state media" (the text names the group without its country).
-    Where several groups share a noun, the one named by the noun and one word ("Pakistani officials"), if
-    only one is; else none ("ministry" for two ministries). A name with capitals after its first word gives
+    Where several groups of one country share a noun, the one named by the noun and one word ("Pakistani
+    officials" before "Pakistani local officials"); groups of several countries, none ("ministry" for two
+    ministries). A name with capitals after its first word gives
     none ("United States Geological Survey")."""
     named: dict[str, list[str]] = {}
     for name in set(aliases.values()):
@@ -677,7 +679,8 @@ def generic_names(aliases: dict[str, str]) -> dict[str, str]:
     out = {}
     for tail, names in named.items():
         closest = [n for n in names if len(n.split()) == len(tail.split()) + 1]
-        if tail.casefold() not in known and (len(names) == 1 or len(closest) == 1):
+        agree = len({n.split()[0] for n in names}) == 1  # "Pakistani officials", "Pakistani local officials"
+        if tail.casefold() not in known and (len(names) == 1 or (agree and len(closest) == 1)):
             out[tail] = names[0] if len(names) == 1 else closest[0]
     return out
 
@@ -753,12 +756,13 @@ def likely_claimant(found: list[Candidate], sentence: str, sentence_start: int) 
 _DAYS = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _SPEAKER_WHEN = (rf"(?:\s+(?:has|have|had|also|now|later|again|earlier|separately|today|yesterday|(?:on\s+)?{_DAYS})"
                  r"\b)*")
-_SPEAKER_ROLE = re.compile(r"(?:\s*\([A-Z][\w.&]{1,12}\))?(?:\s*['’]s)?(?:\s+(?:officials?|spokes(?:man|woman|person)|"
-                           r"chief|head|director|sources|leaders?|representatives?))?"
+_SPEAKER_ROLE = re.compile(r"(?:\s*\([A-Z][^()]{1,60}\))?(?:\s*['’]s)?(?:\s+(?:officials?|spokes(?:man|woman|person)|"
+                           r"chief|head|director|sources|leaders?|representatives?|(?:exit\s+)?polls?|surveys?|"
+                           r"reports?|figures|data|count|tally))?"
                            r"(?:\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?" + _SPEAKER_WHEN + r"\s*$")
 # A text or a count that speaks ("the report says", "according to the results") stands for who gave it.
 _DOCUMENT = re.compile(r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:reports?|statements?|message|results?|data|"
-                       r"figures?|release|document|count|tally|survey|study|bulletin|update)\s*$", re.IGNORECASE)
+                       r"polls?|figures?|release|document|count|tally|survey|study|bulletin|update)\s*$", re.IGNORECASE)
 # "according to a new report by the institute": the document's author speaks.
 _DOCUMENT_BY = re.compile(r"\s*(?:a|an|the|its|their)\s+(?:\w+\s+){0,2}(?:report|statement|study|survey|count|tally|"
                           r"analysis|estimate|assessment)\s+(?:by|from|of)\s+", re.IGNORECASE)
@@ -804,6 +808,11 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
             continue
         if before.endswith(","):  # an apposition: "Name, head of ..., believes"
             opening = before.rfind(",", max(0, len(before) - 81), len(before) - 1)
+            named = before[opening + 1:-1] if opening >= 0 else ""
+            inside = len(before) - 1 in ends and len(named) - len(named.lstrip()) + opening + 1 in starts
+            if inside and named.strip() and named.strip()[0].isupper():
+                out.append((sentence_start + m.start(), ends[len(before) - 1]))  # "UNHCR spokesman, Ron Redmond, says"
+                continue
             before = sentence[:opening].rstrip() if opening >= 0 else before
         whole = before  # an alias may hold the role itself ("NATO officials")
         before = before[:_SPEAKER_ROLE.search(before).start()]  # type: ignore[union-attr]  # always matches
@@ -813,7 +822,7 @@ def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> 
             out.append((sentence_start + m.start(), _first_of_pair(sentence, whole, ends, starts)))
         elif len(before) in ends:
             out.append((sentence_start + m.start(), _first_of_pair(sentence, before, ends, starts)))
-        elif _DOCUMENT.search(before):
+        elif _DOCUMENT.search(before) or _DOCUMENT.search(whole):
             named = _last_actor_before(found, sentence_start + m.start())
             if named:
                 out.append((sentence_start + m.start(), named))
@@ -870,7 +879,7 @@ def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | 
     return _carried_on(found, q, text) if text is not None else None
 
 
-_CONTRAST = re.compile(r",?\s+but\b|;")
+_CONTRAST = re.compile(r",?\s+(?:but|while|whereas)\b|;")
 
 
 def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
@@ -973,7 +982,8 @@ def news_day(found: list[Candidate], text: str) -> Candidate | None:
 
 # Who speaks, as a name the text gives before a speech verb or after "according to": capitalised words
 # ("Donald Trump said"), or a group ("US officials say").
-_GROUP = r"officials|sources|analysts|experts|diplomats|observers|residents|witnesses|activists|authorities"
+_GROUP = (r"officials|sources|analysts|experts|diplomats|observers|residents|witnesses|activists|authorities|media|"
+          r"rescuers|doctors|organi[sz]ers|police")
 _NAME = rf"(?:(?:[A-Z][\w'’.\-]*\s+){{0,3}}(?:[A-Z][\w'’.\-]*|{_GROUP}))"
 # "Jens Stoltenberg, the NATO chief, warned": an apposition may stand between the name and the verb.
 _SPEAKER_BEFORE = re.compile(
@@ -983,7 +993,8 @@ _SPEAKER_AFTER = re.compile(rf"\b(?i:according to)\s+(?:(?i:the)\s+)?({_NAME})")
 _NOT_A_NAME = {"the", "a", "an", "but", "and", "in", "on", "it", "he", "she", "they", "we", "this", "that", "as",
                "yet", "so", "if", "when", "while", "however", "meanwhile", "earlier", "later",
                # a document's adjectives ("Early reports indicate", "Other reports say")
-               "early", "other", "initial", "preliminary", "first", "latest", "new", "some", "many", "several"}
+               "early", "other", "initial", "preliminary", "first", "latest", "new", "some", "many", "several",
+               "results", "figures", "data", "statistics", "records", "polls", "surveys"}
 
 
 def speakers(sentence: str) -> list[str]:

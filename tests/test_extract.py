@@ -466,7 +466,10 @@ ALIASES = {"WHO": "World Health Organization", "World Health Organization": "Wor
            "health ministry": "Health ministry", "UN agency": "UN agency", "UN": "United Nations",
            "United Nations": "United Nations", "Maria Lopez": "Maria Lopez", "Lopez": "Maria Lopez",
            "Electoral Council": "Electoral Council", "EC": "Electoral Council", "defence ministry": "Defence ministry",
-           "police": "Police", "Kenyan election officials": "Kenyan election officials"}
+           "police": "Police", "Kenyan election officials": "Kenyan election officials",
+           "Ron Redmond": "Ron Redmond", "UNHCR": "UNHCR", "CNN": "CNN", "Japan": "Government of Japan",
+           "Comité Nacional": "Comité Nacional", "Chinese state media": "Chinese state media",
+           "Indian state media": "Indian state media"}
 
 
 def drafted(text, figure, published="2024-03-06", publisher=PUBLISHER):
@@ -528,6 +531,17 @@ def drafted(text, figure, published="2024-03-06", publisher=PUBLISHER):
     # no speech: a claim on lives, a report's adjective taken for a name
     ("Floods in the Valley claim 16 lives", "16 lives", PUBLISHER),
     ("Early reports indicate 40 villages were damaged.", "40 villages", PUBLISHER),
+    # the person named after a role, not the organisation the role belongs to
+    ("UNHCR spokesman, Ron Redmond, says 1,200 people are in tents.", "1,200 people", "Ron Redmond"),
+    # a poll, a bracketed name or a pledge between or as the speech
+    ("A CNN exit poll showed 81 percent backed him.", "81 percent", "CNN"),
+    ("The Comité Nacional (National Committee) reported that 15,400 people were evacuated.", "15,400 people",
+     "Comité Nacional"),
+    ("Japan pledged 500 million USD on Saturday.", "500 million USD", "Government of Japan"),
+    # an attribution beyond a "while" speaks for what follows it
+    ("The bureau put it at 7.0, while the UN said it was 6.6 magnitude.", "7.0", PUBLISHER),
+    # a noun two countries' groups share names neither
+    ("State media said 40 houses collapsed.", "40 houses", "DECIDE"),
 ])
 def test_the_claimant_of_unseen_reporting(text, figure, claimant):
     d = drafted(text, figure)
