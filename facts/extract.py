@@ -12,8 +12,9 @@ import bisect
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .numbers import (
     CURRENCIES,
@@ -120,8 +121,16 @@ class Found(list):
             for c in self:
                 self._by_sentence.setdefault(c.sentence_start, []).append(c)
             self._starts = sorted(self._by_sentence)
+            self._remembered: dict[tuple, Any] = {}
             self._size = len(self)
         return self._by_sentence.get(start, [])
+
+    def remember(self, key: tuple, read: Callable[[], Any]) -> Any:
+        """What `read` gives, read once while the candidates stay as they are."""
+        self.in_sentence(0)  # drops what was remembered if the list has changed
+        if key not in self._remembered:
+            self._remembered[key] = read()
+        return self._remembered[key]
 
     def sentence_before(self, start: int) -> int | None:
         """The start of the last sentence with candidates before the one starting at `start`."""
@@ -414,29 +423,39 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
     return out
 
 
+_QUALIFIER_END = re.compile("(?:" + "|".join(re.escape(p) for p, _ in QUALIFIER_PHRASES) + ")$")
+_QUALIFIER_OF = dict(QUALIFIER_PHRASES)
+
+
 def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
     """The qualifier of the phrases right before a number ("up to about": at most) and where they start."""
     found: list[str] = []
     start = pos
     while True:
-        before = s[:start].rstrip().lower()
-        for phrase, qualifier in QUALIFIER_PHRASES:
-            if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
-                found.append(qualifier)
-                start = len(before) - len(phrase)
-                break
-        else:
+        before = s[max(0, start - 60):start].rstrip().lower()  # the phrases are short
+        offset = max(0, start - 60)
+        m = _QUALIFIER_END.search(before)
+        if m is None:
             break
+        phrase = m.group(0)
+        if (m.start() > 0 and before[m.start() - 1].isalnum()) or (m.start() == 0 and offset > 0
+                                                                 and s[offset - 1].isalnum()):
+            phrase = next((p for p, _ in QUALIFIER_PHRASES if before.endswith(p) and len(p) < len(m.group(0))
+                           and not before[-len(p) - 1].isalnum()), "")  # "…xover": a shorter phrase may stand
+            if not phrase:
+                break
+        found.append(_QUALIFIER_OF[phrase])
+        start = offset + len(before) - len(phrase)
     return (strongest(found), start) if found else (None, pos)
 
 
+_TRAILING = re.compile(r"\s+(" + "|".join(re.escape(p) for p in sorted(TRAILING_PHRASES, key=len, reverse=True))
+                       + r")\b", re.IGNORECASE)
+
+
 def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
-    after = s[pos:].lower()
-    for phrase, qualifier in TRAILING_PHRASES.items():
-        m = re.match(rf"\s+{re.escape(phrase)}\b", after)
-        if m:
-            return qualifier, pos + m.end()
-    return None, None
+    m = _TRAILING.match(s, pos)
+    return (TRAILING_PHRASES[m.group(1).lower()], m.end()) if m else (None, None)
 
 
 # A speed: "28 km/h", "195 kilometers per hour", "17 miles per hour".
@@ -647,9 +666,11 @@ def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: r
               generic: frozenset[str] = frozenset()) -> list[Candidate]:
     if pattern is None:
         return []
-    verbs = [(m.start(), m.group(1).lower()) for m in _SPEECH.finditer(sentence.text)]
-    out = []
+    out: list[Candidate] = []
+    verbs = None
     for m in pattern.finditer(sentence.text):
+        if verbs is None:  # read only in a sentence that names an actor
+            verbs = [(v.start(), v.group(1).lower()) for v in _SPEECH.finditer(sentence.text)]
         if m.group(0).casefold() in generic and re.search(r"(?:[A-Z][\w.’'\-]*|\)|['’]s)\s+$",
                                                           sentence.text[:m.start()]):
             continue  # "Russian officials" is not the collection's "Belarusian officials"
@@ -774,6 +795,14 @@ _INVERTED = ("said", "says", "reported", "reports", "announced", "stated", "adde
 
 
 def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> list[tuple[int, str]]:
+    """`_attributions`, read once per sentence of an extraction (a draft asks again for every figure)."""
+    if not isinstance(found, Found):
+        return _attributions(found, sentence, sentence_start)
+    return list(found.remember(("attributions", sentence_start, sentence),
+                               lambda: _attributions(found, sentence, sentence_start)))
+
+
+def _attributions(found: list[Candidate], sentence: str, sentence_start: int) -> list[tuple[int, str]]:
     """Each attribution of a sentence, in order: (where its verb stands in the text, the actor). The
     actor is the one right before the verb (a role or an apposition between them allowed), right after
     "according to", or right after the verb when none stands before it ("..., said the council"); a
