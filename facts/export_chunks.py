@@ -22,6 +22,8 @@ from typing import IO
 
 from .worker_processes import failed, pipe, stop
 
+LOCK_WAIT_MS = 200  # for the write lock that starts the workers on one snapshot; past it, one process formats
+
 CHUNK = 5_000  # rowids a task: small enough that the chunks in flight stay a few MB
 SMALLEST = 50_000  # rows below which starting workers costs more than it gives
 
@@ -78,11 +80,16 @@ def start(conn: sqlite3.Connection, uri: str, sql: str, params: list, shape: str
     """Start the workers on one snapshot; then (row count, text) of each range of `table`'s rowids, in order.
 
     `sql` ends with `rowid >= ? AND rowid < ?`. `while_locked` reads whatever else must come from the same
-    snapshot. None when the table is empty or the write lock cannot be had (a read-only file)."""
+    snapshot. None when the table is empty or the write lock cannot be had at once (a read-only file, or a
+    writer holding it): the caller formats the rows itself rather than wait for the writer."""
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:
         return None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
     processes: list[subprocess.Popen[bytes]] = []
     try:
         bounds = rowid_bounds(conn, table)

@@ -300,6 +300,9 @@ def test_a_parallel_export_reads_one_snapshot_while_a_writer_commits(db, tmp_pat
     copy_db(db, path)
     stop = threading.Event()
     commits = []
+    real_start, parallel = in_parallel.start, []
+    in_parallel.start = lambda *a, **k: (lambda chunks: parallel.append(chunks is not None) or chunks)(
+        real_start(*a, **k))
 
     def writer():
         conn = open_db(path).conn
@@ -308,6 +311,7 @@ def test_a_parallel_export_reads_one_snapshot_while_a_writer_commits(db, tmp_pat
             conn.execute("UPDATE facts SET confidence = ?", [(i % 9 + 1) / 10])
             commits.append(i)
             i += 1
+            time.sleep(0.002)  # a writer committing batch after batch lets the lock go between them
     thread = threading.Thread(target=writer)
     thread.start()
     texts = []
@@ -321,11 +325,34 @@ def test_a_parallel_export_reads_one_snapshot_while_a_writer_commits(db, tmp_pat
     finally:
         stop.set()
         thread.join()
+    in_parallel.start = real_start
     assert len(commits) - started >= 10  # the writer kept committing while the exports ran
+    assert any(parallel)  # some exports went to the workers (the others found the writer holding the lock)
     for text in texts:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         assert len(rows) == 58
         assert len({r["confidence"] for r in rows}) == 1
+
+
+def test_a_parallel_export_does_not_wait_for_a_writer_holding_the_lock(db, tmp_path, in_parallel):
+    """Workers start on one snapshot under the write lock; a writer holding it makes the export format the
+    rows itself at once, not wait the busy timeout (15 s) for it."""
+    import time
+
+    from support import copy_db
+
+    from facts.errors import BUSY_SECONDS
+    path = tmp_path / "held.db"
+    copy_db(db, path)
+    expected = export_text(path, "facts_flat", "csv", False)
+    writer = open_db(path).conn
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        assert export_text(path, "facts_flat", "csv", True) == expected
+        assert time.monotonic() - started < BUSY_SECONDS / 3
+    finally:
+        writer.execute("ROLLBACK")
 
 
 def test_export_to_a_file_shows_its_progress_on_a_terminal_and_only_there(seeded_path, tmp_path):
