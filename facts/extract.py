@@ -164,12 +164,12 @@ UNITS = {
     # plurals without an s
     "children", "women", "police", "staff", "livestock", "cattle", "sheep", "youth", "others",
     "kph", "mph", "mm", "cm", "millimetres", "millimeters", "centimetres", "centimeters", "mile", "k.m", "seats",
-    "votes", "voters", "arrests", "deaths", "villages", "houses", "homes", "districts", "provinces",
+    "votes", "voters", "arrests", "deaths", "villages", "houses", "homes", "districts", "provinces", "feet",
 }
 _UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "k.m.": "km", "k.m": "km", "percent": "%", "per cent": "%",
                 "others": "people",
                 "millimetres": "mm", "millimeters": "mm", "centimetres": "cm", "centimeters": "cm", "mile": "miles",
-                "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2",
+                "metres": "m", "meters": "m", "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2",
                 "dollars": "USD", "euros": "EUR", "roubles": "RUB", "rubles": "RUB", "hryvnias": "UAH"}
 # What a number counts when a verb says it instead of a noun: "410 killed", "8,250 were injured", "four dead",
 # "2,104,311 of them voted".
@@ -178,10 +178,11 @@ _COUNTED_BY_VERB = {"killed": "people", "injured": "people", "wounded": "people"
                     "evacuated": "people", "arrested": "people", "detained": "people", "rescued": "people",
                     "fled": "people", "voted": "voters", "marched": "people", "protested": "people",
                     "rallied": "people", "gathered": "people", "demonstrated": "people", "drowned": "people",
-                    "perished": "people"}
+                    "perished": "people", "homeless": "people", "gather": "people", "march": "people",
+                    "protest": "people", "rally": "people", "die": "people", "flee": "people"}
 _VERB_AFTER = re.compile(r"(?:\s+of\s+(?:them|those|whom))?"
                          r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been|remain|remains|"
-                         r"remained)){0,3}"
+                         r"remained|left|made)){0,3}"
                          rf"\s+({'|'.join(_COUNTED_BY_VERB)})\b", re.IGNORECASE)
 # A person's age after the name ("Jane Doe, 37, was arrested"), a clock time ("0915 UTC"): no figures.
 _AGE = re.compile(r"[A-Z][\w'’\-]+,\s$")
@@ -189,7 +190,10 @@ _CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:UTC|GMT|[A-Z]{2,3}T|hours|hr
 _MAGNITUDE_BEFORE = re.compile(r"\bmagnitude(?:\s+(?:of|was|is|at))?[\s-]+$", re.IGNORECASE)
 # A quake's size without the word: "a second earthquake measuring 5.6", "Sunday's 6.7 aftershock".
 _QUAKE = r"(?:earthquake|quake|aftershock|tremor|temblor)s?"
-_MEASURING_QUAKE = re.compile(rf"\b{_QUAKE}\s+(?:\w+\s+)?measuring\s+$", re.IGNORECASE)
+_MEASURING_QUAKE = re.compile(rf"\b{_QUAKE}\s+(?:(?:\w+\s+)?(?:measuring|measured(?:\s+a)?|of)\s+)?$",
+                              re.IGNORECASE)
+# "... and the second measured a 5.1": measured, in a sentence about quakes.
+_MEASURED = re.compile(r"\bmeasured\s+(?:a\s+)?$", re.IGNORECASE)
 _QUAKE_AFTER = re.compile(rf"\s+(?:magnitude\b|{_QUAKE}\b)", re.IGNORECASE)
 # "The number of U.S. military members killed ... has surpassed 2,000", "the death toll climbed to 94": what a
 # figure counts when its sentence names the count before it, or after it ("raised to 107 the number of people").
@@ -209,6 +213,9 @@ _LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompa
                      r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|another\s+)?", re.IGNORECASE)
 # "Of the U.S. troops stationed in Germany, 6,400 will return": the noun of the opening phrase.
 _OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
+# A verb before the figure that says people are counted: "killed at least four", "Floods Kill Hundreds".
+_HARMED_BEFORE = re.compile(r"\b(?:kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|displac(?:es|ed|ing)|"
+                            r"affect(?:s|ed|ing)?|evacuat(?:es|ed|ing)|strand(?:s|ed|ing)?)\s+$", re.IGNORECASE)
 # How long, not how many: "six days ago" sets no noun for "another three thousand" to count.
 _DURATIONS = {"hours", "days", "weeks", "months", "years"}
 # "Another 5,400 will be moved": more of what the figure before counted.
@@ -273,7 +280,9 @@ def _is_magnitude(s: str, m: re.Match, value: float) -> bool:
     "6.4 magnitude earthquake"."""
     if m.group("b") or not 1 <= value < 10 or not re.fullmatch(r"\d\.\d", m.group("a")):
         return False
-    return bool(_MEASURING_QUAKE.search(s, 0, m.start()) or _QUAKE_AFTER.match(s, m.end()))
+    before = _qualifier_before(s, m.start())[1]
+    return bool(_MEASURING_QUAKE.search(s, 0, before) or _QUAKE_AFTER.match(s, m.end())
+                or (_MEASURED.search(s, 0, before) and re.search(rf"\b{_QUAKE}\b", s, re.IGNORECASE)))
 
 
 def _not_a_range(m: re.Match) -> bool:
@@ -322,13 +331,16 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         except ValueError:
             continue
         by_verb = _VERB_AFTER.match(s, m.end())
+        harmed = _HARMED_BEFORE.search(s, 0, _qualifier_before(s, m.start())[1]) if not by_verb else None
         scaled = re.search(rf"\b(?:{'|'.join(SCALE_WORDS[1:])})\b", a, re.IGNORECASE)  # "one million": a figure
         if word_only and not scaled and (
-                a.lower() == "one" or not (_unit_after(s, m.end(), known_only=low < 3)[0] or by_verb)):
+                a.lower() == "one" or not (_unit_after(s, m.end(), known_only=low < 3)[0] or by_verb or harmed)):
             continue  # "two countries", "one of": a small number word counts a figure only before a known unit
         unit, unit_end = _unit_after(s, m.end())
         if unit is None and by_verb:
             unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]
+        if unit is None and harmed:
+            unit = "people"  # "killed at least four"
         if unit is None and (whole := _OUT_OF.match(s, m.end()) or _OF_THE_WHOLE.match(s, m.end())):
             unit = _unit_after(s, whole.end())[0]  # "26 out of 34 provinces": what the whole counts
         if unit is None and out and out[-1].unit and out[-1].unit != "%" and _LISTED.fullmatch(
@@ -376,7 +388,39 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             "quantity", text[span_start:span_end], span_start, span_end, sentence.text, sentence.start,
             number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit,
             qualifier=qualifier))
+    out += _fractions(text, sentence, out)
     return out + _vague_amounts(text, sentence, out)
+
+
+# "two-and-a-half million", "a quarter of a million", "half a million", "a half million".
+_FRACTION = re.compile(r"\b(?:(?P<whole>\w+)[\s-]+and[\s-]+a[\s-]+(?P<part>half|quarter)"
+                       r"|(?:a\s+)?(?P<alone>half|quarter)(?:\s+of)?(?:\s+a)?)[\s-]+(?P<scale>thousand|million|billion)\b",
+                       re.IGNORECASE)
+
+
+def _fractions(text: str, sentence: Sentence, found: list[Candidate]) -> list[Candidate]:
+    out = []
+    s = sentence.text
+    for m in _FRACTION.finditer(s):
+        start = sentence.start + m.start()
+        part = (m.group("part") or m.group("alone")).lower()
+        try:
+            whole = parse_number(m.group("whole")) if m.group("whole") else 0.0
+        except ValueError:
+            continue
+        value = (whole + (0.5 if part == "half" else 0.25)) * parse_number("1 " + m.group("scale").lower())
+        unit, unit_end = _unit_after(s, m.end())
+        qualifier, q_start = _qualifier_before(s, m.start())
+        qualifier = qualifier or "exact"
+        begin, end = sentence.start + q_start, sentence.start + (unit_end if unit else m.end())
+        lo = value if qualifier in ("exact", "at_least") else None
+        hi = value if qualifier in ("exact", "at_most") else None
+        overlapping = [c for c in found if c.start < end and start < c.end]
+        for c in overlapping:  # "half" read alone, or "a million" within it
+            found.remove(c)
+        out.append(Candidate("quantity", text[begin:end], begin, end, sentence.text, sentence.start,
+                             number=m.group(0), value=value, low=lo, high=hi, unit=unit, qualifier=qualifier))
+    return out
 
 
 _PER_CENT = re.compile(r"\s*(?:per\s*cent|percent)\b", re.IGNORECASE)
@@ -411,6 +455,8 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
         if unit is None and (more := _MORE.match(s, m.end())):
             earlier = [c.unit for c in found if c.unit and c.unit != "%"]
             unit, unit_end = (earlier[-1] if earlier else "people"), more.end()
+        if unit is None and _HARMED_BEFORE.search(s, 0, m.start()):
+            unit = "people"  # "Floods Kill Hundreds, Affect Millions"
         if unit is None and not (m.start() == 0 or re.match(r"\s+(?:could|would|may|might|will|are|were)\b",
                                                               s[m.end():])):
             continue  # "thousands" alone mid-sentence is rarely a figure

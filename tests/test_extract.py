@@ -404,6 +404,22 @@ def one_of(text, figure):
      3.2, None, 3.2, "magnitude", "at_most"),
     # a verb after "still remain"
     ("At least 12 still remain missing.", "At least 12", 12, 12, None, "people", "at_least"),
+    # fractions of a scale
+    ("The storm affected an estimated two-and-a-half million people.", "an estimated two-and-a-half million people",
+     2.5e6, None, None, "people", "approx"),
+    ("More than a quarter of a million people are in camps.", "More than a quarter of a million people", 250_000,
+     250_000, None, "people", "at_least"),
+    ("Almost half a million acres were flooded.", "Almost half a million acres", 500_000, None, 500_000, "acres",
+     "at_most"),
+    # people counted by a verb before the figure, or by a verb or state after it
+    ("The blast killed at least four in the market.", "at least four", 4, 4, None, "people", "at_least"),
+    ("Floods Kill Hundreds in the South", "Hundreds", None, 100, 1000, "people", "range"),
+    ("Thousands have been left homeless.", "Thousands", None, 1000, 10_000, "people", "range"),
+    # a quake's size that a verb measures
+    ("The first quake measured a 4.9 and the second measured a 5.2.", "5.2", 5.2, 5.2, 5.2, "magnitude", "exact"),
+    ("After an earthquake over 4.3 the crews check the building.", "over 4.3", 4.3, 4.3, None, "magnitude",
+     "at_least"),
+    ("The river rose as much as two metres.", "as much as two metres", 2, None, 2, "m", "at_most"),
 ])
 def test_figures_of_unseen_reporting(text, span, value, low, high, unit, qualifier):
     c = one_of(text, span)
