@@ -1002,7 +1002,9 @@ def _last_actor_before(found: list[Candidate], position: int, text: str | None =
 # The start of a count: "since April 3", "since the war began in 2001", "dating back to 2007".
 _SINCE = re.compile(r"\b(?:since(?:\s+(?:the\s+)?\w+\s+(?:began|started)\s+in)?|dating\s+back\s+to)\s+(?:the\s+)?$",
                     re.IGNORECASE)
-_CLAUSE_MARK = re.compile(r"[,;:—–()]")
+# Between a figure and a date of another clause: a comma, a dash, a bracket, or "and in" ("killed 31,000 and in
+# February of 2005 ...").
+_CLAUSE_MARK = re.compile(r"[,;:—–()]|\band\s+(?:in|on|by|during)\b")
 
 
 def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -> Candidate | None:
@@ -1015,7 +1017,17 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
     def apart(d: Candidate) -> bool:
         a, b = sorted((d.end, q.start)) if d.start < q.start else sorted((q.end, d.start))
         return bool(_CLAUSE_MARK.search(s[a - base:b - base]))
-    held = min(dates, key=lambda d: (apart(d), abs(d.start - q.start)), default=None)
+
+    def anothers(d: Candidate) -> bool:
+        """A date after the figure, beyond a clause mark, with another figure nearer to it: that figure's
+        ("350,000 were in centres, the agency said, lowering the figure of a million reported Saturday")."""
+        return d.start > q.end and apart(d) and any(
+            c.kind == "quantity" and q.end <= c.start and c.end <= d.start for c in in_sentence(found, base))
+
+    def opening(d: Candidate) -> bool:  # "In December of 2003, ..." sets the time of what follows
+        return d.start - base <= 3
+    dates = [d for d in dates if not anothers(d)]
+    held = min(dates, key=lambda d: (apart(d), not opening(d), abs(d.start - q.start)), default=None)
     if held is None and text is not None:  # the paragraph's latest date before the figure ("On Saturday, ... .")
         paragraph = text.rfind("\n", 0, q.start) + 1
         earlier = [d for d in found if d.kind == "date" and paragraph <= d.start < q.sentence_start
