@@ -605,8 +605,8 @@ def test_without_a_publisher_no_claimant_is_invented():
     ("In May of 2003, a quake killed 900 people and in June of 2005 another killed 60.", "900 people", "2003-05",
      False),
     # a date beyond another figure belongs to that figure
-    ("About 800 people were in shelters, the agency said, lowering the figure of 2,000 reported Monday.",
-     "About 800 people", "2024-03-06", False),
+    ("Storm report\n\nRain fell.\n\nWinds rose.\n\nAbout 800 people were in shelters, the agency said, lowering "
+     "the figure of 2,000 reported Monday.", "About 800 people", "2024-03-06", False),
     # the start of a count is no date for the count that follows it
     ("Losses mounted since the war began in 2001. Records show 6,500 soldiers were killed.", "6,500 soldiers",
      "2024-03-06", False),
