@@ -154,6 +154,8 @@ class Draft:
     date_assumed: bool = False  # the date is the publication's: the sentence gives none
     date_resolved: bool = False  # the date is read from words relative to the publication date ("on Monday")
     claimant_assumed: bool = False  # the claimant is the publisher: the text attributes the figure to no one
+    # how the text writes a known actor when not by its name ("Officials" for "Pakistani officials", an alias)
+    written_as: dict[str, str] = field(default_factory=dict)
 
 
 QUOTE_MAX = 300  # characters: a longer sentence is cut to the clause holding the figure
@@ -191,9 +193,11 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
         "quote_start": q.sentence_start + quote_start,
         "confidence": DECIDE,
     }
-    names = [c.actor for c in sentence if c.kind == "claimant" and c.actor]
-    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(names)), new_speakers, assumed,
-                 date_resolved=bool(held and held.resolved_from), claimant_assumed=by_publisher)
+    named = [c for c in sentence if c.kind == "claimant" and c.actor]
+    written_as = {c.actor: c.text for c in named if c.actor and c.actor.casefold() != c.text.casefold()}
+    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(c.actor for c in named if c.actor)),
+                 new_speakers, assumed, date_resolved=bool(held and held.resolved_from),
+                 claimant_assumed=by_publisher, written_as=written_as)
 
 
 def _known_speakers(found: list[Candidate], sentence_start: int) -> set[str]:

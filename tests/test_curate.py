@@ -608,6 +608,7 @@ def test_the_claimant_is_filled_only_when_the_text_says_who(memo_path):
         await until(pilot, lambda: app.screen is app.main_screen)
         form, _ = await fact_from_sentence(app, pilot, "memo", "NATO officials")
         assert form.query_one("#field-actor", Input).value == "NATO"  # the attribution names it
+        assert "NATO (as “NATO officials”)" in text_of(form.query_one("#hint-actor"))  # as the text writes it
     browse(memo_path, scenario)
 
 

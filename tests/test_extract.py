@@ -565,6 +565,14 @@ def test_the_claimant_of_unseen_reporting(text, figure, claimant):
     assert d.claimant_assumed == (claimant == PUBLISHER)
 
 
+def test_a_draft_says_how_the_text_writes_a_known_actor():
+    d = drafted("Election officials announced that 61 percent had voted.", "61 percent")
+    assert d.written_as == {"Kenyan election officials": "Election officials"}
+    assert drafted("The UN has announced that 3,000 more troops will go.", "3,000 more troops").written_as == \
+        {"United Nations": "UN"}
+    assert drafted("According to the United Nations, 40 people fled.", "40 people").written_as == {}
+
+
 def test_without_a_publisher_no_claimant_is_invented():
     d = drafted("Some 5,000 people marched through the centre.", "Some 5,000 people", publisher=None)
     assert d.record["actor"] == "DECIDE" and not d.claimant_assumed

@@ -85,13 +85,14 @@ class FormStart:
     date_assumed: bool = False
     date_resolved: bool = False
     claimant_assumed: bool = False
+    written_as: dict[str, str] = field(default_factory=dict)  # a known actor as the text writes it
 
 
 def start_from_draft(draft: Draft, text: str) -> FormStart:
     """A form filled from a draft of the source whose text is `text`."""
     passage = Passage(draft.source_key, text, *draft.span) if draft.source_key else None
     return FormStart(draft.record, passage, list(draft.actors), list(draft.new_actors), draft.date_assumed,
-                     draft.date_resolved, draft.claimant_assumed)
+                     draft.date_resolved, draft.claimant_assumed, dict(draft.written_as))
 
 
 def quantity_text(quantity: object) -> str:
@@ -276,7 +277,9 @@ class FactForm(Dialog[int]):
                              classes="hint inferred")
             elif name == "actor" and offered:
                 hint = Text("in the text: ")
-                hint.append(" · ".join([*map(printable_line, self.start.actors),
+                hint.append(" · ".join([*(printable_line(a) + (f" (as “{printable_line(self.start.written_as[a])}”)"
+                                                               if a in self.start.written_as else "")
+                                          for a in self.start.actors),
                                         *(f"{printable_line(n)} (new)" for n in self.start.new_actors)]))
                 yield Static(hint, id="hint-actor", classes="hint")
         yield TickBox("Create actors that are not known yet (instead of refusing them)", id="create-actors")
