@@ -3,7 +3,7 @@
 and against real reporting it was not written for (--unseen DIR).
 
     python bench/extract_eval.py            # prints the table; --write puts it in bench/RESULTS.md
-    python bench/extract_eval.py --unseen [DIR] [--code PATH] [--part tuning|held-out|fresh|fresh2|both|all]
+    python bench/extract_eval.py --unseen [DIR] [--code PATH] [--part tuning|held-out|fresh|fresh2|fresh3|both|all]
                                     [--misses]
 
 --unseen reads a gold standard of real articles (tests/unseen_gold/: Wikinews reporting, CC BY 2.5, and
@@ -12,9 +12,9 @@ DIR/**/<slug>.yaml beside <slug>.txt, each figure with its quote span, value, lo
 high, unit, qualifier, claimant and the dates it holds for, and the article's actors (what an analyst's
 database would hold) and publisher. The articles are split once, by a digest of their name, into a
 tuning half and a held-out half. The held-out half was reported once as such and has been tuned on since;
-so were the articles in fresh-* folders, added after it; those in fresh2-* folders, added after them, are
-the held-out figure now. --code scores another checkout's extractor (the figures before a change). The
-misses printed (--misses) are never the newest held-out set's.
+so were the articles in fresh-* and then fresh2-* folders, each added after the set before was reported;
+those in fresh3-* folders are the held-out figure now. --code scores another checkout's extractor (the
+figures before a change). The misses printed (--misses) are never the newest held-out set's.
 
 A proposed quantity is right when its span overlaps a gold span and it reads the same numbers
 (value, low, high); qualifier and unit (its last word) are scored on the matched ones. A date is
@@ -131,15 +131,19 @@ def split(slug: str) -> str:
 
 def part_of(path: Path) -> str:
     """Articles in fresh-* folders were added after the held-out half was reported and tuned on, those in
-    fresh2-* after the fresh ones were: the newest is the held-out figure."""
+    fresh2-* after the fresh ones were, and so on: the newest is the held-out figure."""
     folder = path.parent.name
-    return "fresh2" if folder.startswith("fresh2-") else "fresh" if folder.startswith("fresh-") else split(path.stem)
+    for part in ("fresh3", "fresh2", "fresh"):
+        if folder.startswith(part + "-"):
+            return part
+    return split(path.stem)
 
 
 # Each held-out set was reported once (bench/RESULTS.md, 2026-12-02) and has been tuned on since.
 LABELS = {"tuning": "tuning", "held-out": "first held-out (reported, then tuned on)",
-          "fresh": "fresh held-out (reported, then tuned on)", "fresh2": "second fresh held-out"}
-TUNED_ON = ("tuning", "held-out", "fresh")
+          "fresh": "fresh held-out (reported, then tuned on)",
+          "fresh2": "second fresh held-out (reported, then tuned on)", "fresh3": "third fresh held-out"}
+TUNED_ON = ("tuning", "held-out", "fresh", "fresh2")
 
 
 def drafted(text: str, gold: dict) -> tuple[list, list]:
@@ -281,7 +285,7 @@ def main() -> int:
         given = sys.argv[sys.argv.index("--unseen") + 1:][:1]
         folder = Path(given[0]) if given and not given[0].startswith("--") else ROOT / "tests" / "unseen_gold"
         part = sys.argv[sys.argv.index("--part") + 1] if "--part" in sys.argv else "tuning"
-        parts = {"both": ("tuning", "held-out"), "all": ("tuning", "held-out", "fresh", "fresh2")}.get(part, (part,))
+        parts = {"both": ("tuning", "held-out"), "all": tuple(LABELS)}.get(part, (part,))
         print(unseen_report(folder, parts))
         return 0
     seeds, own = evaluate()

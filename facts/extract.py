@@ -152,7 +152,7 @@ _SCALE = rf"(?:[\s-]+(?:{'|'.join(SCALE_WORDS)})\b|(?<=\d)(?:k|m|bn|tn)\b)"  # "
 _ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
 _NUMBER = re.compile(
     rf"(?<![\w.\-/”’')\]])(?<!\d:)(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
-    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi|-magnitude)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
+    rf"(?:\s*(?:-to-|-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi|-magnitude)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
     re.IGNORECASE)
 
 UNITS = {
@@ -215,7 +215,8 @@ _LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompa
 _OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
 # A verb before the figure that says people are counted: "killed at least four", "Floods Kill Hundreds".
 _HARMED_BEFORE = re.compile(r"\b(?:kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|displac(?:es|ed|ing)|"
-                            r"affect(?:s|ed|ing)?|evacuat(?:es|ed|ing)|strand(?:s|ed|ing)?)\s+$", re.IGNORECASE)
+                            r"affect(?:s|ed|ing)?|evacuat(?:es|ed|ing)|strand(?:s|ed|ing)?)\s+"
+                            r"(?:(?:another|a\s+further)\s+)?$", re.IGNORECASE)
 # How long, not how many: "six days ago" sets no noun for "another three thousand" to count.
 _DURATIONS = {"hours", "days", "weeks", "months", "years"}
 # "Another 5,400 will be moved": more of what the figure before counted.

@@ -40,7 +40,8 @@ _PHRASES_BY_QUALIFIER = {
                  "greater than", "larger than", "higher than", "more than", "just over",
                  "at least", "upwards of", "upward of", "over", "above", "min.", "a minimum of", "minimum of",
                  "could exceed", "may exceed", "might exceed", "would exceed", "will exceed", "exceeding",
-                 "exceeds", "exceeded", "exceed", "topped", "tops", "topping", "surpassed", "≥", ">=", ">"],
+                 "exceeds", "exceeded", "exceed", "topped", "tops", "topping", "surpassed", "passed", "passes",
+                 "pass", "≥", ">=", ">"],
 }
 # (phrase, qualifier), longest first: what parse_quantity and the extraction read before a number.
 QUALIFIER_PHRASES = sorted(((p, q) for q, ps in _PHRASES_BY_QUALIFIER.items() for p in ps),

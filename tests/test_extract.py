@@ -371,8 +371,8 @@ def one_of(text, figure):
     # what the whole counts, or the count a clause names instead of a noun
     ("The army said 800 of its troops were waiting for trucks.", "800", 800, 800, 800, "troops", "exact"),
     ("She carried 12 out of the region's 15 districts.", "12", 12, 12, 12, "districts", "exact"),
-    ("The number of aid workers killed this year has passed 150.", "150", 150, 150, 150, "aid workers",
-     "exact"),
+    ("The number of aid workers killed this year has passed 150.", "passed 150", 150, 150, None, "aid workers",
+     "at_least"),
     ("Police raised to 64 the number of people who drowned.", "64", 64, 64, 64, "people", "exact"),
     ("The death toll climbed to 212 on Friday.", "212", 212, 212, 212, "people", "exact"),
     ("Flood Toll Nears 90", "Nears 90", 90, None, 90, "people", "at_most"),
@@ -384,7 +384,7 @@ def one_of(text, figure):
     ("A 12 mile march ended at noon.", "12 mile", 12, 12, 12, "miles", "exact"),
     ("The unit has three helicopters and 40 airmen.", "40 airmen", 40, 40, 40, "airmen", "exact"),
     # a scale beyond a billion, and abbreviated
-    ("Spending passed $2.1 trillion last year.", "$2.1 trillion", 2.1e12, 2.1e12, 2.1e12, "USD", "exact"),
+    ("Spending reached $2.1 trillion last year.", "$2.1 trillion", 2.1e12, 2.1e12, 2.1e12, "USD", "exact"),
     # vague amounts that count more of what came before, or several of a scale
     ("The blast killed 30 people and injured hundreds more.", "hundreds more", None, 100, 1000, "people",
      "range"),
@@ -402,6 +402,10 @@ def one_of(text, figure):
      "magnitude", "at_least"),
     ("Dozens of aftershocks, none greater than a magnitude of 3.2, followed.", "none greater than a magnitude of 3.2",
      3.2, None, 3.2, "magnitude", "at_most"),
+    # "passed" as a bound, and "10-to-15" as a range
+    ("The toll from the quake has passed 20,000.", "passed 20,000", 20_000, 20_000, None, "people", "at_least"),
+    ("Rescuers said 10-to-15 people were alive.", "10-to-15 people", None, 10, 15, "people", "range"),
+    ("The blast killed 12 people and injured another nine.", "nine", 9, 9, 9, "people", "exact"),
     # a verb after "still remain"
     ("At least 12 still remain missing.", "At least 12", 12, 12, None, "people", "at_least"),
     # fractions of a scale
