@@ -702,7 +702,7 @@ SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "esti
           "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied",
           "reporting", "saying", "estimating", "counted", "put", "asked", "revealed", "confirmed", "indicated",
           "indicate", "indicates", "confirms", "showed", "shows", "show", "admitted", "conceded", "promised",
-          "promises", "pledged", "pledges")
+          "promises", "pledged", "pledges", "measured", "adding", "noting", "warning")
 # A speech verb that is a noun ("estimates of turnout", "reports of shelling") says nothing of who speaks.
 # Nor does a claim on lives ("floods claim sixteen lives").
 _NOT_SPEECH_AFTER = r"(?!\s+of\b)(?!\s+(?:\w+\s+){0,2}lives\b)"
@@ -841,6 +841,16 @@ _INVERTED = ("said", "says", "reported", "reports", "announced", "stated", "adde
              "warned", "claimed", "asked")
 
 
+# A speech verb in a participle clause speaks for the sentence's subject ("..., saying", "..., adding").
+_PARTICIPLES = ("saying", "adding", "noting", "warning", "estimating", "reporting")
+
+
+def _subject(actors: list[Candidate], sentence_start: int) -> str | None:
+    """The actor a sentence opens with ("Sri Lanka's military rejected ...", "The council said ...")."""
+    first = actors[0] if actors else None
+    return first.actor if first is not None and first.start - sentence_start <= 4 else None
+
+
 def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> list[tuple[int, str]]:
     """`_attributions`, read once per sentence of an extraction (a draft asks again for every figure)."""
     if not isinstance(found, Found):
@@ -881,6 +891,9 @@ def _attributions(found: list[Candidate], sentence: str, sentence_start: int) ->
                 named = _last_actor_before(found, sentence_start + m.start())
             if named:
                 out.append((sentence_start + m.start(), named))
+            continue
+        if verb in _PARTICIPLES and before.endswith(",") and (subject := _subject(actors, sentence_start)):
+            out.append((sentence_start + m.start(), subject))  # "The military rejected it, saying 7 died"
             continue
         if before.endswith(","):  # an apposition: "Name, head of ..., believes"
             opening = before.rfind(",", max(0, len(before) - 81), len(before) - 1)

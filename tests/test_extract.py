@@ -560,6 +560,9 @@ def drafted(text, figure, published="2024-03-06", publisher=PUBLISHER):
     ("Japan pledged 500 million USD on Saturday.", "500 million USD", "Government of Japan"),
     # an attribution beyond a "while" speaks for what follows it
     ("The bureau put it at 7.0, while the UN said it was 6.6 magnitude.", "7.0", PUBLISHER),
+    # a participle clause speaks for the sentence's subject; a measurement is said by who measures
+    ("The UN rejected the claim, saying just 7 soldiers were killed.", "7 soldiers", "United Nations"),
+    ("The WHO measured the outbreak at 900 cases.", "900 cases", "World Health Organization"),
     # a noun two countries' groups share names neither
     ("State media said 40 houses collapsed.", "40 houses", "DECIDE"),
 ])
