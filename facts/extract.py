@@ -1039,8 +1039,14 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
             c.kind == "quantity" and q.end <= c.start and c.end <= d.start for c in in_sentence(found, base))
 
     def opening(d: Candidate) -> bool:  # "In December of 2003, ..." sets the time of what follows
-        return d.start - base <= 3
-    dates = [d for d in dates if not anothers(d)]
+        return d.start - base <= 3 and s[d.end - base:].lstrip().startswith(",")
+
+    def event_of_a_count(d: Candidate) -> bool:
+        """The day of the event a count that holds as written is of ("Nineteen people are now confirmed dead
+        in a quake that struck Tuesday"): not the count's."""
+        return d.start > q.end and bool(_SO_FAR.search(s)) and bool(
+            re.search(r"\b(?:that|which|when)\b", s[q.end - base:d.start - base]))
+    dates = [d for d in dates if not anothers(d) and not event_of_a_count(d)]
     held = min(dates, key=lambda d: (apart(d), not opening(d), abs(d.start - q.start)), default=None)
     if held is None and text is not None:  # the paragraph's latest date before the figure ("On Saturday, ... .")
         paragraph = text.rfind("\n", 0, q.start) + 1

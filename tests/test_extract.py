@@ -622,6 +622,12 @@ def test_without_a_publisher_no_claimant_is_invented():
     # a date beyond another figure belongs to that figure
     ("Storm report\n\nRain fell.\n\nWinds rose.\n\nAbout 800 people were in shelters, the agency said, lowering "
      "the figure of 2,000 reported Monday.", "About 800 people", "2024-03-06", False),
+    # ... but a date in the middle of a sentence does not ("Monday's event was close to a quake in 2008")
+    ("Monday's quake struck near the site of a quake in 2008 that killed 8,000 people.", "8,000 people", "2008",
+     False),
+    # a count that holds as written is not dated by the event it is of
+    ("Nineteen people are now confirmed dead in a quake that struck on Monday.", "Nineteen people", "2024-03-06",
+     False),
     # the start of a count is no date for the count that follows it
     ("Losses mounted since the war began in 2001. Records show 6,500 soldiers were killed.", "6,500 soldiers",
      "2024-03-06", False),
