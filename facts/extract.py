@@ -24,6 +24,7 @@ from .numbers import (
     TRAILING_PHRASES,
     VAGUE,
     VAGUE_SCALE,
+    bounds,
     parse_number,
     parse_quantity,
     strongest,
@@ -115,7 +116,8 @@ class Found(list):
     """An extraction's candidates, in order, with those of each sentence at hand: a draft asks for its
     figure's sentence, the one before it and the one after it, for every figure."""
 
-    def in_sentence(self, start: int) -> list[Candidate]:
+    def _index(self) -> None:
+        """Group the candidates by sentence, anew if the list has changed (and forget what was remembered)."""
         if getattr(self, "_size", None) != len(self):
             self._by_sentence: dict[int, list[Candidate]] = {}
             for c in self:
@@ -123,18 +125,21 @@ class Found(list):
             self._starts = sorted(self._by_sentence)
             self._remembered: dict[tuple, Any] = {}
             self._size = len(self)
+
+    def in_sentence(self, start: int) -> list[Candidate]:
+        self._index()
         return self._by_sentence.get(start, [])
 
     def remember(self, key: tuple, read: Callable[[], Any]) -> Any:
         """What `read` gives, read once while the candidates stay as they are."""
-        self.in_sentence(0)  # drops what was remembered if the list has changed
+        self._index()
         if key not in self._remembered:
             self._remembered[key] = read()
         return self._remembered[key]
 
     def sentence_before(self, start: int) -> int | None:
         """The start of the last sentence with candidates before the one starting at `start`."""
-        self.in_sentence(start)
+        self._index()
         i = bisect.bisect_left(self._starts, start)
         return self._starts[i - 1] if i > 0 else None
 
@@ -276,12 +281,11 @@ def _count_named(s: str, start: int, end: int) -> str | None:
     return "people" if _TOLL.search(s, clause, start) else None
 
 
-def _is_magnitude(s: str, m: re.Match, value: float) -> bool:
+def _is_magnitude(s: str, m: re.Match, value: float, before: int) -> bool:
     """A quake's size given without "magnitude" before it: "earthquake measuring 5.6", "a 6.7 aftershock",
-    "6.4 magnitude earthquake"."""
+    "6.4 magnitude earthquake". `before`: where the qualifier words before the number start."""
     if m.group("b") or not 1 <= value < 10 or not re.fullmatch(r"\d\.\d", m.group("a")):
         return False
-    before = _qualifier_before(s, m.start())[1]
     return bool(_MEASURING_QUAKE.search(s, 0, before) or _QUAKE_AFTER.match(s, m.end())
                 or (_MEASURED.search(s, 0, before) and re.search(rf"\b{_QUAKE}\b", s, re.IGNORECASE)))
 
@@ -332,7 +336,8 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         except ValueError:
             continue
         by_verb = _VERB_AFTER.match(s, m.end())
-        harmed = _HARMED_BEFORE.search(s, 0, _qualifier_before(s, m.start())[1]) if not by_verb else None
+        words_before = _qualifier_before(s, m.start())[1]  # where the qualifier words before the number start
+        harmed = _HARMED_BEFORE.search(s, 0, words_before) if not by_verb else None
         scaled = re.search(rf"\b(?:{'|'.join(SCALE_WORDS[1:])})\b", a, re.IGNORECASE)  # "one million": a figure
         if word_only and not scaled and (
                 a.lower() == "one" or not (_unit_after(s, m.end(), known_only=low < 3)[0] or by_verb or harmed)):
@@ -367,11 +372,9 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             unit, sign_start = "magnitude", magnitude.start()  # "a magnitude 6.8 quake"
             if (article := re.search(r"\ba\s+$", s[:sign_start])) and _qualifier_before(s, article.start())[0]:
                 sign_start = article.start()  # "none greater than a magnitude of 3.6"
-        elif _is_magnitude(s, m, low):
-            if s[m.end():].lstrip().lower().startswith("magnitude"):
-                unit, unit_end = "magnitude", m.end() + s[m.end():].lower().index("magnitude") + len("magnitude")
-            else:
-                unit, unit_end = "magnitude", m.end()
+        elif _is_magnitude(s, m, low, words_before):
+            word = re.match(r"\s*magnitude\b", s[m.end():], re.IGNORECASE)  # "6.4 magnitude earthquake"
+            unit, unit_end = "magnitude", m.end() + (word.end() if word else 0)
         qualifier, q_start = _qualifier_before(s, sign_start)
         trailing, t_end = _qualifier_after(s, unit_end if unit else m.end())
         if b:
@@ -383,13 +386,13 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
                 unit = "times"
         span_start = base + q_start
         span_end = base + max(unit_end if unit else m.end(), t_end or 0)
-        lo = low if qualifier in ("exact", "at_least", "range") else None
-        hi = (high if b else low) if qualifier in ("exact", "at_most", "range") else None
+        lo, hi = (low, high) if b else bounds(qualifier, low)
         out.append(Candidate(
             "quantity", text[span_start:span_end], span_start, span_end, sentence.text, sentence.start,
             number=m.group(0).strip().removesuffix(m.group("glued") or ""), value=value, low=lo, high=hi, unit=unit,
             qualifier=qualifier))
-    out += _fractions(text, sentence, out)
+    fractions = _fractions(text, sentence)
+    out = [c for c in out if not any(c.start < f.end and f.start < c.end for f in fractions)] + fractions
     return out + _vague_amounts(text, sentence, out)
 
 
@@ -399,11 +402,12 @@ _FRACTION = re.compile(r"\b(?:(?P<whole>\w+)[\s-]+and[\s-]+a[\s-]+(?P<part>half|
                        re.IGNORECASE)
 
 
-def _fractions(text: str, sentence: Sentence, found: list[Candidate]) -> list[Candidate]:
+def _fractions(text: str, sentence: Sentence) -> list[Candidate]:
+    """The fractions of a scale in a sentence; they take the place of any figure read within them ("half"
+    read alone, "a million")."""
     out = []
     s = sentence.text
     for m in _FRACTION.finditer(s):
-        start = sentence.start + m.start()
         part = (m.group("part") or m.group("alone")).lower()
         try:
             whole = parse_number(m.group("whole")) if m.group("whole") else 0.0
@@ -414,11 +418,7 @@ def _fractions(text: str, sentence: Sentence, found: list[Candidate]) -> list[Ca
         qualifier, q_start = _qualifier_before(s, m.start())
         qualifier = qualifier or "exact"
         begin, end = sentence.start + q_start, sentence.start + (unit_end if unit else m.end())
-        lo = value if qualifier in ("exact", "at_least") else None
-        hi = value if qualifier in ("exact", "at_most") else None
-        overlapping = [c for c in found if c.start < end and start < c.end]
-        for c in overlapping:  # "half" read alone, or "a million" within it
-            found.remove(c)
+        lo, hi = bounds(qualifier, value)
         out.append(Candidate("quantity", text[begin:end], begin, end, sentence.text, sentence.start,
                              number=m.group(0), value=value, low=lo, high=hi, unit=unit, qualifier=qualifier))
     return out
@@ -734,8 +734,7 @@ def generic_names(aliases: dict[str, str]) -> dict[str, str]:
     officials", "state media" for "Chinese state media" (the text names the group without its country).
     Where several groups of one country share a noun, the one named by the noun and one word ("Pakistani
     officials" before "Pakistani local officials"); groups of several countries, none ("ministry" for two
-    ministries). A name with capitals after its first word gives
-    none ("United States Geological Survey")."""
+    ministries). A name with capitals after its first word gives none ("United States Geological Survey")."""
     named: dict[str, list[str]] = {}
     for name in set(aliases.values()):
         words = name.split()
@@ -932,13 +931,13 @@ _PRONOUN_SPEAKS = re.compile(r"\b(?:he|she|they|it)\s+(?:" + "|".join(v for v in
 
 def _first_of_pair(sentence: str, before: str, ends: dict[int, str], starts: dict[int, str]) -> str:
     """The speaker ending where `before` ends, or the first of two ("The BBC and CNN reported")."""
-    pair = re.search(r"\s+and\s+(?:the\s+)?$", sentence[:starts_at(before, ends, starts)])
+    pair = re.search(r"\s+and\s+(?:the\s+)?$", sentence[:_starts_at(before, ends, starts)])
     if pair and pair.start() in ends:
         return ends[pair.start()]
     return ends[len(before)]
 
 
-def starts_at(before: str, ends: dict[int, str], starts: dict[int, str]) -> int:
+def _starts_at(before: str, ends: dict[int, str], starts: dict[int, str]) -> int:
     """Where the actor ending at the end of `before` starts."""
     actor = ends[len(before)]
     return max((p for p, a in starts.items() if a == actor and p < len(before)), default=len(before))

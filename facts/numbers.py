@@ -181,8 +181,14 @@ def parse_quantity(text: str) -> ParsedQuantity:
             rest = rest[len(phrase):].strip()
             break
     qualifier = strongest(qualifiers)
-    return _with_unit(ParsedQuantity(value, value if qualifier in ("exact", "at_least") else None,
-                                     value if qualifier in ("exact", "at_most") else None, qualifier, rest), unit)
+    return _with_unit(ParsedQuantity(value, *bounds(qualifier, value), qualifier, rest), unit)
+
+
+def bounds(qualifier: str, value: float) -> tuple[float | None, float | None]:
+    """The low and high a single number has under its qualifier: both for exact, low for at least, high for
+    at most, neither for an estimate."""
+    return (value if qualifier in ("exact", "at_least") else None,
+            value if qualifier in ("exact", "at_most") else None)
 
 
 def _leading_qualifiers(t: str) -> tuple[list[str], str]:
