@@ -193,9 +193,9 @@ def draft_fact(doc: Document, q: Candidate, found: list[Candidate]) -> Draft:
         "quote_start": q.sentence_start + quote_start,
         "confidence": DECIDE,
     }
-    named = [c for c in sentence if c.kind == "claimant" and c.actor]
-    written_as = {c.actor: c.text for c in named if c.actor and c.actor.casefold() != c.text.casefold()}
-    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(c.actor for c in named if c.actor)),
+    named = {c.text: c.actor for c in sentence if c.kind == "claimant" and c.actor}
+    written_as = {actor: text for text, actor in named.items() if actor.casefold() != text.casefold()}
+    return Draft(record, doc.key, (q.start, q.end), list(dict.fromkeys(named.values())),
                  new_speakers, assumed, date_resolved=bool(held and held.resolved_from),
                  claimant_assumed=by_publisher, written_as=written_as)
 
