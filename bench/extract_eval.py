@@ -3,8 +3,8 @@
 and against real reporting it was not written for (--unseen DIR).
 
     python bench/extract_eval.py            # prints the table; --write puts it in bench/RESULTS.md
-    python bench/extract_eval.py --unseen [DIR] [--code PATH] [--part tuning|held-out|fresh|fresh2|fresh3|both|all]
-                                    [--misses]
+    python bench/extract_eval.py --unseen [DIR] [--code PATH] [--misses]
+                                    [--part tuning|held-out|fresh|fresh2|fresh3|fresh4|both|all]
 
 --unseen reads a gold standard of real articles (tests/unseen_gold/: Wikinews reporting, CC BY 2.5, and
 Voice of America reporting, in the public domain):
@@ -12,8 +12,8 @@ DIR/**/<slug>.yaml beside <slug>.txt, each figure with its quote span, value, lo
 high, unit, qualifier, claimant and the dates it holds for, and the article's actors (what an analyst's
 database would hold) and publisher. The articles are split once, by a digest of their name, into a
 tuning half and a held-out half. The held-out half was reported once as such and has been tuned on since;
-so were the articles in fresh-* and then fresh2-* folders, each added after the set before was reported;
-those in fresh3-* folders are the held-out figure now. --code scores another checkout's extractor (the
+so were the articles in fresh-*, fresh2-* and then fresh3-* folders, each added after the set before was
+reported; those in fresh4-* folders are the held-out figure now. --code scores another checkout's extractor (the
 figures before a change). The misses printed (--misses) are never the newest held-out set's.
 
 A proposed quantity is right when its span overlaps a gold span and it reads the same numbers
@@ -133,7 +133,7 @@ def part_of(path: Path) -> str:
     """Articles in fresh-* folders were added after the held-out half was reported and tuned on, those in
     fresh2-* after the fresh ones were, and so on: the newest is the held-out figure."""
     folder = path.parent.name
-    for part in ("fresh3", "fresh2", "fresh"):
+    for part in ("fresh4", "fresh3", "fresh2", "fresh"):
         if folder.startswith(part + "-"):
             return part
     return split(path.stem)
@@ -142,8 +142,9 @@ def part_of(path: Path) -> str:
 # Each held-out set was reported once (bench/RESULTS.md, 2026-12-02) and has been tuned on since.
 LABELS = {"tuning": "tuning", "held-out": "first held-out (reported, then tuned on)",
           "fresh": "fresh held-out (reported, then tuned on)",
-          "fresh2": "second fresh held-out (reported, then tuned on)", "fresh3": "third fresh held-out"}
-TUNED_ON = ("tuning", "held-out", "fresh", "fresh2")
+          "fresh2": "second fresh held-out (reported, then tuned on)",
+          "fresh3": "third fresh held-out (reported, then tuned on)", "fresh4": "fourth fresh held-out"}
+TUNED_ON = ("tuning", "held-out", "fresh", "fresh2", "fresh3")
 
 
 def drafted(text: str, gold: dict) -> tuple[list, list]:

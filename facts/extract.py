@@ -702,7 +702,8 @@ SPEECH = ("according to", "said", "says", "say", "estimated", "estimates", "esti
           "argued", "argues", "added", "warned", "warns", "asserted", "noted", "wrote", "insisted", "denied",
           "reporting", "saying", "estimating", "counted", "put", "asked", "revealed", "confirmed", "indicated",
           "indicate", "indicates", "confirms", "showed", "shows", "show", "admitted", "conceded", "promised",
-          "promises", "pledged", "pledges", "measured", "adding", "noting", "warning")
+          "promises", "pledged", "pledges", "measured", "adding", "noting", "warning", "admits", "admit", "fear",
+          "fears", "feared")
 # A speech verb that is a noun ("estimates of turnout", "reports of shelling") says nothing of who speaks.
 # Nor does a claim on lives ("floods claim sixteen lives").
 _NOT_SPEECH_AFTER = r"(?!\s+of\b)(?!\s+(?:\w+\s+){0,2}lives\b)"
@@ -710,18 +711,25 @@ _SPEECH = re.compile(r"\b(" + "|".join(re.escape(v) for v in SPEECH) + r")\b" + 
 
 
 def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: re.Pattern | None,
-              generic: frozenset[str] = frozenset()) -> list[Candidate]:
+              generic: dict[str, list[str]] | None = None) -> list[Candidate]:
+    """The known actors a sentence names. `aliases`: alias (casefolded) -> actor; `generic`: a group's common
+    noun (casefolded) -> the groups it may stand for (generic_names)."""
     if pattern is None:
         return []
+    generic = generic or {}
     out: list[Candidate] = []
     verbs = None
     for m in pattern.finditer(sentence.text):
         if verbs is None:  # read only in a sentence that names an actor
             verbs = [(v.start(), v.group(1).lower()) for v in _SPEECH.finditer(sentence.text)]
-        if m.group(0).casefold() in generic and re.search(r"(?:[A-Z][\w.’'\-]*|\)|['’]s)\s+$",
-                                                          sentence.text[:m.start()]):
-            continue  # "Russian officials" is not the collection's "Belarusian officials"
-        actor = aliases[m.group(0).casefold()]
+        key = m.group(0).casefold()
+        actor: str | None = aliases.get(key)
+        if actor is None:
+            if re.search(r"(?:[A-Z][\w.’'\-]*|\)|['’]s)\s+$", sentence.text[:m.start()]):
+                continue  # "Russian officials" is not the collection's "Belarusian officials"
+            actor = _group_by_place(generic[key], text, sentence.start + m.start())
+            if actor is None:
+                continue
         start, end = sentence.start + m.start(), sentence.start + m.end()
         verb = min(verbs, key=lambda v: abs(v[0] - m.start()))[1] if verbs else None
         out.append(Candidate("claimant", text[start:end], start, end, sentence.text, sentence.start,
@@ -729,14 +737,15 @@ def claimants(text: str, sentence: Sentence, aliases: dict[str, str], pattern: r
     return out
 
 
-def generic_names(aliases: dict[str, str]) -> dict[str, str]:
+def generic_names(aliases: dict[str, str]) -> dict[str, list[str]]:
     """A known group by its common noun alone: "officials" or "local officials" for "Pakistani local
     officials", "state media" for "Chinese state media" (the text names the group without its country).
     Where several groups of one country share a noun, the one named by the noun and one word ("Pakistani
-    officials" before "Pakistani local officials"); groups of several countries, none ("ministry" for two
-    ministries). A name with capitals after its first word gives none ("United States Geological Survey")."""
+    officials" before "Pakistani local officials"); groups of several countries, each of them, for the place
+    the text names to choose between (_group_by_place). A name with capitals after its first word gives none
+    ("United States Geological Survey")."""
     named: dict[str, list[str]] = {}
-    for name in set(aliases.values()):
+    for name in sorted(set(aliases.values())):
         words = name.split()
         for i in range(1, len(words)):
             tail = " ".join(words[i:])
@@ -747,9 +756,36 @@ def generic_names(aliases: dict[str, str]) -> dict[str, str]:
     for tail, names in named.items():
         closest = [n for n in names if len(n.split()) == len(tail.split()) + 1]
         agree = len({n.split()[0] for n in names}) == 1  # "Pakistani officials", "Pakistani local officials"
-        if tail.casefold() not in known and (len(names) == 1 or (agree and len(closest) == 1)):
-            out[tail] = names[0] if len(names) == 1 else closest[0]
+        if tail.casefold() in known:
+            continue
+        out[tail] = names[:1] if len(names) == 1 else closest[:1] if agree and len(closest) == 1 else names
     return out
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}")
+
+
+def _same_place(word: str, other: str) -> bool:
+    """A place and its people's adjective: Nepal and Nepali, China and Chinese, Philippines and Philippine."""
+    shared = next((i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
+    return shared >= 4 and shared >= min(len(word), len(other)) - 2
+
+
+def _group_by_place(names: list[str], text: str, position: int) -> str | None:
+    """Which of several countries' groups a common noun stands for ("according to authorities" for "Nepali
+    authorities" rather than "Bangladeshi authorities"): the one whose country its sentence names, else the one
+    its paragraph named last before it; none when the text names no such place there."""
+    if len(names) == 1:
+        return names[0]
+    qualifiers = {name: [w for w in name.split() if w[0].isupper()] for name in names}
+    paragraph = text.rfind("\n", 0, position) + 1
+    sentence_end = re.compile(r"[.!?](?=\s|$)").search(text, position)
+    context = text[paragraph:sentence_end.start() if sentence_end else len(text)]
+    for place in reversed(_CAPITALISED.findall(context)):
+        chosen = [n for n, words in qualifiers.items() if any(_same_place(place, w) for w in words)]
+        if len(chosen) == 1:
+            return chosen[0]
+    return None
 
 
 def alias_pattern(aliases: dict[str, str]) -> re.Pattern | None:
@@ -772,15 +808,14 @@ def extract(text: str, *, published: str | None = None, aliases: dict[str, str] 
     """Every candidate in a text, in order. `aliases`: alias as written -> actor name."""
     year = int(published[:4]) if published else _latest_year(text)
     published_day = _day(published)
-    generic = generic_names(aliases or {})
-    pattern = alias_pattern({**generic, **(aliases or {})})
-    aliases = {alias.casefold(): name for alias, name in {**generic, **(aliases or {})}.items()}
-    generic_keys = frozenset(g.casefold() for g in generic)
+    generic = {tail.casefold(): names for tail, names in generic_names(aliases or {}).items()}
+    pattern = alias_pattern({**dict.fromkeys(generic, ""), **(aliases or {})})
+    aliases = {alias.casefold(): name for alias, name in (aliases or {}).items()}
     out: list[Candidate] = []
     counted: str | None = None  # the noun the last figure counted: "Another 5,400" counts more of it
     for sentence in sentences(text):
         found_dates = dates(text, sentence, year, published_day)
-        found_claimants = claimants(text, sentence, aliases, pattern, generic_keys)
+        found_claimants = claimants(text, sentence, aliases, pattern, generic)
         names = list(dict.fromkeys(c.actor for c in found_claimants if c.actor))
         found_quantities = quantities(text, sentence, [(d.start, d.end) for d in found_dates])
         for q in found_quantities[:1]:
@@ -826,7 +861,7 @@ _SPEAKER_WHEN = (rf"(?:\s+(?:has|have|had|also|now|later|again|earlier|separatel
 _SPEAKER_ROLE = re.compile(r"(?:\s*\([A-Z][^()]{1,60}\))?(?:\s*['’]s)?(?:\s+(?:officials?|spokes(?:man|woman|person)|"
                            r"chief|head|director|sources|leaders?|representatives?|(?:exit\s+)?polls?|surveys?|"
                            r"reports?|figures|data|count|tally))?"
-                           r"(?:\s+in\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?" + _SPEAKER_WHEN + r"\s*$")
+                           r"(?:\s+in\s+(?:the\s+)?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)?" + _SPEAKER_WHEN + r"\s*$")
 # A text or a count that speaks ("the report says", "according to the results") stands for who gave it.
 _DOCUMENT = re.compile(r"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?(?:reports?|statements?|message|results?|data|"
                        r"polls?|figures?|release|document|count|tally|survey|study|bulletin|update)\s*$", re.IGNORECASE)
@@ -840,14 +875,24 @@ _INVERTED = ("said", "says", "reported", "reports", "announced", "stated", "adde
              "warned", "claimed", "asked")
 
 
-# A speech verb in a participle clause speaks for the sentence's subject ("..., saying", "..., adding").
+# A speech verb in a participle clause speaks for the sentence's subject ("..., saying", "..., adding"), and
+# so does one whose subject a second clause leaves out ("..., but has reported").
+_ELIDED = re.compile(r",\s+(?:but|and)(?:\s+(?:has|have|had|also|later|then))*$")
 _PARTICIPLES = ("saying", "adding", "noting", "warning", "estimating", "reporting")
 
 
-def _subject(actors: list[Candidate], sentence_start: int) -> str | None:
-    """The actor a sentence opens with ("Sri Lanka's military rejected ...", "The council said ...")."""
-    first = actors[0] if actors else None
-    return first.actor if first is not None and first.start - sentence_start <= 4 else None
+# Words of a title before a name ("Baghdad-based U.S. military spokesman Colonel Steve Warren").
+_TITLE = re.compile(r"(?:(?:[Tt]he|[Aa]n?|[A-Z][\w.’'\-]*|[\w\-]+-based|spokes(?:man|woman|person)|military|senior|"
+                    r"deputy|chief|head|minister|commander|officials?|general|foreign|defen[cs]e|interior|police|"
+                    r"army|government|state)\s+){0,8}")
+
+
+def _subject(actors: list[Candidate], sentence: str, sentence_start: int) -> str | None:
+    """The actor a sentence opens with ("Sri Lanka's military rejected ...", "The council said ...",
+    "Baghdad-based U.S. military spokesman Colonel Steve Warren went further, saying ...")."""
+    opening = [a for a in actors
+               if a.start - sentence_start <= 4 or _TITLE.fullmatch(sentence, 0, a.start - sentence_start)]
+    return opening[-1].actor if opening else None  # the name its title leads to: not "UN" of "UN spokesman Lopez"
 
 
 def attributions(found: list[Candidate], sentence: str, sentence_start: int) -> list[tuple[int, str]]:
@@ -891,8 +936,11 @@ def _attributions(found: list[Candidate], sentence: str, sentence_start: int) ->
             if named:
                 out.append((sentence_start + m.start(), named))
             continue
-        if verb in _PARTICIPLES and before.endswith(",") and (subject := _subject(actors, sentence_start)):
+        if verb in _PARTICIPLES and before.endswith(",") and (subject := _subject(actors, sentence, sentence_start)):
             out.append((sentence_start + m.start(), subject))  # "The military rejected it, saying 7 died"
+            continue
+        if _ELIDED.search(before) and (subject := _subject(actors, sentence, sentence_start)):
+            out.append((sentence_start + m.start(), subject))  # "The U.N. has stopped ..., but has reported"
             continue
         if before.endswith(","):  # an apposition: "Name, head of ..., believes"
             opening = before.rfind(",", max(0, len(before) - 81), len(before) - 1)
@@ -916,12 +964,15 @@ def _attributions(found: list[Candidate], sentence: str, sentence_start: int) ->
                 out.append((sentence_start + m.start(), named))
         elif verb in _INVERTED and (named := after(m.end())):
             out.append((sentence_start + m.start(), named))
-    # A headline's attribution: "Refugees now number one million: UN".
+    # A headline's attribution: "Refugees now number one million: UN", "UN: Lebanon Now Hosting 1 Million".
     tail = sentence.rstrip(" .")
     colon = tail.rfind(": ")
     if not out and colon > 0 and (named := after(colon + 1)) and len(tail) - colon <= 60 and \
             any(c.end - sentence_start == len(tail) for c in actors):
         out.append((sentence_start + colon, named))
+    colon = tail.find(": ")
+    if not out and colon > 0 and 0 in starts and colon in ends:
+        out.append((sentence_start + colon, starts[0]))
     return out
 
 
@@ -950,8 +1001,8 @@ def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | 
     dead." he said.) or the next sentence is little more than an attribution ("The ministry said so.").
     A pronoun that speaks ("he said") stands for the last actor named before the figure."""
     said = attributions(found, q.sentence, q.sentence_start)
-    # An attribution after the figure, beyond a "but", speaks for what follows it only ("35 km, but the
-    # bureau says 5 km").
+    # An attribution after the figure, beyond a "but" or a ", with", speaks for what follows it only ("35 km,
+    # but the bureau says 5 km"; "Millions have fled, with officials saying 76 died").
     said = [a for a in said if a[0] < q.start or not _CONTRAST.search(text or "", q.end, a[0])]
     if said:  # of several, the one whose verb stands before the figure and nearest it; else the first after
         before = [a for a in said if a[0] < q.start]
@@ -959,15 +1010,16 @@ def figure_claimant(found: list[Candidate], q: Candidate, following: Sentence | 
     if pronoun := _PRONOUN_SPEAKS.search(q.sentence):
         return _last_actor_before(found, q.sentence_start + pronoun.start(), text) \
             or _last_actor_before(found, q.start)
-    if following is not None and not any(c.kind == "quantity" for c in in_sentence(found, following.start)) and \
-            (len(following.text) <= _SHORT_ATTRIBUTION or (text is not None and in_quotation(text, q.start))):
+    if following is not None and not any(c.kind == "quantity" for c in in_sentence(found, following.start)) and (
+            (len(following.text) <= _SHORT_ATTRIBUTION and not _own_claim(following.text))
+            or (text is not None and in_quotation(text, q.start))):
         named = likely_claimant(found, following.text, following.start)
         if named or _PRONOUN_SPEAKS.search(following.text):
             return named or _last_actor_before(found, q.start, text)
     return _carried_on(found, q, text) if text is not None else None
 
 
-_CONTRAST = re.compile(r",?\s+(?:but|while|whereas)\b|;")
+_CONTRAST = re.compile(r",?\s+(?:but|while|whereas)\b|,\s+with\b|;")
 
 
 def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
@@ -982,8 +1034,9 @@ def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
     gap = text[previous.sentence_start + len(previous.sentence):q.sentence_start]
     if gap.strip() or "\n" in gap:
         return None  # another sentence between them, or a new paragraph
-    if any(c.kind == "claimant" for c in in_sentence(found, q.sentence_start)):
-        return None  # it names an actor of its own, who may or may not speak: the person decides
+    if any(c.kind == "claimant" and c.start < q.start for c in in_sentence(found, q.sentence_start)):
+        return None  # it names an actor of its own, who may or may not speak: the person decides (one named
+        # after the figure is what it counts: "killed 81 people, including police")
     figures = [c.start for c in in_sentence(found, before) if c.kind == "quantity"]
     said = [a for a in attributions(found, previous.sentence, previous.sentence_start)
             if not figures or a[0] < min(figures)]  # a lead-in ("According to X, ..."), not a closing "X noted"
@@ -994,6 +1047,14 @@ def _carried_on(found: list[Candidate], q: Candidate, text: str) -> str | None:
 
 
 _SHORT_ATTRIBUTION = 80  # characters: a next sentence this short says who spoke, not something of its own
+# ... unless a clause of its own follows its verb ("Authorities say soldiers may have been the target").
+_CLAUSE_VERB = re.compile(r"\b(?:that|is|are|was|were|has|have|had|may|might|will|would|could|can|be|been)\b",
+                          re.IGNORECASE)
+
+
+def _own_claim(sentence: str) -> bool:
+    verb = _SPEECH.search(sentence)
+    return bool(verb and _CLAUSE_VERB.search(sentence, verb.end()))
 
 
 def in_quotation(text: str, position: int) -> bool:
@@ -1047,43 +1108,17 @@ def figure_date(found: list[Candidate], q: Candidate, text: str | None = None) -
             re.search(r"\b(?:that|which|when)\b", s[q.end - base:d.start - base]))
     dates = [d for d in dates if not anothers(d) and not event_of_a_count(d)]
     held = min(dates, key=lambda d: (apart(d), not opening(d), abs(d.start - q.start)), default=None)
-    if held is None and text is not None:  # the paragraph's latest date before the figure ("On Saturday, ... .")
+    if held is None and text is not None and not _SO_FAR.search(s):  # the paragraph's latest date before it
         paragraph = text.rfind("\n", 0, q.start) + 1
         earlier = [d for d in found if d.kind == "date" and paragraph <= d.start < q.sentence_start
                    and not _SINCE.search(d.sentence[:d.start - d.sentence_start])]
         held = max(earlier, key=lambda d: d.start, default=None)
-    if held is None and text is not None and not _SO_FAR.search(s):
-        held = news_day(found, text)
-    return held
+    return held  # none: the figure holds when it is reported (the day of publication)
 
 
-# A count that holds as written ("officials now say", "have been killed", "are affected"): the day of
-# publication, not the day the story tells of.
+# A count that holds as written ("officials now say", "have been killed", "are affected"): not dated by the
+# event it is of.
 _SO_FAR = re.compile(r"\b(?:now|currently|so far|to date|still|are|is|ha(?:s|ve)\s+(?:\w+\s+)?been)\b", re.IGNORECASE)
-
-
-_LEDE_PARAGRAPHS = 3  # the headline, a standfirst, the first paragraph
-_NEWS_WEEK = 7  # days before publication a story's day may lie
-
-
-def news_day(found: list[Candidate], text: str) -> Candidate | None:
-    """The day a news story tells of, as its lede gives it ("... marched on Saturday"): a single day in
-    the week up to the publication. An undated figure of the story holds for it rather than for the day
-    of publication."""
-    lede_end, seen = 0, 0
-    for line in re.finditer(r"[^\n]*\n?", text):  # blank lines between paragraphs are no paragraphs
-        lede_end = line.end()
-        seen += bool(line.group().strip())
-        if seen == _LEDE_PARAGRAPHS or not line.group():
-            break
-    for d in found:
-        if d.kind != "date" or d.start >= lede_end or d.precision != "day" or d.date_start != d.date_end \
-                or _SINCE.search(d.sentence[:d.start - d.sentence_start]):
-            continue
-        if d.resolved_from and 0 < (dt.date.fromisoformat(d.resolved_from)  # a dateline's day is no news
-                                    - dt.date.fromisoformat(str(d.date_start))).days <= _NEWS_WEEK:
-            return d
-    return None
 
 
 # Who speaks, as a name the text gives before a speech verb or after "according to": capitalised words
