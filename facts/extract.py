@@ -170,11 +170,16 @@ UNITS = {
     "children", "women", "police", "staff", "livestock", "cattle", "sheep", "youth", "others",
     "kph", "mph", "mm", "cm", "millimetres", "millimeters", "centimetres", "centimeters", "mile", "k.m", "seats",
     "votes", "voters", "arrests", "deaths", "villages", "houses", "homes", "districts", "provinces", "feet",
+    # a measure written as an adjective: "a 600 square-kilometer area", "a 40 kilometer convoy"
+    "kilometer", "kilometre", "square-kilometer", "square-kilometre", "square-kilometers", "square-kilometres",
 }
 _UNIT_NORMAL = {"kilometers": "km", "kilometres": "km", "k.m.": "km", "k.m": "km", "percent": "%", "per cent": "%",
                 "others": "people",
                 "millimetres": "mm", "millimeters": "mm", "centimetres": "cm", "centimeters": "cm", "mile": "miles",
                 "metres": "m", "meters": "m", "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2",
+                "kilometer": "km", "kilometre": "km", "square kilometer": "km2", "square kilometre": "km2",
+                "square-kilometer": "km2", "square-kilometre": "km2", "square-kilometers": "km2",
+                "square-kilometres": "km2",
                 "dollars": "USD", "euros": "EUR", "roubles": "RUB", "rubles": "RUB", "hryvnias": "UAH"}
 # What a number counts when a verb says it instead of a noun: "410 killed", "8,250 were injured", "four dead",
 # "2,104,311 of them voted".
@@ -184,7 +189,8 @@ _COUNTED_BY_VERB = {"killed": "people", "injured": "people", "wounded": "people"
                     "fled": "people", "voted": "voters", "marched": "people", "protested": "people",
                     "rallied": "people", "gathered": "people", "demonstrated": "people", "drowned": "people",
                     "perished": "people", "homeless": "people", "gather": "people", "march": "people",
-                    "protest": "people", "rally": "people", "die": "people", "flee": "people"}
+                    "protest": "people", "rally": "people", "die": "people", "flee": "people",
+                    "returned": "people"}
 _VERB_AFTER = re.compile(r"(?:\s+of\s+(?:them|those|whom))?"
                          r"(?:\s+(?:more|also|still|reportedly|were|was|are|is|have|has|had|been|remain|remains|"
                          r"remained|left|made)){0,3}"
@@ -203,7 +209,8 @@ _QUAKE_AFTER = re.compile(rf"\s+(?:magnitude\b|{_QUAKE}\b)", re.IGNORECASE)
 # "The number of U.S. military members killed ... has surpassed 2,000", "the death toll climbed to 94": what a
 # figure counts when its sentence names the count before it, or after it ("raised to 107 the number of people").
 _NUMBER_OF = re.compile(r"\b(?:the\s+)?number\s+of(?=\s)", re.IGNORECASE)
-_TOLL = re.compile(r"\btoll\b[^.;:!?\d]{0,80}$", re.IGNORECASE)
+# A stop ends the reach, not one of an abbreviation or a decimal ("the toll in the U.S. state", "the 7.6 quake").
+_TOLL = re.compile(r"\b(?:toll|deaths)\b(?:[^.;:!?]|\.(?=\w|\s+[a-z])){0,120}$", re.IGNORECASE)
 # "1,000 of its troops", "35 of the country's 75 districts", "16 out of the country's 18 provinces".
 _OF_THE_WHOLE = re.compile(rf"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our|these|those)"
                            rf"(?:\s+[\w.]+['’]s)?(?:\s+(?:{_DIGITS}))?(?=\s)", re.IGNORECASE)
@@ -335,7 +342,7 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             high = parse_number(b) if b else None
         except ValueError:
             continue
-        by_verb = _VERB_AFTER.match(s, m.end())
+        by_verb = _VERB_AFTER.match(s, m.end()) or _VERB_AFTER.match(s, _qualifier_after(s, m.end())[1] or m.end())
         words_before = _qualifier_before(s, m.start())[1]  # where the qualifier words before the number start
         harmed = _HARMED_BEFORE.search(s, 0, words_before) if not by_verb else None
         scaled = re.search(rf"\b(?:{'|'.join(SCALE_WORDS[1:])})\b", a, re.IGNORECASE)  # "one million": a figure
@@ -454,10 +461,12 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
         if unit is None and (by_verb := _VERB_AFTER.match(s, m.end())):
             unit = _COUNTED_BY_VERB[by_verb.group(1).lower()]  # "Tens of thousands marched"
         if unit is None and (more := _MORE.match(s, m.end())):
-            earlier = [c.unit for c in found if c.unit and c.unit != "%"]
-            unit, unit_end = (earlier[-1] if earlier else "people"), more.end()
-        if unit is None and _HARMED_BEFORE.search(s, 0, m.start()):
-            unit = "people"  # "Floods Kill Hundreds, Affect Millions"
+            unit, unit_end = _unit_after(s, more.end())  # "Hundreds more American troops"
+            if unit is None:
+                earlier = [c.unit for c in found if c.unit and c.unit != "%"]
+                unit, unit_end = (earlier[-1] if earlier else "people"), more.end()
+        if unit is None and (_HARMED_BEFORE.search(s, 0, m.start()) or (m.start() == 0 and not after)):
+            unit = "people"  # "Floods Kill Hundreds, Affect Millions"; "Thousands Attend Anti-War Rallies"
         if unit is None and not (m.start() == 0 or re.match(r"\s+(?:could|would|may|might|will|are|were)\b",
                                                               s[m.end():])):
             continue  # "thousands" alone mid-sentence is rarely a figure
@@ -508,8 +517,8 @@ def _qualifier_after(s: str, pos: int) -> tuple[str | None, int | None]:
 # A speed: "28 km/h", "195 kilometers per hour", "17 miles per hour".
 _SPEED = re.compile(r"\s*(km/h|kmh|kilomet(?:er|re)s?\s+(?:per|an)\s+hour|miles?\s+(?:per|an)\s+hour)\b",
                     re.IGNORECASE)
-# Money named after the number: "350 million USD", "2 billion U.S. dollars".
-_MONEY_AFTER = re.compile(r"\s+(USD|EUR|GBP|RUB|UAH|(?:U\.S\.\s+|US\s+)?dollars)\b")
+# Money named after the number: "350 million USD", "2 billion U.S. dollars", "a 50-thousand dollar grant".
+_MONEY_AFTER = re.compile(r"\s+(USD|EUR|GBP|RUB|UAH|(?:U\.S\.\s+|US\s+)?dollars?)\b")
 _UNIT_WORD = re.compile(r"\s+([A-Za-z](?:[\w\-]|\.(?=[A-Za-z]))*(?:(?<=[A-Z])\.)?|%)")
 
 
@@ -521,7 +530,7 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
     if speed := _SPEED.match(s, pos):
         return ("mph" if speed.group(1)[0].lower() == "m" else "km/h"), speed.end()
     if money := _MONEY_AFTER.match(s, pos):
-        return CURRENCIES.get(money.group(1).lower(), "USD"), money.end()
+        return CURRENCIES.get(re.sub(r"dollar$", "dollars", money.group(1).lower()), "USD"), money.end()
     for _ in range(5):
         m = _UNIT_WORD.match(s, cursor)
         if not m or m.group(1).lower() in _STOP or m.group(1).lower() in NUMBER_WORDS:
@@ -533,6 +542,8 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
     if known:
         last = known[-1]
         unit = " ".join(words[: last + 1])
+        if all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[: last + 1]):
+            unit = unit.lower()  # a headline's capitals: "Hundreds More Troops" counts troops
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
     # a plural noun, or a people named by its country ("330,000 Syrians")
     plurals = [i for i, w in enumerate(words[:3])

@@ -424,6 +424,21 @@ def one_of(text, figure):
     ("After an earthquake over 4.3 the crews check the building.", "over 4.3", 4.3, 4.3, None, "magnitude",
      "at_least"),
     ("The river rose as much as two metres.", "as much as two metres", 2, None, 2, "m", "at_most"),
+    # money named by a singular "dollar" before its noun; an area written as one adjective
+    ("It gave the town a 50-thousand dollar grant.", "50-thousand dollar", 50_000, 50_000, 50_000, "USD", "exact"),
+    ("The rebels hold a 600 square-kilometer area.", "600 square-kilometer", 600, 600, 600, "km2", "exact"),
+    # what a death toll or "deaths" counts, an abbreviation or another figure in between
+    ("The death toll in the U.S. state of Washington has reached 24.", "24", 24, 24, 24, "people", "exact"),
+    ("The death toll from the 7.6 magnitude quake has passed 20,000.", "passed 20,000", 20_000, 20_000, None,
+     "people", "at_least"),
+    ("Brazil Flood Deaths Pass 800", "Pass 800", 800, 800, None, "people", "at_least"),
+    # a verb after a trailing qualifier; a return counts people
+    ("Lethal quakes rock Iran, 70 or more die", "70 or more", 70, 70, None, "people", "at_least"),
+    ("We estimate that more than 78,000 have returned home.", "more than 78,000", 78_000, 78_000, None, "people",
+     "at_least"),
+    # a headline's amount as its subject counts people; "more" before the noun it counts; headline capitals
+    ("Thousands Attend Anti-War Rallies", "Thousands", None, 1000, 10_000, "people", "range"),
+    ("Pentagon Admits to Hundreds More Troops in Iraq", "Hundreds More Troops", None, 100, 1000, "troops", "range"),
 ])
 def test_figures_of_unseen_reporting(text, span, value, low, high, unit, qualifier):
     c = one_of(text, span)
