@@ -375,7 +375,10 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             unit, sign_start = CURRENCIES[currency.group(1).lower()], currency.start()
         if m.group("glued"):
             unit, unit_end = m.group("glued").lstrip("-").lower(), m.end()
-        if magnitude := _MAGNITUDE_BEFORE.search(s, 0, m.start()):
+        magnitude = _MAGNITUDE_BEFORE.search(s, 0, m.start())
+        if magnitude and re.search(r"\d\s+$", s[:magnitude.start()]):
+            magnitude = None  # the word belongs to the figure before: "4.7 magnitude fifteen minutes later"
+        if magnitude:
             unit, sign_start = "magnitude", magnitude.start()  # "a magnitude 6.8 quake"
             if (article := re.search(r"\ba\s+$", s[:sign_start])) and _qualifier_before(s, article.start())[0]:
                 sign_start = article.start()  # "none greater than a magnitude of 3.6"
@@ -389,6 +392,9 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
         else:
             value = low
             qualifier = qualifier or trailing or "exact"
+            if qualifier == "exact" and out and out[-1].qualifier not in ("exact", "range") and re.fullmatch(
+                    r"\s*\(", s[out[-1].end - base:m.start()]):
+                qualifier = out[-1].qualifier or qualifier  # a conversion in brackets: "about 17 mph (28 km/h)"
             if re.match(r"\s+times\b", s[m.end():], re.IGNORECASE):
                 unit = "times"
         span_start = base + q_start

@@ -436,6 +436,10 @@ def one_of(text, figure):
     ("Lethal quakes rock Iran, 70 or more die", "70 or more", 70, 70, None, "people", "at_least"),
     ("We estimate that more than 78,000 have returned home.", "more than 78,000", 78_000, 78_000, None, "people",
      "at_least"),
+    # a conversion in brackets says the same as the figure before it
+    ("It moves at about 17 mph (28 km/h).", "28 km/h", 28, None, None, "km/h", "approx"),
+    # "magnitude" after a figure is that figure's, not the next number's
+    ("One of 4.7 magnitude fifteen minutes later shook it.", "fifteen minutes", 15, 15, 15, "minutes", "exact"),
     # a headline's amount as its subject counts people; "more" before the noun it counts; headline capitals
     ("Thousands Attend Anti-War Rallies", "Thousands", None, 1000, 10_000, "people", "range"),
     ("Pentagon Admits to Hundreds More Troops in Iraq", "Hundreds More Troops", None, 100, 1000, "troops", "range"),
