@@ -144,7 +144,8 @@ def part_of(path: Path) -> str:
 LABELS = {"tuning": "tuning", "held-out": "first held-out (reported, then tuned on)",
           "fresh": "fresh held-out (reported, then tuned on)",
           "fresh2": "second fresh held-out (reported, then tuned on)",
-          "fresh3": "third fresh held-out (reported, then tuned on)", "fresh4": "fourth fresh held-out (reported)"}
+          "fresh3": "third fresh held-out (reported, then tuned on)",
+          "fresh4": "fourth fresh held-out (reported, then tuned on)"}
 TUNED_ON = ("tuning", "held-out", "fresh", "fresh2", "fresh3", "fresh4")
 
 

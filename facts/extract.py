@@ -157,7 +157,8 @@ _SCALE = rf"(?:[\s-]+(?:{'|'.join(SCALE_WORDS)})\b|(?<=\d)(?:k|m|bn|tn)\b)"  # "
 _ONE_NUMBER = rf"(?:(?:{_DIGITS}){_SCALE}?|(?:a\s+)?(?:{_WORDS})(?:[\s-]+(?:{_WORDS}))*\b)"
 _NUMBER = re.compile(
     rf"(?<![\w.\-/”’')\]])(?<!\d:)(?:(?:from|between)\s+)?(?P<a>{_ONE_NUMBER})"
-    rf"(?:\s*(?:-to-|-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi|-magnitude)?(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
+    rf"(?:\s*(?:-to-|-|–|—|to|or|and)\s*(?P<b>{_ONE_NUMBER}))?(?P<glued>km|kg|mi|-magnitude)?(?P<plus>-plus\b|\+)?"
+    rf"(?![\w\-/]|\.\d|%\w)(?P<pct>\s?%)?",
     re.IGNORECASE)
 
 UNITS = {
@@ -213,7 +214,7 @@ _NUMBER_OF = re.compile(r"\b(?:the\s+)?number\s+of(?=\s)", re.IGNORECASE)
 _TOLL = re.compile(r"\b(?:toll|deaths)\b(?:[^.;:!?]|\.(?=\w|\s+[a-z])){0,120}$", re.IGNORECASE)
 # "1,000 of its troops", "35 of the country's 75 districts", "16 out of the country's 18 provinces".
 _OF_THE_WHOLE = re.compile(rf"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our|these|those)"
-                           rf"(?:\s+[\w.]+['’]s)?(?:\s+(?:{_DIGITS}))?(?=\s)", re.IGNORECASE)
+                           rf"(?:\s+[\w.]+['’]s)?(?:\s+(?:{_DIGITS})(?:-plus|\+)?)?(?=\s)", re.IGNORECASE)
 _OUT_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+)?(?:estimated\s+|total\s+)?"
                      rf"(?:{_DIGITS}|(?:{_WORDS})(?:\s+(?:{_WORDS}))*)(?=\s)", re.IGNORECASE)
 # Between two figures of one list: a place or a few words, then a comma or "and" ("in Toulouse, ", " to Jordan and ")
@@ -391,7 +392,7 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             value, qualifier = None, "range"
         else:
             value = low
-            qualifier = qualifier or trailing or "exact"
+            qualifier = qualifier or trailing or ("at_least" if m.group("plus") else "exact")  # "2,000-plus"
             if qualifier == "exact" and out and out[-1].qualifier not in ("exact", "range") and re.fullmatch(
                     r"\s*\(", s[out[-1].end - base:m.start()]):
                 qualifier = out[-1].qualifier or qualifier  # a conversion in brackets: "about 17 mph (28 km/h)"
@@ -461,6 +462,9 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
             continue
         after = re.match(r"\s+of\b", s[m.end():], re.IGNORECASE)
         unit, unit_end = _unit_after(s, m.end() + after.end()) if after else (None, m.end())
+        if unit is None and m.group("scale"):
+            unit, unit_end = _unit_after(s, m.end())  # "several hundred people"
+            unit_end = unit_end if unit else m.end()
         if unit is None and after and (named := _UNIT_WORD.match(s, m.end() + after.end())) and \
                 named.group(1)[0].isupper() and named.group(1).endswith("s"):
             unit, unit_end = named.group(1), named.end()  # "hundreds of Nepalis"

@@ -436,6 +436,13 @@ def one_of(text, figure):
     ("Lethal quakes rock Iran, 70 or more die", "70 or more", 70, 70, None, "people", "at_least"),
     ("We estimate that more than 78,000 have returned home.", "more than 78,000", 78_000, 78_000, None, "people",
      "at_least"),
+    # "-plus" after a number is a lower bound, and a whole written so still counts its part's noun
+    ("As many as 700 of the 2,000-plus people there are missing.", "2,000-plus people", 2000, 2000, None, "people",
+     "at_least"),
+    ("As many as 700 of the 2,000-plus people there are missing.", "As many as 700", 700, None, 700, "people",
+     "at_most"),
+    # "several hundred" with its noun right after it
+    ("Several hundred people have been evacuated.", "Several hundred people", None, 100, 1000, "people", "range"),
     # a conversion in brackets says the same as the figure before it
     ("It moves at about 17 mph (28 km/h).", "28 km/h", 28, None, None, "km/h", "approx"),
     # "magnitude" after a figure is that figure's, not the next number's
