@@ -222,8 +222,9 @@ _OUT_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+)?(?:estimated\s+|total\s+)?
 # compared to 193,000", "from 36,000 to 24,000").
 _LISTED = re.compile(r"[^.;:!?\d]{0,60}(?:,|\band\b|\bor\b|\bincluding\b|\bcompared\s+(?:to|with)\b|\bagainst\b|"
                      r"\bversus\b|\bup\s+from\b|\bdown\s+from\b|\bto\b|\bwith\b)\s*(?:and\s+|or\s+)?"
-                     r"(?:the\s+[a-z]+\s+)?(?:about\s+|around\s+|"
-                     r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|another\s+)?", re.IGNORECASE)
+                     r"(?:(?:the|a)\s+[a-z]+\s+(?:of\s+)?)?(?:about\s+|around\s+|"
+                     r"some\s+|nearly\s+|more than\s+|over\s+|approximately\s+|roughly\s+|almost\s+|up to\s+|"
+                     r"at least\s+|another\s+)?", re.IGNORECASE)
 # "Of the U.S. troops stationed in Germany, 6,400 will return": the noun of the opening phrase.
 _OF_THE = re.compile(r"\s*Of\s+(?:the|those|these|all)(?=\s)", re.IGNORECASE)
 # A verb before the figure that says people are counted: "killed at least four", "Floods Kill Hundreds".

@@ -487,6 +487,8 @@ def test_a_sentence_does_not_end_at_an_abbreviation():
      [("180,000 rides", "rides"), ("95,000", "rides")]),
     ("Some 900 troops will return. Another 700 will move to Poland.", [("Some 900 troops", "troops"),
                                                                        ("700", "troops")]),
+    ("Up to 8,000 troops remained, down from a peak of roughly 12,000 in January.",
+     [("Up to 8,000 troops", "troops"), ("roughly 12,000", "troops")]),
     # ... but a duration sets no noun for the next figure to count
     ("Some 900 refugees arrived six days ago. Another 700 are on the road.",
      [("Some 900 refugees", "refugees"), ("six days", "days"), ("700", "refugees")]),

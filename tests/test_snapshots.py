@@ -359,3 +359,30 @@ def test_form_says_which_fields_were_inferred(snap_compare, still_db, tmp_path, 
     async def run_before(pilot):
         await form_on_sentence(pilot, "wire-2024-03-06", "5,000", "Pension reform protests (turnout)")
     assert snap_compare(FactsApp(still_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.fixture
+def inbox_db(still_db):
+    """The seeds and a new source whose figures no fact cites yet: its inbox has figures to decide on."""
+    from pathlib import Path
+
+    from support import run
+    memo = Path(__file__).parent / "fixtures" / "memo-2023.txt"
+    added = run(still_db, "sources", "add", str(memo), "--key", "memo-2023", "--title", "Border report",
+                "--published", "2023-03-06")
+    assert added.exit_code == 0, added.output
+    return still_db
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_inbox_screen(snap_compare, inbox_db, size):
+    """A source's pending figures: what each reads as before where it stands, beside its paragraph."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("down", "down", "i")  # memo-2023, third by key
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+    assert snap_compare(FactsApp(inbox_db), terminal_size=size, run_before=run_before)

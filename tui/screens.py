@@ -474,8 +474,8 @@ class InboxScreen(Screen):
     DEFAULT_CSS = """
     InboxScreen #inbox-progress { padding: 0 1; color: $accent; height: auto; }
     InboxScreen #inbox-body { height: 1fr; }
-    InboxScreen DataTable { width: 1fr; }
-    InboxScreen #inbox-context { width: 1fr; padding: 0 1; border-left: solid $panel; }
+    InboxScreen DataTable { width: 3fr; max-width: 76; }
+    InboxScreen #inbox-context { width: 2fr; padding: 0 1; border-left: solid $panel; }
     """
 
     def __init__(self, collection: Collection, key: str, author: str) -> None:
@@ -496,7 +496,7 @@ class InboxScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("span", 11), ("figure", 34), ("reading", 24)):
+        for label, width in (("figure", 24), ("reading", 32), ("span", 11)):  # what a person reads first
             table.add_column(label, width=width)
         self._load()
 
@@ -516,7 +516,7 @@ class InboxScreen(Screen):
         table.clear()
         for c in self.pending:
             reading = f"{format_quantity_unit(c.as_dict())} ({c.qualifier})"
-            table.add_row(_cell(f"{c.start}-{c.end}"), _cell(c.text), _cell(reading), key=f"{c.start}-{c.end}")
+            table.add_row(_cell(c.text), _cell(reading), _cell(f"{c.start}-{c.end}"), key=f"{c.start}-{c.end}")
         if self.pending:
             table.move_cursor(row=min(row, len(self.pending) - 1), animate=False)
         table.focus()
