@@ -300,15 +300,22 @@ def write_draft(doc: Document, found: list[Candidate], out: IO[str]) -> int:
     return len(made)
 
 
+# Why a drafted field holds what the text did not state outright: the draft file's comments and the form's
+# hints under its fields.
+WHY_DATE_ASSUMED = "the publication's date: the passage gives none"
+WHY_DATE_RESOLVED = "inferred: words relative to the publication date"
+WHY_CLAIMANT_ASSUMED = "the publisher: the text attributes the figure to no one"
+
+
 def draft_notes(d: Draft) -> list[str]:
     """What a person should check first in a draft: fields the text did not state outright."""
     notes = []
     if d.date_assumed:
-        notes.append("date: the publication's (the sentence gives none)")
+        notes.append(f"date: {WHY_DATE_ASSUMED}")
     elif d.date_resolved:
-        notes.append("date: read from words relative to the publication date (inferred)")
+        notes.append(f"date: {WHY_DATE_RESOLVED}")
     if d.claimant_assumed:
-        notes.append("actor: the publisher (the text attributes the figure to no one)")
+        notes.append(f"actor: {WHY_CLAIMANT_ASSUMED}")
     return notes
 
 

@@ -708,8 +708,8 @@ def test_the_draft_file_says_which_fields_were_inferred(db, tmp_path):
     marched = next(i for i, line in enumerate(lines) if "5,000" in line and line.startswith("- claim"))
     arrived = next(i for i, line in enumerate(lines) if "300 troops" in line and line.startswith("- claim"))
     assert lines[marched - 2:marched] == [
-        "# date: read from words relative to the publication date (inferred)",
-        "# actor: the publisher (the text attributes the figure to no one)"]
+        "# date: inferred: words relative to the publication date",
+        "# actor: the publisher: the text attributes the figure to no one"]
     assert not lines[arrived - 1].startswith("#")  # NATO said it, on 2 March: nothing inferred
     drafted = yaml.safe_load(result.stdout)["facts"]
     assert [(f["actor"], f["date"]) for f in drafted] == [("Daily Ledger", "2024-03-04"), ("NATO", "2024-03-02")]

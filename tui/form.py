@@ -24,7 +24,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facts.candidates import Draft
+from facts.candidates import WHY_CLAIMANT_ASSUMED, WHY_DATE_ASSUMED, WHY_DATE_RESOLVED, Draft
 from facts.display import format_number, format_quantity, printable, printable_line, quantity_as_typed
 from facts.errors import DuplicateFact, FactsError, SimilarActor
 from facts.numbers import parse_quantity
@@ -267,14 +267,11 @@ class FactForm(Dialog[int]):
             elif name == "repeats":
                 yield Static(id="hint-repeats", classes="hint")
             elif name == "date" and self.start.date_assumed:
-                yield Static(Text("the publication's date: the passage gives none"), id="hint-date",
-                             classes="hint inferred")
+                yield Static(Text(WHY_DATE_ASSUMED), id="hint-date", classes="hint inferred")
             elif name == "date" and self.start.date_resolved:
-                yield Static(Text("inferred: words relative to the publication date"), id="hint-date",
-                             classes="hint inferred")
+                yield Static(Text(WHY_DATE_RESOLVED), id="hint-date", classes="hint inferred")
             elif name == "actor" and self.start.claimant_assumed:
-                yield Static(Text("the publisher: the text attributes the figure to no one"), id="hint-actor",
-                             classes="hint inferred")
+                yield Static(Text(WHY_CLAIMANT_ASSUMED), id="hint-actor", classes="hint inferred")
             elif name == "actor" and offered:
                 hint = Text("in the text: ")
                 hint.append(" · ".join([*(printable_line(a) + (f" (as “{printable_line(self.start.written_as[a])}”)"
