@@ -8,6 +8,7 @@ import hashlib
 import json
 import operator
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -230,6 +231,12 @@ class FactWriter:
         self.next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM facts").fetchone()[0]
         self._batch: list[tuple[int, PreparedFact, str | None]] = []  # id, fact, where it came from
         self._keys: dict[tuple, int] = {}  # natural key -> index in the batch
+        # Where each fact this writer added came from ("file:line"), compactly: a claim that comes again with
+        # other values is refused naming that line, not a fact that will not be stored.
+        self.first_id = self.next_id
+        self._origin_lines = array("I")
+        self._origin_files = array("H")
+        self._files: list[str] = []
 
     _entered: dict[tuple, int] | None = None
 
@@ -256,7 +263,7 @@ class FactWriter:
         key = fact.key
         if key in self._keys:
             fact_id, earlier, _ = self._batch[self._keys[key]]
-            _check_unchanged(fact, fact_id, earlier.row)
+            _check_unchanged(fact, fact_id, earlier.row, self.origin(fact_id))
             return fact_id, False
         if self._digests is not None:
             digest = key_digest(key) if digest is None else digest
@@ -272,13 +279,25 @@ class FactWriter:
             stored = dict(zip(FACT_COLUMNS, existing[1:]))
             if fact.as_entered:
                 stored = entered_values(self.db, existing[0], stored)
-            _check_unchanged(fact, existing[0], stored)
+            _check_unchanged(fact, existing[0], stored, self.origin(existing[0]))
             return existing[0], False
         return self._added(key, fact, where)
+
+    def origin(self, fact_id: int) -> str | None:
+        """Where a fact this writer added came from ("file:line"); None for one stored before."""
+        i = fact_id - self.first_id
+        if not 0 <= i < len(self._origin_lines) or not self._origin_lines[i]:
+            return None
+        return f"{self._files[self._origin_files[i]]}:{self._origin_lines[i]}"
 
     def _added(self, key: tuple, fact: PreparedFact, where: str | None) -> tuple[int, bool]:
         fact_id = self.next_id
         self.next_id += 1
+        path, _, line = (where or "").rpartition(":")
+        if path not in self._files:
+            self._files.append(path)
+        self._origin_lines.append(int(line) if line.isdigit() else 0)
+        self._origin_files.append(self._files.index(path))
         self._keys[key] = len(self._batch)
         self._batch.append((fact_id, fact, where))
         if len(self._batch) >= BATCH:
@@ -339,14 +358,21 @@ def _annotations(fact_id: int, fact: PreparedFact, author: str, now: str, uids: 
     return rows
 
 
-def _check_unchanged(fact: PreparedFact, fact_id: int, stored: dict) -> None:
-    """Refuse a claim already stored with different values."""
+def _check_unchanged(fact: PreparedFact, fact_id: int, stored: dict, earlier: str | None = None) -> None:
+    """Refuse a claim already stored with different values, or given earlier in the same import (`earlier`:
+    where) with different values."""
     row = fact.row
     differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
-    if differ:
-        detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
-        raise FieldProblems([("record", f"the same claim is already stored as fact #{fact_id} "
-                                        f"with different values ({detail}); change that fact instead")])
+    if not differ:
+        return
+    if earlier:
+        detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} there" for c in differ)
+        raise FieldProblems([("record", f"the same claim (source, claimant, subject, claim and dates) comes "
+                                        f"earlier in this import, at {earlier}, with different values ({detail}); "
+                                        "give one of them its own subject or claim")])
+    detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
+    raise FieldProblems([("record", f"the same claim is already stored as fact #{fact_id} "
+                                    f"with different values ({detail}); change that fact instead")])
 
 
 def entered_values(db: sqlite_utils.Database, fact_id: int, current: dict) -> dict:

@@ -125,7 +125,7 @@ def test_reimport_across_batches_adds_nothing(db_path, tmp_path, batch_of):
     assert snapshot(db_path) == before
 
 
-def test_a_changed_claim_is_refused_naming_the_stored_fact_in_any_batch(db_path, tmp_path, batch_of):
+def test_a_changed_claim_is_refused_naming_its_earlier_line_in_any_batch(db_path, tmp_path, batch_of):
     batch_of(3)
     path = jsonl(tmp_path, "facts.jsonl", [
         fact("One."), fact("Two."), fact("Three."),
@@ -137,9 +137,19 @@ def test_a_changed_claim_is_refused_naming_the_stored_fact_in_any_batch(db_path,
     assert_clean_failure(result)
     lines = problem_lines(result, path)
     assert [line.split(":")[1] for line in lines] == ["5", "6"]
-    assert "already stored as fact #4" in lines[0] and "confidence 0.9 here, 0.5 stored" in lines[0]
-    assert "already stored as fact #1" in lines[1]
+    # nothing of this import is stored: the refusal names the line the claim came on first, not a fact id
+    assert f"earlier in this import, at {path}:4," in lines[0] and "confidence 0.9 here, 0.5 there" in lines[0]
+    assert f"earlier in this import, at {path}:1," in lines[1]
     assert snapshot(db_path) == before
+
+
+def test_a_changed_claim_already_stored_is_refused_naming_the_fact(db_path, tmp_path):
+    path = jsonl(tmp_path, "facts.jsonl", [fact("One.")])
+    assert run(db_path, "import", str(path)).exit_code == 0
+    again = jsonl(tmp_path, "again.jsonl", [fact("One.", confidence=0.9)])
+    result = run(db_path, "import", str(again))
+    assert_clean_failure(result)
+    assert "already stored as fact #" in problem_lines(result, again)[0]
 
 
 def test_a_fact_the_database_refuses_is_named_by_its_line(db_path, tmp_path, batch_of):
