@@ -1146,7 +1146,7 @@ _SO_FAR = re.compile(r"\b(?:now|currently|so far|to date|still|are|is|ha(?:s|ve)
 # Who speaks, as a name the text gives before a speech verb or after "according to": capitalised words
 # ("Donald Trump said"), or a group ("US officials say").
 _GROUP = (r"officials|sources|analysts|experts|diplomats|observers|residents|witnesses|activists|authorities|media|"
-          r"rescuers|doctors|organi[sz]ers|police")
+          r"rescuers|doctors|organi[sz]ers|police|ministry|agency|government|military|army|commission|council")
 _NAME = rf"(?:(?:[A-Z][\w'’.\-]*\s+){{0,3}}(?:[A-Z][\w'’.\-]*|{_GROUP}))"
 # "Jens Stoltenberg, the NATO chief, warned": an apposition may stand between the name and the verb.
 _SPEAKER_BEFORE = re.compile(

@@ -631,6 +631,13 @@ def test_a_draft_says_how_the_text_writes_a_known_actor():
     assert drafted("According to the United Nations, 40 people fled.", "40 people").written_as == {}
 
 
+def test_a_speaker_the_collection_does_not_know_is_offered_as_new():
+    """A ministry that speaks is no actor yet: the draft leaves the claimant to the person (not the publisher)
+    and names it for the form to offer."""
+    d = drafted("The ministry says the exercise will cost $6.1 billion.", "$6.1 billion")
+    assert d.record["actor"] == "DECIDE" and d.new_actors == ["ministry"]
+
+
 def test_without_a_publisher_no_claimant_is_invented():
     d = drafted("Some 5,000 people marched through the centre.", "Some 5,000 people", publisher=None)
     assert d.record["actor"] == "DECIDE" and not d.claimant_assumed
