@@ -234,6 +234,7 @@ class FactForm(Dialog[int]):
         self.unit_filled = ""  # what the quantity's read-back put in the unit field, so that it may update it
         # field -> (as shown, as stored) where stored text holds characters the field shows made visible
         self.stored_as_shown: dict[str, tuple[str, str]] = {}
+        self._hints: dict[str | None, Text] = {}  # what each hint line shows now
         # The passage's own names complete first, then every actor's names and aliases.
         self.actor_words = list(dict.fromkeys([*self.start.actors, *self.start.new_actors,
                                                *self.vocabulary.get("actor", [])]))
@@ -319,9 +320,7 @@ class FactForm(Dialog[int]):
 
     def _read_quantity(self, typed: str) -> None:
         reading, unit = read_back(typed)
-        line = self.query_one("#reading-quantity", Static)
-        line.update(reading)
-        line.set_class(bool(reading.plain), "-shown")
+        self._show_hint(self.query_one("#reading-quantity", Static), reading)
         unit_field = self.query_one("#field-unit", Input)
         # The unit the quantity ends with fills an empty unit field, and follows the typing while nobody
         # else has changed it.
@@ -355,11 +354,18 @@ class FactForm(Dialog[int]):
         if asked != self.repeats_asked:
             return
         self.repeats_answered = asked
-        hint = self.query_one("#hint-repeats", Static)
         text = "" if not found else (f"Same subject, value and claimant: {'; '.join(found)}. If this fact "
                                      "relays one, give its id.")
-        hint.update(Text(printable_line(text)))
-        hint.set_class(bool(text), "-shown")
+        self._show_hint(self.query_one("#hint-repeats", Static), Text(printable_line(text)))
+
+    def _show_hint(self, line: Static, text: Text) -> None:
+        """A line under a field, shown when it says something. Changed only when its text does: each change
+        lays the whole form out again, and typing asks on every key."""
+        if line.id in self._hints and self._hints[line.id] == text:
+            return
+        self._hints[line.id] = text
+        line.update(text)
+        line.set_class(bool(text.plain), "-shown")
 
     # --- saving ---------------------------------------------------------------------------
 
