@@ -770,3 +770,30 @@ def test_a_speaks_for_link_is_removed_from_the_actor_dialog_with_a_minus(seeded_
     assert db.execute("SELECT count(*) FROM speaks_for JOIN actors a ON a.id = actor_id "
                       "WHERE a.name = 'Neil Melvin'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM link_history WHERE kind = 'speaks_for' AND new IS NULL").fetchone()[0] == 1
+
+
+def test_the_sentence_cursor_leaves_no_highlight_behind(seeded_path):
+    """Stepping over sentences redraws only the paragraphs a step changes: the one the cursor left shows no
+    highlight, the one it reached shows the sentence, and every other keeps its text."""
+    async def scenario(app, pilot):
+        reader = await open_reader(app, pilot, "odr-2022-02-09")
+        text = reader.text
+        await pilot.press("right_square_bracket")  # the cursor starts at the first quote's sentence
+        crossing = next(i for i in range(reader.sentence, len(reader.sentences) - 1)
+                        if text.count("\n", 0, reader.sentences[i].start)
+                        != text.count("\n", 0, reader.sentences[i + 1].start))
+        while reader.sentence < crossing + 1:
+            await pilot.press("right_square_bracket")
+        await settle(pilot, app)
+
+        def highlighted(i: int) -> str:
+            content = reader.query_one(f"#para-{i}").content
+            return "".join(content.plain[s.start:s.end] for s in content.spans if "dark_blue" in str(s.style))
+        left = text.count("\n", 0, reader.sentences[crossing].start)
+        reached = text.count("\n", 0, reader.sentences[crossing + 1].start)
+        assert highlighted(left) == ""
+        assert highlighted(reached).strip() == reader.sentences[crossing + 1].text.strip()
+        paragraphs = text.split("\n")
+        for i, paragraph in enumerate(paragraphs):
+            assert reader.query_one(f"#para-{i}").content.plain.startswith(paragraph[:20])
+    browse(seeded_path, scenario)

@@ -344,6 +344,7 @@ class SourceReaderScreen(Screen):
         self.current = 0
         self.sentences: list[Sentence] = []
         self.sentence: int | None = None
+        self._drawn: dict[int, Text] = {}  # what each paragraph's widget shows now
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -409,7 +410,9 @@ class SourceReaderScreen(Screen):
             first = bisect_left(self.page_starts, start)
             if first < len(self.page_starts) and self.page_starts[first] <= end:  # a PDF page begins here
                 line = Text.assemble((f"— page {first + 1} —\n", "dim"), line)
-            self.query_one(f"#para-{i}", Static).update(line)
+            if self._drawn.get(i) != line:  # an update lays the text out again: only where a step changed it
+                self._drawn[i] = line
+                self.query_one(f"#para-{i}", Static).update(line)
             start = end + 1
 
     def _scroll_to_offset(self, offset: int) -> None:
