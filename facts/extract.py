@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -171,6 +172,7 @@ UNITS = {
     "children", "women", "police", "staff", "livestock", "cattle", "sheep", "youth", "others",
     "kph", "mph", "mm", "cm", "millimetres", "millimeters", "centimetres", "centimeters", "mile", "k.m", "seats",
     "votes", "voters", "arrests", "deaths", "villages", "houses", "homes", "districts", "provinces", "feet",
+    "bodies",
     # a measure written as an adjective: "a 600 square-kilometer area", "a 40 kilometer convoy"
     "kilometer", "kilometre", "square-kilometer", "square-kilometre", "square-kilometers", "square-kilometres",
 }
@@ -270,6 +272,8 @@ def _changed_noun(phrase: str) -> str | None:
     for word in re.findall(r"[a-z]+", phrase.lower()):
         if word == "age":
             return "years"
+        if word in _DURATIONS:
+            continue  # "raising the number who crossed in recent days to 350" counts no days
         if word in UNITS and word.endswith("s"):
             return word
         if word + "s" in UNITS:
@@ -496,6 +500,9 @@ _QUALIFIER_OF = dict(QUALIFIER_PHRASES)
 
 def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
     """The qualifier of the phrases right before a number ("up to about": at most) and where they start."""
+    if (another := _ANOTHER.search(s, max(0, pos - 20), pos)) and (
+            stated := _qualifier_before(s, another.start()))[0]:
+        return stated  # "about another 70,000"
     found: list[str] = []
     start = pos
     while True:
@@ -511,9 +518,16 @@ def _qualifier_before(s: str, pos: int) -> tuple[str | None, int]:
                            and not before[-len(p) - 1].isalnum()), "")  # "…xover": a shorter phrase may stand
             if not phrase:
                 break
+        if found and phrase in _BOUND_VERBS:
+            break  # "would pass about 100 kilometers north": a verb of motion before a qualified figure
         found.append(_QUALIFIER_OF[phrase])
         start = offset + len(before) - len(phrase)
     return (strongest(found), start) if found else (None, pos)
+
+
+# A verb that bounds a figure only when the figure follows it directly ("passed 20,000").
+_BOUND_VERBS = {"pass", "passes", "passed", "exceed", "exceeds", "exceeded", "exceeding", "tops", "topped", "topping",
+                "surpassed", "nears", "nearing"}
 
 
 _TRAILING = re.compile(r"\s+(" + "|".join(re.escape(p) for p in sorted(TRAILING_PHRASES, key=len, reverse=True))
@@ -533,6 +547,17 @@ _MONEY_AFTER = re.compile(r"\s+(USD|EUR|GBP|RUB|UAH|(?:U\.S\.\s+|US\s+)?dollars?
 _UNIT_WORD = re.compile(r"\s+([A-Za-z](?:[\w\-]|\.(?=[A-Za-z]))*(?:(?<=[A-Z])\.)?|%)")
 
 
+_MINOR_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "as", "with", "from", "after",
+                "over", "into", "amid", "vs"}
+
+
+@functools.lru_cache(maxsize=64)  # asked for every number of a sentence
+def _in_title_case(s: str) -> bool:
+    """A headline's capitals: every word but the small ones capitalised ("32 Militants, 4 Soldiers Killed")."""
+    words = re.findall(r"[A-Za-z][\w'’\-]*", s)
+    return len(words) >= 3 and all(w[0].isupper() or w in _MINOR_WORDS for w in words)
+
+
 def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None, int]:
     """The counted noun after a number: up to five words, ending at the last known unit word."""
     words, ends, cursor = [], [], pos
@@ -549,19 +574,23 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         words.append(m.group(1))
         ends.append(m.end())
         cursor = m.end()
+    first = 1 if len(words) > 1 and words[0].lower() == "more" else 0  # "130 more Syrians" counts Syrians
     known = [i for i, w in enumerate(words) if w.lower().rstrip(".") in UNITS or w.lower().endswith("ers")]
     if known:
         last = known[-1]
-        unit = " ".join(words[: last + 1])
-        if all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[: last + 1]):
+        unit = " ".join(words[first: last + 1])
+        if all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[first: last + 1]):
             unit = unit.lower()  # a headline's capitals: "Hundreds More Troops" counts troops
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
-    # a plural noun, or a people named by its country ("330,000 Syrians")
+    # a plural noun, or a people named by its country ("330,000 Syrians"), or a headline's ("32 Militants")
+    headline = _in_title_case(s)
     plurals = [i for i, w in enumerate(words[:3])
-               if (w[0].islower() and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")
+               if ((w[0].islower() or headline) and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")
                or re.fullmatch(r"[A-Z]{2,}s", w)]  # "IDPs"
     if not known_only and plurals:
-        unit = " ".join(words[: plurals[-1] + 1])
+        unit = " ".join(words[first: plurals[-1] + 1])
+        if headline and all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[first: plurals[-1] + 1]):
+            unit = unit.lower()
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[plurals[-1]]  # a plural noun: probably what is counted
     return None, pos
 

@@ -443,6 +443,19 @@ def one_of(text, figure):
      "at_most"),
     # "several hundred" with its noun right after it
     ("Several hundred people have been evacuated.", "Several hundred people", None, 100, 1000, "people", "range"),
+    # a verb of motion is no bound before a qualified figure; a qualifier may stand before "another"
+    ("The storm would pass about 100 kilometers north of the city.", "about 100 kilometers", 100, None, None, "km",
+     "approx"),
+    ("The offensive sends about another 70,000 Syrians to the border.", "about another 70,000 Syrians", 70_000, None,
+     None, "Syrians", "approx"),
+    # "more" before the noun is no part of it; a headline's capitalised plurals; bodies
+    ("At least 130 more Syrians crossed on Wednesday.", "At least 130 more Syrians", 130, 130, None, "Syrians",
+     "at_least"),
+    ("32 Militants, 4 Soldiers Killed in Western Afghanistan", "32 Militants", 32, 32, 32, "militants", "exact"),
+    ("Villagers had recovered only two bodies.", "two bodies", 2, 2, 2, "bodies", "exact"),
+    # a duration in a change is not what the change counts
+    ("Officials raised the number who crossed in recent days to at least 350.", "at least 350", 350, 350, None,
+     None, "at_least"),
     # a conversion in brackets says the same as the figure before it
     ("It moves at about 17 mph (28 km/h).", "28 km/h", 28, None, None, "km/h", "approx"),
     # "magnitude" after a figure is that figure's, not the next number's
