@@ -348,7 +348,8 @@ def quantities(text: str, sentence: Sentence, taken: list[tuple[int, int]]) -> l
             high = parse_number(b) if b else None
         except ValueError:
             continue
-        by_verb = _VERB_AFTER.match(s, m.end()) or _VERB_AFTER.match(s, _qualifier_after(s, m.end())[1] or m.end())
+        trailing_end = _qualifier_after(s, m.end())[1]  # "70 or more die": the verb after the trailing words
+        by_verb = _VERB_AFTER.match(s, m.end()) or (_VERB_AFTER.match(s, trailing_end) if trailing_end else None)
         words_before = _qualifier_before(s, m.start())[1]  # where the qualifier words before the number start
         harmed = _HARMED_BEFORE.search(s, 0, words_before) if not by_verb else None
         scaled = re.search(rf"\b(?:{'|'.join(SCALE_WORDS[1:])})\b", a, re.IGNORECASE)  # "one million": a figure
@@ -469,7 +470,6 @@ def _vague_amounts(text: str, sentence: Sentence, found: list[Candidate]) -> lis
         unit, unit_end = _unit_after(s, m.end() + after.end()) if after else (None, m.end())
         if unit is None and m.group("scale"):
             unit, unit_end = _unit_after(s, m.end())  # "several hundred people"
-            unit_end = unit_end if unit else m.end()
         if unit is None and after and (named := _UNIT_WORD.match(s, m.end() + after.end())) and \
                 named.group(1)[0].isupper() and named.group(1).endswith("s"):
             unit, unit_end = named.group(1), named.end()  # "hundreds of Nepalis"
@@ -576,22 +576,21 @@ def _unit_after(s: str, pos: int, known_only: bool = False) -> tuple[str | None,
         cursor = m.end()
     first = 1 if len(words) > 1 and words[0].lower() == "more" else 0  # "130 more Syrians" counts Syrians
     known = [i for i, w in enumerate(words) if w.lower().rstrip(".") in UNITS or w.lower().endswith("ers")]
-    if known:
-        last = known[-1]
+
+    def counted(last: int, headline: bool) -> tuple[str, int]:
         unit = " ".join(words[first: last + 1])
-        if all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[first: last + 1]):
+        if headline and all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[first: last + 1]):
             unit = unit.lower()  # a headline's capitals: "Hundreds More Troops" counts troops
         return _UNIT_NORMAL.get(unit.lower(), unit), ends[last]
+    if known:
+        return counted(known[-1], True)
     # a plural noun, or a people named by its country ("330,000 Syrians"), or a headline's ("32 Militants")
     headline = _in_title_case(s)
     plurals = [i for i, w in enumerate(words[:3])
                if ((w[0].islower() or headline) and (w.endswith("s") or w.endswith("men"))) or w.endswith("ians")
                or re.fullmatch(r"[A-Z]{2,}s", w)]  # "IDPs"
     if not known_only and plurals:
-        unit = " ".join(words[first: plurals[-1] + 1])
-        if headline and all(re.fullmatch(r"[A-Z][a-z\-]+", w) for w in words[first: plurals[-1] + 1]):
-            unit = unit.lower()
-        return _UNIT_NORMAL.get(unit.lower(), unit), ends[plurals[-1]]  # a plural noun: probably what is counted
+        return counted(plurals[-1], headline)  # a plural noun: probably what is counted
     return None, pos
 
 

@@ -365,12 +365,12 @@ def _check_unchanged(fact: PreparedFact, fact_id: int, stored: dict, earlier: st
     differ = [c for c in FACT_COLUMNS if c not in ("quote_prefix", "quote_suffix") and stored[c] != row[c]]
     if not differ:
         return
+    detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} {'there' if earlier else 'stored'}"
+                       for c in differ)
     if earlier:
-        detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} there" for c in differ)
         raise FieldProblems([("record", f"the same claim (source, claimant, subject, claim and dates) comes "
                                         f"earlier in this import, at {earlier}, with different values ({detail}); "
                                         "give one of them its own subject or claim")])
-    detail = ", ".join(f"{c} {_show(row[c])} here, {_show(stored[c])} stored" for c in differ)
     raise FieldProblems([("record", f"the same claim is already stored as fact #{fact_id} "
                                     f"with different values ({detail}); change that fact instead")])
 
